@@ -1,0 +1,56 @@
+package stages
+
+// Type is the type of a parameter value as YAML would type it.
+type Type string
+
+// Parameter types.
+const (
+	String Type = "string"
+	Int    Type = "int"
+	Float  Type = "float" // any number; ints are accepted
+	Bool   Type = "bool"
+	List   Type = "list"
+	Map    Type = "map"
+	Any    Type = "any"
+)
+
+// Param describes one parameter of a stage kind.
+type Param struct {
+	// Name is the key under `with:`.
+	Name string
+	// Type is the value's type.
+	Type Type
+	// Required parameters must be given.
+	Required bool
+	// Default is used when the parameter is absent (nil: no default).
+	Default any
+	// Enum, when set, lists the allowed string values.
+	Enum []string
+	// Doc is a short description.
+	Doc string
+	// Fields describes the keys of a Map parameter. Nil means any keys are allowed.
+	Fields []Param
+	// Elem describes the elements of a List parameter, or the values of a Map
+	// parameter without Fields. Nil means any value.
+	Elem *Param
+}
+
+// Schema describes what a kind accepts.
+type Schema struct {
+	// Params are the accepted `with:` keys.
+	Params []Param
+	// Inputs lists the accepted input port names; nil means any name.
+	Inputs []string
+	// RequiredInputs must be wired.
+	RequiredInputs []string
+}
+
+// Lookup returns the parameter named name, or nil.
+func (s Schema) Lookup(name string) *Param {
+	for i := range s.Params {
+		if s.Params[i].Name == name {
+			return &s.Params[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+// Package stages defines the contract between the engine and the work it runs:
+// a Kind is one kind of stage (ingest, split, tokenize, train, eval, scan, exec),
+// described by a parameter schema and a version, planned at definition time and
+// run with a narrow Env. Packages under stages/ implement kinds and register them;
+// stages never import the runtime or the CLI.
+package stages
+
+import (
+	"context"
+	"io"
+
+	"github.com/rs/zerolog"
+)
+
+// Kind is one kind of stage. Implementations must be safe for concurrent use:
+// the runtime may run several stages of the same kind at once.
+type Kind interface {
+	// Name is the value of `kind:` in a definition, e.g. "exec".
+	Name() string
+	// Version identifies the implementation; changing it invalidates every
+	// cached output of this kind. Bump it whenever outputs could change.
+	Version() string
+	// Doc is a one-line description shown by `pipeline stages`.
+	Doc() string
+	// Schema describes the parameters (`with:`) and input ports the kind accepts.
+	Schema() Schema
+	// Plan checks resolved parameters beyond what the schema can say and returns
+	// what the kind will produce. It runs before anything executes; an error is
+	// a definition error (exit status 2). It must not write anything.
+	Plan(req PlanRequest) (*Plan, error)
+	// Run does the work. It reads inputs from env.Inputs and writes each output
+	// port to env.OutPath(port). A returned error fails the stage.
+	Run(ctx context.Context, env *Env) (*Result, error)
+}
+
+// PlanRequest is what a kind sees at definition time.
+type PlanRequest struct {
+	// Stage is the stage's name in the definition.
+	Stage string
+	// Params is the stage's resolved `with:` (interpolated, defaults applied).
+	Params map[string]any
+	// Inputs lists the names of the input ports wired to the stage.
+	Inputs []string
+	// WorkDir is the directory of the definition file; relative paths resolve against it.
+	WorkDir string
+}
+
+// Plan is what a kind will produce, known before it runs.
+type Plan struct {
+	// Outputs names the output ports, in a stable order.
+	Outputs []string
+	// Sources are files or directories (absolute, or relative to WorkDir) whose
+	// content the stage reads; their digests enter the stage key and the
+	// manifest's sources.
+	Sources []string
+	// Exclusive asks the runtime to run the stage alone (it uses every CPU).
+	Exclusive bool
+}
+
+// Env is the narrow environment the runtime hands a running stage.
+type Env struct {
+	// Stage is the stage's name in the definition (with its sweep suffix, if any).
+	Stage string
+	// Key is the stage key (digest of everything that determines its outputs).
+	Key string
+	// Inputs maps each input port to a read-only file or directory.
+	Inputs map[string]string
+	// OutDir is a fresh directory; each output port is the file or directory OutDir/<port>.
+	OutDir string
+	// ScratchDir persists across attempts of the same stage key (checkpoints live
+	// here) and is removed once the outputs are published.
+	ScratchDir string
+	// WorkDir is the definition's directory.
+	WorkDir string
+	// Params is the resolved `with:`.
+	Params map[string]any
+	// Seed is the stage's seed: `with.seed`, else the definition's `params.seed`, else 0.
+	Seed int64
+	// Log is the stage's logger.
+	Log zerolog.Logger
+	// Output receives the stage's own textual output (what a command prints);
+	// the runtime keeps it in the run's log directory.
+	Output io.Writer
+	// Progress reports progress; never nil.
+	Progress Progress
+}
+
+// OutPath returns the path where output port must be written.
+func (e *Env) OutPath(port string) string { return e.OutDir + "/" + port }
+
+// Result is what a stage reports besides its outputs.
+type Result struct {
+	// Metrics are numbers recorded in the manifest under the stage (rows, loss, accuracy...).
+	Metrics map[string]float64
+}
+
+// Progress receives a running stage's progress in its own unit.
+type Progress interface {
+	// Start announces the total amount of work (0 if unknown) and its unit ("rows", "steps"...).
+	Start(total int64, unit string)
+	// Add reports n more units done.
+	Add(n int64)
+	// Set reports the absolute amount done and a short status text (may be empty).
+	Set(done int64, status string)
+}
+
+// NopProgress is a Progress that discards everything.
+type NopProgress struct{}
+
+// Start implements Progress.
+func (NopProgress) Start(int64, string) {}
+
+// Add implements Progress.
+func (NopProgress) Add(int64) {}
+
+// Set implements Progress.
+func (NopProgress) Set(int64, string) {}
