@@ -1,0 +1,165 @@
+package table
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// BatchRows is the number of rows Reader.Next returns at most.
+const BatchRows = 16 * 1024
+
+// Reader streams the rows of one Parquet file as record batches. It is not
+// safe for concurrent use.
+type Reader struct {
+	path   string
+	file   *os.File
+	pq     *file.Reader
+	rr     pqarrow.RecordReader
+	schema *arrow.Schema
+	rows   int64
+}
+
+// Open opens the Parquet file at path. Files that arrow-go cannot read
+// (malformed, truncated, or using unsupported features) give an error naming
+// the file, never a panic.
+func Open(path string) (*Reader, error) {
+	return OpenColumns(path, nil)
+}
+
+// OpenColumns is Open reading only the named top-level columns, in the order
+// given (nil reads them all). A name the file lacks is an error.
+func OpenColumns(path string, columns []string) (r *Reader, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening table %s: %w", path, err)
+	}
+	defer func() {
+		if rec := recover(); rec != nil {
+			err = fmt.Errorf("opening table %s: unreadable Parquet: %v", path, rec)
+		}
+		if err != nil {
+			f.Close()
+			r = nil
+		}
+	}()
+	props := parquet.NewReaderProperties(memory.DefaultAllocator)
+	props.BufferedStreamEnabled = true
+	props.BufferSize = 1 << 20
+	pq, err := file.NewParquetReader(f, file.WithReadProps(props))
+	if err != nil {
+		return nil, fmt.Errorf("opening table %s: %w", path, err)
+	}
+	fr, err := pqarrow.NewFileReader(pq, pqarrow.ArrowReadProperties{BatchSize: BatchRows}, memory.DefaultAllocator)
+	if err != nil {
+		return nil, fmt.Errorf("opening table %s: %w", path, err)
+	}
+	leaves, err := leafIndices(fr, columns)
+	if err != nil {
+		return nil, fmt.Errorf("opening table %s: %w", path, err)
+	}
+	rr, err := fr.GetRecordReader(context.Background(), leaves, nil)
+	if err != nil {
+		return nil, fmt.Errorf("opening table %s: %w", path, err)
+	}
+	// The record reader's schema lacks the file-level metadata.
+	full, err := fr.Schema()
+	if err != nil {
+		return nil, fmt.Errorf("opening table %s: reading schema: %w", path, err)
+	}
+	schema := normalizeSchema(rr.Schema(), full.Metadata())
+	return &Reader{path: path, file: f, pq: pq, rr: rr, schema: schema, rows: pq.NumRows()}, nil
+}
+
+// leafIndices maps top-level column names to the Parquet leaf columns that
+// hold them. nil names means every column.
+func leafIndices(fr *pqarrow.FileReader, names []string) ([]int, error) {
+	if names == nil {
+		return nil, nil
+	}
+	var leaves []int
+	for _, name := range names {
+		found := false
+		for i, f := range fr.Manifest.Fields {
+			if f.Field.Name != name {
+				continue
+			}
+			found = true
+			leaves = append(leaves, leavesOf(&fr.Manifest.Fields[i])...)
+		}
+		if !found {
+			return nil, fmt.Errorf("no column %q", name)
+		}
+	}
+	if len(leaves) == 0 {
+		return nil, errors.New("no columns selected")
+	}
+	return leaves, nil
+}
+
+// leavesOf returns the leaf column indices under a schema field.
+func leavesOf(f *pqarrow.SchemaField) []int {
+	if len(f.Children) == 0 {
+		return []int{f.ColIndex}
+	}
+	var out []int
+	for i := range f.Children {
+		out = append(out, leavesOf(&f.Children[i])...)
+	}
+	return out
+}
+
+// Path returns the file being read.
+func (r *Reader) Path() string { return r.path }
+
+// Schema returns the table's schema, with its metadata.
+func (r *Reader) Schema() *arrow.Schema { return r.schema }
+
+// NumRows returns the number of rows in the file.
+func (r *Reader) NumRows() int64 { return r.rows }
+
+// Next returns the next batch of at most BatchRows rows, or io.EOF after the
+// last one. The caller owns the batch and must Release it.
+func (r *Reader) Next() (rec arrow.RecordBatch, err error) {
+	if r.rr == nil {
+		return nil, fmt.Errorf("reading table %s: reader is closed", r.path)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			rec, err = nil, fmt.Errorf("reading table %s: unreadable Parquet: %v", r.path, p)
+		}
+	}()
+	if !r.rr.Next() {
+		if err := r.rr.Err(); err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("reading table %s: %w", r.path, err)
+		}
+		return nil, io.EOF
+	}
+	cur := r.rr.RecordBatch()
+	out := withSchema(cur, r.schema)
+	return out, nil
+}
+
+// Close releases the reader and closes the file. It is idempotent.
+func (r *Reader) Close() error {
+	if r.rr == nil {
+		return nil
+	}
+	func() {
+		defer func() { recover() }()
+		r.rr.Release()
+	}()
+	r.rr = nil
+	if err := r.file.Close(); err != nil {
+		return fmt.Errorf("closing table %s: %w", r.path, err)
+	}
+	return nil
+}
