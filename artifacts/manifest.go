@@ -1,0 +1,130 @@
+package artifacts
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+)
+
+// ManifestSchemaVersion is the version of the manifest format written.
+const ManifestSchemaVersion = 1
+
+// Manifest is the provenance record of one run: what was asked, what ran,
+// what it read and produced, on what machine. It is the contract `audit`
+// checks and re-executes.
+type Manifest struct {
+	SchemaVersion int            `json:"schema_version"`
+	RunID         string         `json:"run_id"`
+	StartedAt     time.Time      `json:"started_at"`
+	FinishedAt    time.Time      `json:"finished_at"`
+	Status        string         `json:"status"`
+	Command       []string       `json:"command,omitempty"`
+	Definition    DefinitionRef  `json:"definition"`
+	Params        map[string]any `json:"params"`
+	Overrides     map[string]any `json:"overrides"`
+	Engine        Engine         `json:"engine"`
+	Environment   Environment    `json:"environment"`
+	Sources       []Source       `json:"sources"`
+	Stages        []StageRecord  `json:"stages"`
+}
+
+// DefinitionRef names the definition file a run compiled.
+type DefinitionRef struct {
+	Path   string `json:"path"`
+	Dir    string `json:"dir"`
+	Name   string `json:"name"`
+	Digest string `json:"digest"`
+}
+
+// Engine describes the software that ran.
+type Engine struct {
+	Version      string `json:"version"`
+	VCSRevision  string `json:"vcs_revision"`
+	GoVersion    string `json:"go_version"`
+	GoMLXVersion string `json:"gomlx_version"`
+	GoMLXBackend string `json:"gomlx_backend"`
+}
+
+// Environment describes the machine a run used.
+type Environment struct {
+	OS          string            `json:"os"`
+	Arch        string            `json:"arch"`
+	Hostname    string            `json:"hostname"`
+	CPUs        int               `json:"cpus"`
+	MemoryBytes int64             `json:"memory_bytes"`
+	GPU         string            `json:"gpu,omitempty"`
+	Variables   map[string]string `json:"variables"`
+}
+
+// KeyInputs is the pre-image of a stage key: every part that determines the
+// stage's output. Comparing two of them explains a cache miss.
+type KeyInputs struct {
+	Kind    string            `json:"kind"`
+	Version string            `json:"version"`
+	Params  json.RawMessage   `json:"params"`
+	Seed    int64             `json:"seed"`
+	Inputs  map[string]string `json:"inputs"`
+	Deps    map[string]string `json:"deps"`
+	Sources map[string]string `json:"sources"`
+}
+
+// PortRecord is one input or output of a stage in a manifest.
+type PortRecord struct {
+	Port   string `json:"port"`
+	From   string `json:"from,omitempty"`
+	Digest string `json:"digest"`
+	Size   int64  `json:"size"`
+	Dir    bool   `json:"dir,omitempty"`
+	Files  int    `json:"files,omitempty"`
+	Rows   *int64 `json:"rows,omitempty"`
+	Schema string `json:"schema,omitempty"`
+}
+
+// StageRecord is one stage instance in a manifest.
+type StageRecord struct {
+	Name         string             `json:"name"`
+	Stage        string             `json:"stage"`
+	Kind         string             `json:"kind"`
+	Version      string             `json:"version"`
+	Key          string             `json:"key,omitempty"`
+	KeyInputs    *KeyInputs         `json:"key_inputs,omitempty"`
+	Status       string             `json:"status"`
+	Error        string             `json:"error,omitempty"`
+	Params       map[string]any     `json:"params"`
+	Seed         int64              `json:"seed"`
+	Inputs       []PortRecord       `json:"inputs"`
+	Outputs      []PortRecord       `json:"outputs"`
+	Sources      []Source           `json:"sources,omitempty"`
+	StartedAt    *time.Time         `json:"started_at,omitempty"`
+	FinishedAt   *time.Time         `json:"finished_at,omitempty"`
+	DurationMS   int64              `json:"duration_ms"`
+	CPUSeconds   float64            `json:"cpu_seconds"`
+	PeakRSSBytes int64              `json:"peak_rss_bytes"`
+	Metrics      map[string]float64 `json:"metrics"`
+}
+
+// ReadManifest loads a manifest file.
+func ReadManifest(path string) (*Manifest, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading manifest: %w", err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("parsing manifest %s: %w", path, err)
+	}
+	if m.SchemaVersion != ManifestSchemaVersion {
+		return nil, fmt.Errorf("manifest %s has schema_version %d; this engine reads %d", path, m.SchemaVersion, ManifestSchemaVersion)
+	}
+	return &m, nil
+}
+
+// Write stores the manifest atomically as indented JSON.
+func (m *Manifest) Write(path string) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding manifest: %w", err)
+	}
+	return WriteFileAtomic(path, append(b, '\n'))
+}

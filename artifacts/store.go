@@ -1,0 +1,190 @@
+package artifacts
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Store is the content-addressed object store of a workspace. Objects are
+// immutable files or directory trees named by digest; they are written by
+// moving a finished scratch output into place, so a reader never sees a
+// partial object.
+type Store struct {
+	// Root is the workspace directory (usually `.pipeline/`).
+	Root string
+}
+
+// NewStore returns the store rooted at root. It writes nothing.
+func NewStore(root string) *Store { return &Store{Root: root} }
+
+// Init creates the store's directories.
+func (s *Store) Init() error {
+	for _, d := range []string{"objects", "ac", "locks", "scratch", "runs", "out", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(s.Root, d), 0o755); err != nil {
+			return fmt.Errorf("creating workspace %s: %w", s.Root, err)
+		}
+	}
+	return nil
+}
+
+// hexOf strips the algorithm prefix of a digest.
+func hexOf(digest string) (string, error) {
+	i := strings.IndexByte(digest, ':')
+	if i < 0 || len(digest)-i-1 < 4 {
+		return "", fmt.Errorf("malformed digest %q", digest)
+	}
+	h := digest[i+1:]
+	if _, err := hex.DecodeString(h); err != nil {
+		return "", fmt.Errorf("malformed digest %q", digest)
+	}
+	return h, nil
+}
+
+// ObjectPath returns where the object with digest lives (it may not exist).
+func (s *Store) ObjectPath(digest string) string {
+	h, err := hexOf(digest)
+	if err != nil {
+		return filepath.Join(s.Root, "objects", "invalid")
+	}
+	return filepath.Join(s.Root, "objects", h[:2], h)
+}
+
+// TempDir creates a fresh directory under the workspace's tmp/ folder.
+func (s *Store) TempDir(prefix string) (string, error) {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	d := filepath.Join(s.Root, "tmp", prefix+"-"+hex.EncodeToString(b[:]))
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return "", fmt.Errorf("creating temporary directory: %w", err)
+	}
+	return d, nil
+}
+
+// Publish hashes the file or directory at src and moves it into the store
+// under its digest, read-only. If an identical object already exists, src is
+// removed instead. src must be on the store's file system.
+func (s *Store) Publish(src string, hash func(string) (Tree, error)) (Tree, error) {
+	if hash == nil {
+		hash = HashPath
+	}
+	t, err := hash(src)
+	if err != nil {
+		return Tree{}, err
+	}
+	dst := s.ObjectPath(t.Digest)
+	if _, err := os.Lstat(dst); err == nil {
+		if err := RemoveAll(src); err != nil {
+			return Tree{}, err
+		}
+		return t, nil
+	}
+	if err := MakeReadOnly(src); err != nil {
+		return Tree{}, fmt.Errorf("publishing %s: %w", src, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return Tree{}, fmt.Errorf("publishing %s: %w", src, err)
+	}
+	if err := os.Rename(src, dst); err != nil {
+		if _, statErr := os.Lstat(dst); statErr == nil {
+			// Another process published the same object first.
+			return t, RemoveAll(src)
+		}
+		return Tree{}, fmt.Errorf("publishing %s as %s: %w", src, dst, err)
+	}
+	return t, nil
+}
+
+// HasObject reports whether the object exists with the recorded shape and
+// size. It stats files only; it does not re-hash.
+func (s *Store) HasObject(o Tree) bool {
+	p := s.ObjectPath(o.Digest)
+	info, err := os.Lstat(p)
+	if err != nil {
+		return false
+	}
+	if info.IsDir() != o.Dir {
+		return false
+	}
+	if !o.Dir {
+		return info.Size() == o.Size
+	}
+	var size int64
+	var files int
+	err = filepath.WalkDir(p, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			size += fi.Size()
+			files++
+		}
+		return nil
+	})
+	return err == nil && size == o.Size && files == o.Files
+}
+
+// VerifyObject re-hashes an object and reports whether it still matches its digest.
+func (s *Store) VerifyObject(o Tree) error {
+	p := s.ObjectPath(o.Digest)
+	t, err := HashPath(p)
+	if err != nil {
+		return err
+	}
+	if t.Digest != o.Digest {
+		return fmt.Errorf("object %s is corrupt: content hashes to %s", o.Digest, t.Digest)
+	}
+	return nil
+}
+
+// RemoveObject deletes an object (used when it was found corrupt).
+func (s *Store) RemoveObject(digest string) error {
+	return RemoveAll(s.ObjectPath(digest))
+}
+
+// MakeReadOnly clears the write bits of a file or of every member of a tree.
+func MakeReadOnly(path string) error {
+	return filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		return os.Chmod(p, info.Mode().Perm()&^0o222)
+	})
+}
+
+// RemoveAll removes path like os.RemoveAll, first restoring write permission
+// on directories so read-only trees can be deleted.
+func RemoveAll(path string) error {
+	err := os.RemoveAll(path)
+	if err == nil {
+		return nil
+	}
+	_ = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			_ = os.Chmod(p, 0o755)
+		}
+		return nil
+	})
+	if err := os.RemoveAll(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,81 @@
+// Command pipeline runs content-addressed ML pipelines described in one YAML
+// file: only what changed re-runs, and every run leaves a provenance manifest
+// that can be audited and re-executed.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/mlpipe/pipeline/pipeline"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1 // a stage failed, an audit found a mismatch, a scan gate tripped
+	exitUsage   = 2 // a usage or definition error
+)
+
+// exitError carries an exit status out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// failure returns an error that exits with status 1.
+func failure(format string, args ...any) error {
+	return &exitError{code: exitFailure, err: fmt.Errorf(format, args...)}
+}
+
+// usageError returns an error that exits with status 2.
+func usageError(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+// run executes the CLI with args and returns the exit status.
+func run(args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	code := exitCode(err)
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintln(os.Stderr, "error: "+msg)
+	}
+	return code
+}
+
+// exitCode maps an error to the exit status it stands for.
+func exitCode(err error) int {
+	var ee *exitError
+	var de *pipeline.Error
+	var des pipeline.Errors
+	var ce codedError
+	switch {
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.As(err, &des), errors.As(err, &de):
+		return exitUsage
+	case errors.As(err, &ce):
+		return ce.ExitCode()
+	}
+	return exitUsage
+}
+
+// codedError is an error that knows its exit status (library errors such as
+// a scan that found secrets implement it).
+type codedError interface {
+	error
+	ExitCode() int
+}

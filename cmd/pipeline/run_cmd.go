@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlpipe/pipeline/runtime"
+)
+
+func newRunCmd() *cobra.Command {
+	var (
+		df                                   definitionFlags
+		jobs                                 int
+		force, dryRun, keepGoing, asJSON, vf bool
+	)
+	c := &cobra.Command{
+		Use:   "run FILE",
+		Short: "Run a pipeline: cached stages are served from the store, the rest run in parallel",
+		Args:  exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			g, err := df.compile(args[0])
+			if err != nil {
+				return err
+			}
+			ws, err := df.openWorkspace(args[0])
+			if err != nil {
+				return err
+			}
+			if dryRun {
+				st, err := runtime.Status(g, ws)
+				if err != nil {
+					return err
+				}
+				return printStatus(c.OutOrStdout(), st, asJSON)
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			res, err := runtime.Run(ctx, g, ws, runtime.Options{
+				Jobs: jobs, Force: force, KeepGoing: keepGoing, Verify: vf, Log: logger(),
+				Command: append([]string{"pipeline"}, os.Args[1:]...),
+			})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if err := printRunJSON(c.OutOrStdout(), res); err != nil {
+					return err
+				}
+			} else {
+				printRunSummary(c.OutOrStdout(), res)
+			}
+			if res.Status != runtime.RunSucceeded {
+				for _, s := range res.Stages {
+					if s.Status == runtime.StatusFailed {
+						fmt.Fprintf(os.Stderr, "stage %s failed: %v\n", s.Node.Name, s.Err)
+						if t := strings.TrimSpace(s.LogTail); t != "" {
+							fmt.Fprintf(os.Stderr, "--- last output of %s ---\n%s\n---\n", s.Node.Name, t)
+						}
+					}
+				}
+				return failure("run %s failed (manifest: %s)", res.RunID, res.ManifestPath)
+			}
+			return nil
+		},
+	}
+	df.add(c, true)
+	c.Flags().IntVarP(&jobs, "jobs", "j", 0, "stages run at once (default: number of CPUs)")
+	c.Flags().BoolVar(&force, "force", false, "re-run every stage, ignoring the cache")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "show what would run and why; write nothing")
+	c.Flags().BoolVar(&keepGoing, "keep-going", false, "after a failure, still run every stage not downstream of it")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the result as one JSON object on stdout")
+	c.Flags().BoolVar(&vf, "verify", false, "re-hash the objects behind cache hits and rebuild corrupt ones")
+	return c
+}
+
+// exactArgs is cobra.ExactArgs with a usage exit status.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError("%s expects %d argument(s), got %d (usage: %s)", c.CommandPath(), n, len(args), c.UseLine())
+		}
+		return nil
+	}
+}
+
+// runJSON is the `run --json` contract.
+type runJSON struct {
+	RunID    string          `json:"run_id"`
+	Manifest string          `json:"manifest"`
+	Status   string          `json:"status"`
+	Stages   []stageJSON     `json:"stages"`
+	Metrics  json.RawMessage `json:"-"`
+}
+
+type stageJSON struct {
+	Name       string             `json:"name"`
+	Kind       string             `json:"kind"`
+	Key        string             `json:"key"`
+	Status     string             `json:"status"`
+	DurationMS int64              `json:"duration_ms"`
+	Outputs    map[string]string  `json:"outputs"`
+	Metrics    map[string]float64 `json:"metrics,omitempty"`
+	Error      string             `json:"error,omitempty"`
+}
+
+func printRunJSON(w io.Writer, res *runtime.RunResult) error {
+	out := runJSON{RunID: res.RunID, Manifest: res.ManifestPath, Status: res.Status, Stages: []stageJSON{}}
+	for _, s := range res.Stages {
+		sj := stageJSON{Name: s.Node.Name, Kind: s.Node.Kind.Name(), Key: s.Key, Status: s.Status,
+			DurationMS: s.Record.DurationMS, Outputs: map[string]string{}, Metrics: s.Record.Metrics, Error: s.Record.Error}
+		for port, o := range s.Outputs {
+			sj.Outputs[port] = o.Digest
+		}
+		out.Stages = append(out.Stages, sj)
+	}
+	enc := json.NewEncoder(w)
+	return enc.Encode(out)
+}
+
+func printRunSummary(w io.Writer, res *runtime.RunResult) {
+	counts := map[string]int{}
+	width := 0
+	for _, s := range res.Stages {
+		if len(s.Node.Name) > width {
+			width = len(s.Node.Name)
+		}
+	}
+	for _, s := range res.Stages {
+		counts[s.Status]++
+		line := fmt.Sprintf("%-*s  %-7s", width, s.Node.Name, s.Status)
+		if s.Status == runtime.StatusRan || s.Status == runtime.StatusCached {
+			line += fmt.Sprintf("  %6.1fs", float64(s.Record.DurationMS)/1000)
+		}
+		if m := headline(s.Record.Metrics); m != "" {
+			line += "  " + m
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
+	fmt.Fprintf(w, "run %s %s: %d ran, %d cached, %d failed, %d skipped\n", res.RunID, res.Status,
+		counts[runtime.StatusRan], counts[runtime.StatusCached], counts[runtime.StatusFailed], counts[runtime.StatusSkipped])
+	fmt.Fprintf(w, "manifest: %s\n", res.ManifestPath)
+}
+
+// headlineMetrics are shown in the run summary when a stage reports them.
+var headlineMetrics = []string{"rows", "findings", "accuracy", "f1_macro", "perplexity", "cross_entropy", "train_loss", "val_loss", "tokens_per_second"}
+
+func headline(m map[string]float64) string {
+	var parts []string
+	for _, k := range headlineMetrics {
+		if v, ok := m[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s=%.4g", k, v))
+		}
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,418 @@
+package pipeline
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/dominikbraun/graph"
+
+	"github.com/mlpipe/pipeline/stages"
+)
+
+// Graph is a compiled definition: stage instances (one per stage, or one per
+// distinct sweep point that reaches the stage) wired into a DAG.
+type Graph struct {
+	// Def is the definition compiled.
+	Def *Definition
+	// Params are the resolved parameters (defaults with overrides applied).
+	Params map[string]any
+	// Overrides are the --set values given.
+	Overrides []Override
+	// Nodes lists the instances in a stable topological order.
+	Nodes []*Node
+
+	byName map[string]*Node
+	dag    graph.Graph[string, *Node]
+}
+
+// Node is one stage instance ready to run.
+type Node struct {
+	// Name is the instance name: the stage name, with `@k=v,...` for sweep points.
+	Name string
+	// Stage is the stage's name in the definition.
+	Stage string
+	// Kind is the stage kind.
+	Kind stages.Kind
+	// Params is the resolved, validated `with:` with defaults applied.
+	Params map[string]any
+	// Seed is the stage's seed.
+	Seed int64
+	// Inputs are sorted by port.
+	Inputs []Input
+	// Deps are the dep files as written (relative to the definition's
+	// directory) and DepPaths their absolute paths.
+	Deps     []string
+	DepPaths []string
+	// Plan is what the kind said it will produce.
+	Plan *stages.Plan
+	// Point holds the sweep values that reach this instance.
+	Point map[string]any
+}
+
+// Input wires one input port to an upstream output.
+type Input struct {
+	Port     string
+	From     *Node
+	FromPort string
+}
+
+// Node returns the instance named name.
+func (g *Graph) Node(name string) (*Node, bool) {
+	n, ok := g.byName[name]
+	return n, ok
+}
+
+// Upstream returns the instances n reads from, sorted by name.
+func (g *Graph) Upstream(n *Node) []*Node {
+	seen := map[string]*Node{}
+	for _, in := range n.Inputs {
+		seen[in.From.Name] = in.From
+	}
+	out := make([]*Node, 0, len(seen))
+	for _, u := range seen {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Downstream returns the instances that read from n, sorted by name.
+func (g *Graph) Downstream(n *Node) []*Node {
+	var out []*Node
+	for _, m := range g.Nodes {
+		for _, in := range m.Inputs {
+			if in.From == n {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Compile resolves params and overrides, expands the sweep, validates every
+// stage against its kind, and builds the DAG. Every problem it finds is a
+// definition error.
+func Compile(def *Definition, sets []Override) (*Graph, error) {
+	params, err := applyOverrides(def.Path, def.Params, sets, def.Sweep)
+	if err != nil {
+		return nil, err
+	}
+	e := &errs{file: def.Path}
+	checkStageRefs(e, def)
+	if err := e.err(); err != nil {
+		return nil, err
+	}
+	order, err := stageOrder(def)
+	if err != nil {
+		return nil, err
+	}
+	points := sweepPoints(def.Sweep)
+	g := &Graph{Def: def, Params: params, Overrides: sets, byName: map[string]*Node{}}
+	// instances[i][stage] is the instance of stage for point i.
+	instances := make([]map[string]*Node, len(points))
+	for i := range instances {
+		instances[i] = map[string]*Node{}
+	}
+	relevant := map[string][]string{}
+	seenErr := map[string]bool{}
+	for _, name := range order {
+		sd := def.Stages[name]
+		kind, _ := stages.Lookup(sd.Kind)
+		for pi, point := range points {
+			pparams := params
+			for _, ax := range def.Sweep {
+				pparams = setPath(pparams, ax.Key, point[ax.Key])
+			}
+			pe := &errs{file: def.Path}
+			in := &interpolator{params: pparams, e: pe, refs: map[string]bool{}}
+			with := map[string]any{}
+			if sd.With != nil {
+				with = in.resolve(sd.With).(map[string]any)
+			}
+			var deps []string
+			for di, d := range sd.Deps {
+				if s, ok := in.resolveString(sd.depNodes[di], d).(string); ok {
+					deps = append(deps, s)
+				} else {
+					pe.at(sd.depNodes[di], "dep %q must resolve to a path", d)
+				}
+			}
+			if pi == 0 {
+				relevant[name] = relevantKeys(def, sd, in.refs, with, relevant)
+			}
+			instName := name
+			pointVals := map[string]any{}
+			if rk := relevant[name]; len(rk) > 0 {
+				parts := make([]string, len(rk))
+				for i, k := range rk {
+					v, _ := lookupPath(pparams, k)
+					pointVals[k] = v
+					parts[i] = k + "=" + formatValue(v)
+				}
+				instName = name + "@" + strings.Join(parts, ",")
+			}
+			if existing, ok := g.byName[instName]; ok {
+				instances[pi][name] = existing
+				continue
+			}
+			node := &Node{Name: instName, Stage: name, Kind: kind, Point: pointVals}
+			node.Params = validateParams(pe, name, kind.Schema().Params, with, sd.With, orNode(sd.With, sd.node), "")
+			node.Seed = seedOf(node.Params, pparams)
+			wireInputs(pe, sd, kind, node, instances[pi])
+			for _, d := range deps {
+				abs := d
+				if !filepath.IsAbs(abs) {
+					abs = filepath.Join(def.Dir, d)
+				}
+				if _, err := os.Stat(abs); err != nil {
+					pe.at(sd.depNodes[indexOf(sd.Deps, d)], "dep `%s` of stage `%s` does not exist", d, name)
+					continue
+				}
+				node.Deps = append(node.Deps, d)
+				node.DepPaths = append(node.DepPaths, abs)
+			}
+			if len(pe.list) == 0 {
+				inputs := make([]string, len(node.Inputs))
+				for i, in := range node.Inputs {
+					inputs[i] = in.Port
+				}
+				plan, err := kind.Plan(stages.PlanRequest{Stage: instName, Params: node.Params, Inputs: inputs, WorkDir: def.Dir})
+				if err != nil {
+					pe.at(orNode(sd.With, sd.node), "stage `%s`: %v", instName, err)
+				} else {
+					node.Plan = plan
+				}
+			}
+			for _, x := range pe.list {
+				if !seenErr[x.Error()] {
+					seenErr[x.Error()] = true
+					e.list = append(e.list, x)
+				}
+			}
+			if len(pe.list) > 0 {
+				// Keep compiling other stages to report more errors at once,
+				// but never wire to a broken node.
+				node.Plan = &stages.Plan{}
+			}
+			g.byName[instName] = node
+			instances[pi][name] = node
+			g.Nodes = append(g.Nodes, node)
+		}
+	}
+	if err := e.err(); err != nil {
+		return nil, err
+	}
+	if err := g.buildDAG(); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+func indexOf(l []string, s string) int {
+	for i, x := range l {
+		if x == s {
+			return i
+		}
+	}
+	return 0
+}
+
+// seedOf picks a stage's seed: `with.seed`, else `params.seed`, else 0.
+func seedOf(with, params map[string]any) int64 {
+	for _, m := range []map[string]any{with, params} {
+		switch v := m["seed"].(type) {
+		case int64:
+			return v
+		case float64:
+			return int64(v)
+		}
+	}
+	return 0
+}
+
+// relevantKeys returns the sweep keys that reach a stage: referenced by its
+// own values, or reaching any stage it reads from.
+func relevantKeys(def *Definition, sd *StageDef, refs map[string]bool, with map[string]any, upstream map[string][]string) []string {
+	set := map[string]bool{}
+	for _, ax := range def.Sweep {
+		for r := range refs {
+			if r == ax.Key || strings.HasPrefix(ax.Key, r+".") || strings.HasPrefix(r, ax.Key+".") {
+				set[ax.Key] = true
+			}
+		}
+		if _, own := with["seed"]; !own && (ax.Key == "seed") {
+			set[ax.Key] = true
+		}
+	}
+	for _, ref := range sd.Inputs {
+		for _, k := range upstream[ref.Stage] {
+			set[k] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkStageRefs reports unknown kinds and references to unknown stages.
+func checkStageRefs(e *errs, def *Definition) {
+	for _, name := range def.Order {
+		sd := def.Stages[name]
+		if sd.Kind != "" {
+			if _, ok := stages.Lookup(sd.Kind); !ok {
+				e.at(sd.node.get("kind"), "stage `%s` has unknown kind `%s`%s (known kinds: %s)", name, sd.Kind, didYouMean(sd.Kind, stages.Names()), strings.Join(stages.Names(), ", "))
+			}
+		}
+		for _, port := range sortedKeys(sd.Inputs) {
+			ref := sd.Inputs[port]
+			if _, ok := def.Stages[ref.Stage]; !ok {
+				e.at(ref.node, "input `%s` of stage `%s` refers to unknown stage `%s`%s", port, name, ref.Stage, didYouMean(ref.Stage, def.Order))
+			} else if ref.Stage == name {
+				e.at(ref.node, "stage `%s` reads its own output", name)
+			}
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// stageOrder orders stage definitions so each comes after the stages it
+// reads from, ties broken by file order; a cycle is an error naming it.
+func stageOrder(def *Definition) ([]string, error) {
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := map[string]int{}
+	var order []string
+	var stack []string
+	var visit func(string) error
+	visit = func(name string) error {
+		switch color[name] {
+		case black:
+			return nil
+		case grey:
+			i := indexOf(stack, name)
+			cycle := append(append([]string{}, stack[i:]...), name)
+			sd := def.Stages[name]
+			return &Error{File: def.Path, Line: sd.node.Line, Col: sd.node.Col, Msg: "cycle between stages: " + strings.Join(cycle, " → ")}
+		}
+		color[name] = grey
+		stack = append(stack, name)
+		sd := def.Stages[name]
+		for _, port := range sortedKeys(sd.Inputs) {
+			if err := visit(sd.Inputs[port].Stage); err != nil {
+				return err
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[name] = black
+		order = append(order, name)
+		return nil
+	}
+	for _, name := range def.Order {
+		if err := visit(name); err != nil {
+			return nil, err
+		}
+	}
+	return order, nil
+}
+
+// wireInputs connects a node's input ports to upstream instances, checking
+// port names against both kinds.
+func wireInputs(e *errs, sd *StageDef, kind stages.Kind, node *Node, upstream map[string]*Node) {
+	schema := kind.Schema()
+	for _, port := range sortedKeys(sd.Inputs) {
+		ref := sd.Inputs[port]
+		if schema.Inputs != nil && !contains(schema.Inputs, port) {
+			e.at(sd.node.get("inputs").keyNode(port), "stage `%s` (kind %s) has no input port `%s`%s; it accepts: %s", sd.Name, kind.Name(), port, didYouMean(port, schema.Inputs), strings.Join(schema.Inputs, ", "))
+			continue
+		}
+		from := upstream[ref.Stage]
+		if from == nil || from.Plan == nil {
+			continue
+		}
+		outs := from.Plan.Outputs
+		fromPort := ref.Port
+		if fromPort == "" {
+			if len(outs) != 1 {
+				e.at(ref.node, "input `%s` of stage `%s`: stage `%s` has %d outputs (%s); name one as `%s.PORT`", port, sd.Name, ref.Stage, len(outs), strings.Join(outs, ", "), ref.Stage)
+				continue
+			}
+			fromPort = outs[0]
+		} else if !contains(outs, fromPort) {
+			e.at(ref.node, "input `%s` of stage `%s`: stage `%s` has no output `%s`%s (outputs: %s)", port, sd.Name, ref.Stage, fromPort, didYouMean(fromPort, outs), strings.Join(outs, ", "))
+			continue
+		}
+		node.Inputs = append(node.Inputs, Input{Port: port, From: from, FromPort: fromPort})
+	}
+	for _, req := range schema.RequiredInputs {
+		if _, ok := sd.Inputs[req]; !ok {
+			e.at(sd.node, "stage `%s` (kind %s) needs input `%s`", sd.Name, kind.Name(), req)
+		}
+	}
+}
+
+// buildDAG puts the instances into a dominikbraun/graph and orders them.
+func (g *Graph) buildDAG() error {
+	dag := graph.New(func(n *Node) string { return n.Name }, graph.Directed(), graph.Acyclic(), graph.PreventCycles())
+	for _, n := range g.Nodes {
+		if err := dag.AddVertex(n); err != nil {
+			return fmt.Errorf("adding stage %s to the graph: %w", n.Name, err)
+		}
+	}
+	for _, n := range g.Nodes {
+		for _, u := range g.Upstream(n) {
+			if err := dag.AddEdge(u.Name, n.Name); err != nil {
+				return fmt.Errorf("wiring %s -> %s: %w", u.Name, n.Name, err)
+			}
+		}
+	}
+	names, err := graph.StableTopologicalSort(dag, func(a, b string) bool { return a < b })
+	if err != nil {
+		return fmt.Errorf("ordering stages: %w", err)
+	}
+	g.Nodes = g.Nodes[:0]
+	for _, name := range names {
+		g.Nodes = append(g.Nodes, g.byName[name])
+	}
+	g.dag = dag
+	return nil
+}
+
+// sweepPoints returns the cartesian product of the sweep axes (one empty
+// point when there is no sweep).
+func sweepPoints(axes []SweepAxis) []map[string]any {
+	points := []map[string]any{{}}
+	for _, ax := range axes {
+		var next []map[string]any
+		for _, p := range points {
+			for _, v := range ax.Values {
+				q := make(map[string]any, len(p)+1)
+				for k, x := range p {
+					q[k] = x
+				}
+				q[ax.Key] = normalize(v)
+				next = append(next, q)
+			}
+		}
+		points = next
+	}
+	return points
+}

@@ -1,0 +1,204 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/stages"
+)
+
+// Mismatch is one artifact whose content no longer matches its manifest.
+type Mismatch struct {
+	Stage    string `json:"stage"`
+	Port     string `json:"port"`
+	Expected string `json:"expected"`
+	Actual   string `json:"actual"`
+}
+
+// String renders the mismatch for people.
+func (m Mismatch) String() string {
+	return fmt.Sprintf("%s.%s: expected %s, found %s", m.Stage, m.Port, m.Expected, m.Actual)
+}
+
+// Audit re-hashes every output and source a manifest names and returns the
+// ones that do not match. Sources are reported under the stage "source".
+func Audit(m *artifacts.Manifest, ws *Workspace) []Mismatch {
+	var out []Mismatch
+	for _, s := range m.Stages {
+		if s.Status != StatusRan && s.Status != StatusCached {
+			continue
+		}
+		for _, p := range s.Outputs {
+			got := "missing"
+			if t, err := artifacts.HashPath(ws.Store.ObjectPath(p.Digest)); err == nil {
+				got = t.Digest
+			}
+			if got != p.Digest {
+				out = append(out, Mismatch{Stage: s.Name, Port: p.Port, Expected: p.Digest, Actual: got})
+			}
+		}
+	}
+	for _, src := range m.Sources {
+		path := src.Path
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(m.Definition.Dir, path)
+		}
+		got := "missing"
+		if t, err := artifacts.HashPath(path); err == nil {
+			got = t.Digest
+		}
+		if got != src.Digest {
+			out = append(out, Mismatch{Stage: "source", Port: src.Path, Expected: src.Digest, Actual: got})
+		}
+	}
+	return out
+}
+
+// Reexecution is the outcome of running one recorded stage again.
+type Reexecution struct {
+	Stage string `json:"stage"`
+	// Result is "identical", "different", "failed" or "not-checked".
+	Result string `json:"result"`
+	Detail string `json:"detail,omitempty"`
+	// Ports lists each output's recorded and re-computed digests.
+	Ports []PortCheck `json:"ports,omitempty"`
+}
+
+// PortCheck compares one output of a re-executed stage.
+type PortCheck struct {
+	Port      string `json:"port"`
+	Recorded  string `json:"recorded"`
+	Recomputd string `json:"recomputed"`
+	Identical bool   `json:"identical"`
+}
+
+// Reexecute runs every stage a manifest records again, with the cache
+// bypassed, each from its recorded inputs, in a scratch area of the
+// workspace, and compares the outputs bit for bit with the record.
+func Reexecute(ctx context.Context, m *artifacts.Manifest, ws *Workspace, log zerolog.Logger) ([]Reexecution, error) {
+	if err := ws.Store.Init(); err != nil {
+		return nil, err
+	}
+	var out []Reexecution
+	for _, s := range m.Stages {
+		r := Reexecution{Stage: s.Name}
+		if s.Status != StatusRan && s.Status != StatusCached {
+			r.Result, r.Detail = "not-checked", "the stage "+s.Status+" in the recorded run"
+			out = append(out, r)
+			continue
+		}
+		kind, ok := stages.Lookup(s.Kind)
+		if !ok {
+			r.Result, r.Detail = "failed", "this engine has no stage kind "+s.Kind
+			out = append(out, r)
+			continue
+		}
+		if kind.Version() != s.Version {
+			r.Result, r.Detail = "not-checked", fmt.Sprintf("the %s implementation changed (recorded version %s, now %s)", s.Kind, s.Version, kind.Version())
+			out = append(out, r)
+			continue
+		}
+		res, err := reexecuteOne(ctx, m, ws, kind, s, log)
+		if err != nil {
+			r.Result, r.Detail = "failed", err.Error()
+		} else {
+			r = *res
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func reexecuteOne(ctx context.Context, m *artifacts.Manifest, ws *Workspace, kind stages.Kind, s artifacts.StageRecord, log zerolog.Logger) (*Reexecution, error) {
+	inputs := map[string]string{}
+	for _, in := range s.Inputs {
+		p := ws.Store.ObjectPath(in.Digest)
+		if _, err := os.Lstat(p); err != nil {
+			return nil, fmt.Errorf("recorded input `%s` (%s) is no longer in the store", in.Port, short(in.Digest))
+		}
+		inputs[in.Port] = p
+	}
+	tmp, err := ws.Store.TempDir("reexec")
+	if err != nil {
+		return nil, err
+	}
+	defer artifacts.RemoveAll(tmp)
+	outDir, scratch := filepath.Join(tmp, "out"), filepath.Join(tmp, "scratch")
+	for _, d := range []string{outDir, scratch} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	params, err := decodeParams(s.Params)
+	if err != nil {
+		return nil, err
+	}
+	env := &stages.Env{Stage: s.Name, Key: s.Key, Inputs: inputs, OutDir: outDir, ScratchDir: scratch, WorkDir: m.Definition.Dir,
+		Params: params, Seed: s.Seed, Log: log.With().Str("stage", s.Name).Logger(), Output: io.Discard, Progress: stages.NopProgress{}}
+	if _, err := safeRun(ctx, kind, env); err != nil {
+		return nil, fmt.Errorf("re-running: %w", err)
+	}
+	r := &Reexecution{Stage: s.Name, Result: "identical"}
+	var diff []string
+	for _, p := range s.Outputs {
+		pc := PortCheck{Port: p.Port, Recorded: p.Digest, Recomputd: "missing"}
+		if t, err := artifacts.HashPath(filepath.Join(outDir, p.Port)); err == nil {
+			pc.Recomputd = t.Digest
+		}
+		pc.Identical = pc.Recomputd == pc.Recorded
+		if !pc.Identical {
+			r.Result = "different"
+			diff = append(diff, p.Port)
+		}
+		r.Ports = append(r.Ports, pc)
+	}
+	if len(diff) > 0 {
+		r.Detail = "outputs differ: " + strings.Join(diff, ", ")
+	}
+	return r, nil
+}
+
+// decodeParams turns recorded params back into the engine's value types
+// (integers stay int64).
+func decodeParams(p map[string]any) (map[string]any, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v map[string]any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return fromNumbers(v).(map[string]any), nil
+}
+
+func fromNumbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if i, err := x.Int64(); err == nil && !strings.ContainsAny(x.String(), ".eE") {
+			return i
+		}
+		f, _ := x.Float64()
+		return f
+	case map[string]any:
+		for k, e := range x {
+			x[k] = fromNumbers(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = fromNumbers(e)
+		}
+	}
+	return v
+}

@@ -1,0 +1,326 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/pipeline"
+	"github.com/mlpipe/pipeline/stages"
+)
+
+// prepared is a node with its key computed.
+type prepared struct {
+	key     string
+	ki      *artifacts.KeyInputs
+	inputs  map[string]string // port -> object path
+	inRecs  []artifacts.PortRecord
+	sources []artifacts.Source
+}
+
+// prepare hashes a node's deps and sources and computes its key from its
+// upstream outputs.
+func (r *runner) prepare(n *pipeline.Node) (*prepared, error) {
+	p := &prepared{inputs: map[string]string{}}
+	inDigests := map[string]string{}
+	for _, in := range n.Inputs {
+		o, ok := r.upstreamOutput(in)
+		if !ok {
+			return nil, fmt.Errorf("input `%s`: upstream %s.%s has no output", in.Port, in.From.Name, in.FromPort)
+		}
+		inDigests[in.Port] = o.Digest
+		p.inputs[in.Port] = r.ws.Store.ObjectPath(o.Digest)
+		p.inRecs = append(p.inRecs, portRecord(in.Port, in.From.Name+"."+in.FromPort, o))
+	}
+	deps, sources, srcRecs, err := hashFiles(r.ws.Stats, r.g.Def.Dir, n)
+	if err != nil {
+		return nil, err
+	}
+	p.sources = srcRecs
+	p.ki = keyInputs(n, inDigests, deps, sources)
+	p.key = stageKey(p.ki)
+	return p, nil
+}
+
+// hashFiles digests a node's deps and plan sources through the stat cache.
+func hashFiles(stats *artifacts.StatCache, dir string, n *pipeline.Node) (deps, sources map[string]string, recs []artifacts.Source, err error) {
+	deps, sources = map[string]string{}, map[string]string{}
+	for i, d := range n.DepPaths {
+		t, err := stats.HashPath(d)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("hashing dep %s: %w", n.Deps[i], err)
+		}
+		deps[n.Deps[i]] = t.Digest
+		recs = append(recs, artifacts.Source{Path: n.Deps[i], Digest: t.Digest, Size: t.Size})
+	}
+	if n.Plan != nil {
+		for _, s := range n.Plan.Sources {
+			abs := s
+			if !filepath.IsAbs(abs) {
+				abs = filepath.Join(dir, s)
+			}
+			t, err := stats.HashPath(abs)
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("hashing source %s: %w", s, err)
+			}
+			rel := relPath(dir, abs)
+			sources[rel] = t.Digest
+			recs = append(recs, artifacts.Source{Path: rel, Digest: t.Digest, Size: t.Size})
+		}
+	}
+	return deps, sources, recs, nil
+}
+
+func portRecord(port, from string, o artifacts.Output) artifacts.PortRecord {
+	pr := artifacts.PortRecord{Port: port, From: from, Digest: o.Digest, Size: o.Size, Dir: o.Dir, Files: o.Files, Schema: o.Schema}
+	if o.Schema != "" {
+		rows := o.Rows
+		pr.Rows = &rows
+	}
+	return pr
+}
+
+// runNode serves a node from the cache or runs it.
+func (r *runner) runNode(ctx context.Context, n *pipeline.Node) *StageResult {
+	log := r.opts.Log.With().Str("stage", n.Name).Logger()
+	res := &StageResult{Node: n}
+	rec := &res.Record
+	*rec = artifacts.StageRecord{Name: n.Name, Stage: n.Stage, Kind: n.Kind.Name(), Version: n.Kind.Version(),
+		Params: n.Params, Seed: n.Seed, Inputs: []artifacts.PortRecord{}, Outputs: []artifacts.PortRecord{}, Metrics: map[string]float64{}}
+	fail := func(err error) *StageResult {
+		res.Status, res.Err = StatusFailed, err
+		rec.Status, rec.Error = StatusFailed, err.Error()
+		log.Error().Err(err).Msg("stage failed")
+		return res
+	}
+	p, err := r.prepare(n)
+	if err != nil {
+		return fail(err)
+	}
+	res.Key, rec.Key, rec.KeyInputs, rec.Sources = p.key, p.key, p.ki, p.sources
+	rec.Inputs = append(rec.Inputs, p.inRecs...)
+	if !r.opts.Force {
+		if ar := r.cached(p.key, log); ar != nil {
+			r.finishCached(res, ar)
+			log.Info().Str("key", short(p.key)).Msg("cached")
+			return res
+		}
+	}
+	lock, err := tryLockKeyLogged(r.ws.Root, p.key, log)
+	if err != nil {
+		return fail(err)
+	}
+	defer lock.unlock()
+	if !r.opts.Force {
+		// Another run may have produced it while we waited for the lock.
+		if ar := r.cached(p.key, log); ar != nil {
+			r.finishCached(res, ar)
+			log.Info().Str("key", short(p.key)).Msg("cached (produced by a concurrent run)")
+			return res
+		}
+	}
+	return r.runAndPublish(ctx, n, p, res, log, fail)
+}
+
+// tryLockKeyLogged takes the key lock, saying so when it must wait.
+func tryLockKeyLogged(root, key string, log zerolog.Logger) (*keyLock, error) {
+	l, ok, err := tryLockKey(root, key)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return l, nil
+	}
+	log.Info().Str("key", short(key)).Msg("another stage or run is producing this key; waiting for it")
+	return lockKey(root, key)
+}
+
+// cached returns a complete action record for key, or nil. With Verify, the
+// objects are re-hashed and a corrupt record is dropped.
+func (r *runner) cached(key string, log zerolog.Logger) *artifacts.ActionRecord {
+	ar, err := r.ws.Store.LoadAction(key)
+	if err != nil || ar == nil {
+		return nil
+	}
+	if !r.ws.Store.Complete(ar) {
+		log.Warn().Str("key", short(key)).Msg("cache record names missing or truncated objects; re-running")
+		return nil
+	}
+	if r.opts.Verify {
+		for port, o := range ar.Outputs {
+			if err := r.ws.Store.VerifyObject(o.Tree); err != nil {
+				log.Warn().Str("port", port).Err(err).Msg("corrupt cached output; rebuilding")
+				_ = r.ws.Store.RemoveObject(o.Digest)
+				_ = r.ws.Store.DeleteAction(key)
+				return nil
+			}
+		}
+	}
+	return ar
+}
+
+func (r *runner) finishCached(res *StageResult, ar *artifacts.ActionRecord) {
+	res.Status = StatusCached
+	res.Outputs = ar.Outputs
+	rec := &res.Record
+	rec.Status = StatusCached
+	rec.DurationMS = ar.DurationMS
+	for k, v := range ar.Metrics {
+		rec.Metrics[k] = v
+	}
+	for _, port := range res.Node.Plan.Outputs {
+		if o, ok := ar.Outputs[port]; ok {
+			rec.Outputs = append(rec.Outputs, portRecord(port, "", o))
+		}
+	}
+	r.exposeOutputs(res.Node, ar.Outputs)
+}
+
+// runAndPublish runs the stage in a fresh output directory, then hashes and
+// moves each output into the store and writes the action record last.
+func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepared, res *StageResult, log zerolog.Logger, fail func(error) *StageResult) *StageResult {
+	rec := &res.Record
+	scratch := filepath.Join(r.ws.Root, "scratch", strings.ReplaceAll(p.key, ":", "-"))
+	removeStaleOutDirs(scratch, log)
+	outDir := filepath.Join(scratch, fmt.Sprintf("out-%d", os.Getpid()))
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return fail(fmt.Errorf("creating output directory: %w", err))
+	}
+	logPath := filepath.Join(r.ws.RunDir(r.runID), "logs", logFileName(n.Name))
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return fail(fmt.Errorf("creating stage log: %w", err))
+	}
+	defer logFile.Close()
+	tail := &tailWriter{max: 4096}
+	out := newRedactingWriter(io.MultiWriter(logFile, tail))
+	env := &stages.Env{
+		Stage: n.Name, Key: p.key, Inputs: p.inputs, OutDir: outDir, ScratchDir: scratch, WorkDir: r.g.Def.Dir,
+		Params: n.Params, Seed: n.Seed, Log: log.Hook(stageLogHook{w: out}), Output: out, Progress: r.progressFor(n),
+	}
+	log.Info().Str("key", short(p.key)).Msg("running")
+	before := usage()
+	start := time.Now().UTC()
+	result, runErr := safeRun(ctx, n.Kind, env)
+	out.Flush()
+	finish := time.Now().UTC()
+	after := usage()
+	res.Duration = finish.Sub(start)
+	rec.StartedAt, rec.FinishedAt = &start, &finish
+	rec.DurationMS = res.Duration.Milliseconds()
+	rec.CPUSeconds = after.cpu - before.cpu
+	rec.PeakRSSBytes = after.maxRSS
+	res.LogTail = tail.String()
+	if runErr != nil {
+		_ = artifacts.RemoveAll(outDir)
+		return fail(runErr)
+	}
+	if result != nil {
+		for k, v := range result.Metrics {
+			rec.Metrics[k] = v
+		}
+	}
+	outputs := map[string]artifacts.Output{}
+	for _, port := range n.Plan.Outputs {
+		src := filepath.Join(outDir, port)
+		if _, err := os.Lstat(src); err != nil {
+			_ = artifacts.RemoveAll(outDir)
+			return fail(fmt.Errorf("the stage did not write its output `%s`", port))
+		}
+		t, err := r.ws.Store.Publish(src, nil)
+		if err != nil {
+			_ = artifacts.RemoveAll(outDir)
+			return fail(fmt.Errorf("publishing output `%s`: %w", port, err))
+		}
+		o := artifacts.Output{Tree: t}
+		if !t.Dir {
+			if rows, schema, ok := TableInfo(r.ws.Store.ObjectPath(t.Digest)); ok {
+				o.Rows, o.Schema = rows, schema
+			}
+		}
+		outputs[port] = o
+		rec.Outputs = append(rec.Outputs, portRecord(port, "", o))
+	}
+	ar := &artifacts.ActionRecord{Key: p.key, Kind: n.Kind.Name(), Version: n.Kind.Version(), Outputs: outputs,
+		Metrics: rec.Metrics, DurationMS: rec.DurationMS, Created: finish}
+	if err := r.ws.Store.SaveAction(ar); err != nil {
+		return fail(fmt.Errorf("recording the stage in the action cache: %w", err))
+	}
+	if err := artifacts.RemoveAll(scratch); err != nil {
+		log.Warn().Err(err).Msg("could not remove the scratch directory")
+	}
+	res.Status, rec.Status, res.Outputs = StatusRan, StatusRan, outputs
+	r.exposeOutputs(n, outputs)
+	log.Info().Dur("took", res.Duration).Msg("done")
+	return res
+}
+
+// safeRun runs a stage, turning a panic into an error.
+func safeRun(ctx context.Context, k stages.Kind, env *stages.Env) (res *stages.Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("stage panicked: %v", p)
+		}
+	}()
+	return k.Run(ctx, env)
+}
+
+// logFileName turns an instance name into a file name.
+func logFileName(name string) string {
+	return strings.NewReplacer("/", "_", "@", "@", ",", "_").Replace(name) + ".log"
+}
+
+// exposeOutputs points .pipeline/out/<stage>/<port> at the published objects.
+func (r *runner) exposeOutputs(n *pipeline.Node, outputs map[string]artifacts.Output) {
+	dir := filepath.Join(r.ws.Root, "out", n.Name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return
+	}
+	for port, o := range outputs {
+		link := filepath.Join(dir, port)
+		target, err := filepath.Rel(dir, r.ws.Store.ObjectPath(o.Digest))
+		if err != nil {
+			continue
+		}
+		if cur, err := os.Readlink(link); err == nil && cur == target {
+			continue
+		}
+		tmp := link + ".tmp-" + fmt.Sprint(os.Getpid())
+		_ = os.Remove(tmp)
+		if err := os.Symlink(target, tmp); err != nil {
+			continue
+		}
+		if err := os.Rename(tmp, link); err != nil {
+			_ = os.Remove(tmp)
+		}
+	}
+}
+
+// resources is a snapshot of this process's and its children's resource use.
+type resources struct {
+	cpu    float64
+	maxRSS int64
+}
+
+func usage() resources {
+	var self, kids syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	rss := self.Maxrss
+	if kids.Maxrss > rss {
+		rss = kids.Maxrss
+	}
+	return resources{
+		cpu:    tv(self.Utime) + tv(self.Stime) + tv(kids.Utime) + tv(kids.Stime),
+		maxRSS: rss * 1024,
+	}
+}

@@ -1,0 +1,65 @@
+package runtime
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// keyLock is an exclusive advisory lock on one stage key, held by a process
+// while it runs that stage. Locks are per key, not per workspace, so two runs
+// of one pipeline share work instead of failing. The kernel drops the lock if
+// the process dies.
+type keyLock struct {
+	f *os.File
+}
+
+func lockPath(root, key string) string {
+	return filepath.Join(root, "locks", strings.ReplaceAll(key, ":", "-")+".lock")
+}
+
+// lockKey blocks until the lock on key is held.
+func lockKey(root, key string) (*keyLock, error) {
+	return lockKeyMode(root, key, syscall.LOCK_EX)
+}
+
+// tryLockKey takes the lock if it is free; ok is false if another holds it.
+func tryLockKey(root, key string) (l *keyLock, ok bool, err error) {
+	l, err = lockKeyMode(root, key, syscall.LOCK_EX|syscall.LOCK_NB)
+	if err == syscall.EWOULDBLOCK {
+		return nil, false, nil
+	}
+	return l, err == nil, err
+}
+
+func lockKeyMode(root, key string, how int) (*keyLock, error) {
+	p := lockPath(root, key)
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("opening lock %s: %w", p, err)
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), how)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		if err == syscall.EWOULDBLOCK {
+			return nil, err
+		}
+		return nil, fmt.Errorf("locking %s: %w", p, err)
+	}
+	return &keyLock{f: f}, nil
+}
+
+// unlock releases the lock.
+func (l *keyLock) unlock() {
+	if l != nil && l.f != nil {
+		_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+		l.f.Close()
+	}
+}

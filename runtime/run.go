@@ -1,0 +1,308 @@
+package runtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	goruntime "runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/pipeline"
+)
+
+// Stage statuses, as they appear in manifests and `run --json`.
+const (
+	StatusRan     = "ran"
+	StatusCached  = "cached"
+	StatusFailed  = "failed"
+	StatusSkipped = "skipped"
+)
+
+// Run statuses.
+const (
+	RunSucceeded = "succeeded"
+	RunFailed    = "failed"
+)
+
+// Options control a run.
+type Options struct {
+	// Jobs is the number of stages run at once (default: the number of CPUs).
+	Jobs int
+	// Force re-runs every stage, ignoring the cache (outputs are still published).
+	Force bool
+	// KeepGoing runs every stage not downstream of a failure.
+	KeepGoing bool
+	// Verify re-hashes the objects behind cache hits and re-runs stages whose objects are corrupt.
+	Verify bool
+	// Log receives the engine's logs.
+	Log zerolog.Logger
+	// Progress, when set, receives per-stage progress (a terminal display).
+	Progress ProgressSink
+	// Command is the command line recorded in the manifest.
+	Command []string
+}
+
+// StageResult is the outcome of one stage instance.
+type StageResult struct {
+	Node     *pipeline.Node
+	Status   string
+	Key      string
+	Record   artifacts.StageRecord
+	Outputs  map[string]artifacts.Output
+	Err      error
+	Duration time.Duration
+	// LogTail is the end of the stage's own output, kept for failures.
+	LogTail string
+}
+
+// RunResult is the outcome of a run.
+type RunResult struct {
+	RunID        string
+	ManifestPath string
+	Status       string
+	Stages       []*StageResult
+	Manifest     *artifacts.Manifest
+}
+
+// NewRunID returns a time-ordered, unique run identifier.
+func NewRunID(now time.Time) string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return now.UTC().Format("20060102T150405.000Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// Run executes the graph in the workspace and writes the run's manifest.
+// It returns an error only when the run could not be carried out at all; a
+// failed stage is reported in the result's Status.
+func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*RunResult, error) {
+	if opts.Jobs <= 0 {
+		opts.Jobs = goruntime.NumCPU()
+	}
+	if err := ws.Store.Init(); err != nil {
+		return nil, err
+	}
+	cleanStaleTemp(ws, opts.Log)
+	started := time.Now().UTC()
+	id := NewRunID(started)
+	if err := os.MkdirAll(filepath.Join(ws.RunDir(id), "logs"), 0o755); err != nil {
+		return nil, fmt.Errorf("creating run directory: %w", err)
+	}
+	r := &runner{g: g, ws: ws, opts: opts, runID: id, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}}
+	r.execute(ctx)
+	if err := ws.Stats.Save(); err != nil {
+		opts.Log.Warn().Err(err).Msg("could not save the stat cache")
+	}
+	res := &RunResult{RunID: id, ManifestPath: ws.ManifestPath(id), Status: RunSucceeded}
+	for _, n := range g.Nodes {
+		sr := r.results[n]
+		res.Stages = append(res.Stages, sr)
+		if sr.Status == StatusFailed || sr.Status == StatusSkipped {
+			res.Status = RunFailed
+		}
+	}
+	m := buildManifest(g, ws, res, started, opts.Command)
+	res.Manifest = m
+	if err := m.Write(res.ManifestPath); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// runner holds the state of one run.
+type runner struct {
+	g     *pipeline.Graph
+	ws    *Workspace
+	opts  Options
+	runID string
+	gate  *gate
+
+	mu sync.Mutex
+	// results is guarded by mu.
+	results map[*pipeline.Node]*StageResult
+}
+
+// execute runs every node once its upstream nodes are done, in parallel.
+func (r *runner) execute(ctx context.Context) {
+	pending := map[*pipeline.Node]int{}
+	for _, n := range r.g.Nodes {
+		pending[n] = len(r.g.Upstream(n))
+	}
+	type done struct {
+		n   *pipeline.Node
+		res *StageResult
+	}
+	finished := make(chan done)
+	running := 0
+	var ready []*pipeline.Node
+	for _, n := range r.g.Nodes {
+		if pending[n] == 0 {
+			ready = append(ready, n)
+		}
+	}
+	failed := false
+	start := func(n *pipeline.Node) {
+		running++
+		go func() {
+			exclusive := n.Plan != nil && n.Plan.Exclusive
+			r.gate.acquire(exclusive)
+			res := r.runNode(ctx, n)
+			r.gate.release(exclusive)
+			finished <- done{n, res}
+		}()
+	}
+	for {
+		for i := 0; i < len(ready); i++ {
+			n := ready[i]
+			if r.blocked(n) || (failed && !r.opts.KeepGoing) || ctx.Err() != nil {
+				r.skip(n)
+				// A skipped node releases its dependents, which will be skipped too.
+				for _, d := range r.g.Downstream(n) {
+					pending[d]--
+					if pending[d] == 0 {
+						ready = append(ready, d)
+					}
+				}
+				continue
+			}
+			start(n)
+		}
+		ready = ready[:0]
+		if running == 0 {
+			break
+		}
+		d := <-finished
+		running--
+		r.mu.Lock()
+		r.results[d.n] = d.res
+		r.mu.Unlock()
+		if d.res.Status == StatusFailed {
+			failed = true
+		}
+		for _, m := range r.g.Downstream(d.n) {
+			pending[m]--
+			if pending[m] == 0 {
+				ready = append(ready, m)
+			}
+		}
+	}
+	// Anything never reached (only possible after a failure) is skipped.
+	for _, n := range r.g.Nodes {
+		if r.results[n] == nil {
+			r.skip(n)
+		}
+	}
+}
+
+// blocked reports whether an upstream node failed or was skipped.
+func (r *runner) blocked(n *pipeline.Node) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, u := range r.g.Upstream(n) {
+		if res := r.results[u]; res == nil || res.Status == StatusFailed || res.Status == StatusSkipped {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *runner) skip(n *pipeline.Node) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.results[n] != nil {
+		return
+	}
+	r.results[n] = &StageResult{Node: n, Status: StatusSkipped, Record: artifacts.StageRecord{
+		Name: n.Name, Stage: n.Stage, Kind: n.Kind.Name(), Version: n.Kind.Version(), Status: StatusSkipped,
+		Params: n.Params, Seed: n.Seed, Inputs: []artifacts.PortRecord{}, Outputs: []artifacts.PortRecord{}, Metrics: map[string]float64{},
+	}}
+	r.opts.Log.Info().Str("stage", n.Name).Msg("skipped: an upstream stage did not succeed")
+}
+
+// upstreamOutput returns the published output an input port reads.
+func (r *runner) upstreamOutput(in pipeline.Input) (artifacts.Output, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	res := r.results[in.From]
+	if res == nil {
+		return artifacts.Output{}, false
+	}
+	o, ok := res.Outputs[in.FromPort]
+	return o, ok
+}
+
+// cleanStaleTemp removes temporary directories and stale stage outputs left by
+// killed runs. A directory in use by a live run is protected by its key lock.
+func cleanStaleTemp(ws *Workspace, log zerolog.Logger) {
+	entries, _ := os.ReadDir(filepath.Join(ws.Root, "scratch"))
+	for _, e := range entries {
+		key := strings.Replace(e.Name(), "-", ":", 1)
+		l, ok, err := tryLockKey(ws.Root, key)
+		if err != nil || !ok {
+			continue
+		}
+		dir := filepath.Join(ws.Root, "scratch", e.Name())
+		if rec, _ := ws.Store.LoadAction(key); rec != nil {
+			// The stage finished; its scratch survived a kill before cleanup.
+			_ = artifacts.RemoveAll(dir)
+		} else {
+			removeStaleOutDirs(dir, log)
+		}
+		l.unlock()
+	}
+}
+
+func removeStaleOutDirs(scratch string, log zerolog.Logger) {
+	entries, _ := os.ReadDir(scratch)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "out-") {
+			if err := artifacts.RemoveAll(filepath.Join(scratch, e.Name())); err != nil {
+				log.Warn().Err(err).Msg("could not remove a stale output directory")
+			}
+		}
+	}
+}
+
+// sortedPorts returns map keys sorted.
+func sortedPorts[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// tailWriter keeps the last bytes written to it.
+type tailWriter struct {
+	mu  sync.Mutex
+	buf []byte
+	max int
+}
+
+func (t *tailWriter) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > t.max {
+		t.buf = append([]byte{}, t.buf[len(t.buf)-t.max:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailWriter) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}
+
+var _ io.Writer = (*tailWriter)(nil)
