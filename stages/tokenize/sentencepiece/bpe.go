@@ -1,0 +1,228 @@
+package sentencepiece
+
+// bpe segments by byte-pair encoding as the C++ library does: start from
+// characters (user-defined symbols whole and frozen), then repeatedly merge
+// the adjacent pair whose concatenation is the highest-scoring piece, the
+// leftmost on ties. Merges reaching an UNUSED piece are undone at the end.
+//
+// Instead of hashing the concatenated strings, symbols carry a merge id — a
+// piece id, or a pseudo id for a character that occurs inside pieces
+// without being one — and a table maps id pairs to the merged piece.
+type bpe struct {
+	m      *Model
+	trie   *trie // pieces and pseudo characters → merge id
+	pairs  *pairTable
+	ascii  [128]int32 // merge id of each ASCII byte, or -1
+	nReal  int32      // merge ids below this are piece ids
+	outIDs []int32    // per merge id: the id encoding emits for it
+	sizes  []int32    // per piece id: byte length
+	unused []bool     // per piece id
+	// hasUnused says whether any piece is UNUSED (then merges are recorded
+	// to split such pieces again).
+	hasUnused bool
+}
+
+// bpeSymbol is a symbol of the working segmentation, linked to its neighbours.
+type bpeSymbol struct {
+	begin, end int32 // bytes of the normalized text; empty once merged away
+	prev, next int32 // neighbours, -1 at the ends
+	mid        int32 // merge id, -1 when the symbol can never merge
+	frozen     bool  // a user-defined symbol
+}
+
+func newBPE(m *Model) (*bpe, error) {
+	b := &bpe{m: m, nReal: int32(len(m.pieces))}
+	n := len(m.pieces)
+	b.sizes = make([]int32, n)
+	b.unused = make([]bool, n)
+	b.outIDs = make([]int32, n, n+64)
+	var entries []trieEntry
+	for i, p := range m.pieces {
+		b.sizes[i] = int32(len(p.text))
+		b.outIDs[i] = int32(i)
+		if p.typ != Normal && p.typ != UserDefined && p.typ != Unused {
+			continue
+		}
+		b.unused[i] = p.typ == Unused
+		b.hasUnused = b.hasUnused || b.unused[i]
+		entries = append(entries, trieEntry{p.text, int32(i)})
+		// The C++ library looks reserved pieces up first when it turns a
+		// segment back into an id.
+		if id, ok := m.reserved[p.text]; ok {
+			b.outIDs[i] = id
+		}
+	}
+	// Give a pseudo id to each character that occurs in a piece but is not one.
+	pseudo := map[string]int32{}
+	for _, e := range entries {
+		for k := 0; k < len(e.key); {
+			l := clippedCharLen(e.key[k], len(e.key)-k)
+			c := e.key[k : k+l]
+			if _, ok := m.pieceIDs[c]; !ok {
+				if _, ok := pseudo[c]; !ok {
+					id := int32(len(b.outIDs))
+					pseudo[c] = id
+					b.outIDs = append(b.outIDs, m.pieceToID(c))
+				}
+			}
+			k += l
+		}
+	}
+	for c, id := range pseudo {
+		entries = append(entries, trieEntry{c, id})
+	}
+	t, err := buildTrie(entries)
+	if err != nil {
+		return nil, err
+	}
+	b.trie = t
+	for c := range b.ascii {
+		b.ascii[c] = t.lookup(string(rune(c)))
+	}
+	// Every split of a piece into two formable symbols is a merge into it.
+	mergeID := func(s string) int32 {
+		if id, ok := m.pieceIDs[s]; ok {
+			return id
+		}
+		if id, ok := pseudo[s]; ok {
+			return id
+		}
+		return -1
+	}
+	var keys []uint64
+	var vals []int32
+	for _, e := range entries[:len(entries)-len(pseudo)] {
+		for k := clippedCharLen(e.key[0], len(e.key)); k < len(e.key); k += clippedCharLen(e.key[k], len(e.key)-k) {
+			l, r := mergeID(e.key[:k]), mergeID(e.key[k:])
+			if l >= 0 && r >= 0 {
+				keys = append(keys, pairKey(l, r))
+				vals = append(vals, e.value)
+			}
+		}
+	}
+	b.pairs = newPairTable(len(keys))
+	for i, k := range keys {
+		b.pairs.put(k, vals[i])
+	}
+	return b, nil
+}
+
+// initialSymbols splits norm into characters and user-defined symbols.
+func (b *bpe) initialSymbols(sc *scratch, norm string) []bpeSymbol {
+	syms := sc.syms[:0]
+	matcher := b.m.matcher
+	nodes := b.trie.nodes
+	for i := 0; i < len(norm); {
+		c := norm[i]
+		var l int
+		frozen := false
+		mid := int32(-1)
+		if matcher != nil && matcher.first[c] {
+			l, frozen = matcher.match(norm[i:])
+		} else {
+			l = clippedCharLen(c, len(norm)-i)
+		}
+		if c < 0x80 && l == 1 {
+			mid = b.ascii[c]
+		} else {
+			// Walk the trie over the symbol's bytes.
+			s := int32(0)
+			for k := i; k < i+l; k++ {
+				next := nodes[s].base + int32(norm[k])
+				if uint(next) >= uint(len(nodes)) || nodes[next].check != s {
+					s = -1
+					break
+				}
+				s = next
+			}
+			if s >= 0 {
+				mid = nodes[s].value
+			}
+		}
+		n := int32(len(syms))
+		syms = append(syms, bpeSymbol{begin: int32(i), end: int32(i + l), prev: n - 1, next: n + 1, mid: mid, frozen: frozen})
+		i += l
+	}
+	syms[len(syms)-1].next = -1
+	return syms
+}
+
+func (b *bpe) segment(sc *scratch, norm string) {
+	syms := b.initialSymbols(sc, norm)
+	h := sc.heap[:0]
+	var revMerge map[string][2]string
+	if b.hasUnused {
+		revMerge = map[string][2]string{}
+	}
+	add := func(l, r int32) {
+		if l < 0 || r < 0 {
+			return
+		}
+		sl, sr := &syms[l], &syms[r]
+		if sl.frozen || sr.frozen || sl.mid < 0 || sr.mid < 0 {
+			return
+		}
+		id := b.pairs.get(pairKey(sl.mid, sr.mid))
+		if id < 0 {
+			return
+		}
+		h.push(bpePair{score: b.m.pieces[id].score, left: l, right: r, size: b.sizes[id], id: id})
+		if revMerge != nil && b.unused[id] {
+			revMerge[b.m.pieces[id].text] = [2]string{norm[sl.begin:sl.end], norm[sr.begin:sr.end]}
+		}
+	}
+	for i := int32(1); i < int32(len(syms)); i++ {
+		add(i-1, i)
+	}
+	for len(h) > 0 {
+		top := h.pop()
+		sl, sr := &syms[top.left], &syms[top.right]
+		if sl.begin == sl.end || sr.begin == sr.end || (sl.end-sl.begin)+(sr.end-sr.begin) != top.size {
+			continue // stale: one side has changed since the pair was queued
+		}
+		sl.end = sr.end
+		sl.mid = top.id
+		sl.next = sr.next
+		if sr.next >= 0 {
+			syms[sr.next].prev = top.left
+		}
+		sr.begin = sr.end
+		add(sl.prev, top.left)
+		add(top.left, sl.next)
+	}
+	for i := int32(0); i != -1; i = syms[i].next {
+		s := &syms[i]
+		var id int32
+		switch {
+		case s.mid < 0:
+			id = b.m.pieceToID(norm[s.begin:s.end])
+		default:
+			id = b.outIDs[s.mid]
+		}
+		if s.mid >= 0 && s.mid < b.nReal && b.unused[s.mid] && id == s.mid {
+			b.resegment(sc, norm, s.begin, s.end, revMerge)
+			continue
+		}
+		sc.spans = append(sc.spans, span{begin: s.begin, end: s.end, id: id})
+	}
+	sc.syms, sc.heap = syms, h
+}
+
+// resegment splits an UNUSED piece back into the two symbols it was merged
+// from, recursively.
+func (b *bpe) resegment(sc *scratch, norm string, begin, end int32, revMerge map[string][2]string) {
+	w := norm[begin:end]
+	id := b.m.pieceToID(w)
+	if id < 0 || b.m.pieces[id].typ != Unused {
+		sc.spans = append(sc.spans, span{begin: begin, end: end, id: id})
+		return
+	}
+	parts, ok := revMerge[w]
+	if !ok {
+		sc.spans = append(sc.spans, span{begin: begin, end: end, id: id})
+		return
+	}
+	mid := begin + int32(len(parts[0]))
+	b.resegment(sc, norm, begin, mid, revMerge)
+	b.resegment(sc, norm, mid, end, revMerge)
+}
