@@ -1,0 +1,81 @@
+package data
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestOrderIsAPermutationPerEpochAndDeterministic(t *testing.T) {
+	a, b := NewOrder(10, 3), NewOrder(10, 3)
+	seen := map[int]bool{}
+	for pos := int64(0); pos < 10; pos++ {
+		seen[a.At(pos)] = true
+	}
+	if len(seen) != 10 {
+		t.Fatalf("first epoch covers %d of 10 items", len(seen))
+	}
+	// Jumping straight to a position (as a resumed run does) gives the same item.
+	for _, pos := range []int64{25, 3, 17, 9} {
+		want := NewOrder(10, 3).Items(0, 30)[pos]
+		if got := b.At(pos); got != want {
+			t.Fatalf("At(%d) = %d, want %d", pos, got, want)
+		}
+	}
+	if reflect.DeepEqual(NewOrder(10, 3).Items(0, 10), NewOrder(10, 3).Items(10, 10)) {
+		t.Fatal("two epochs have the same order")
+	}
+}
+
+func TestWindows(t *testing.T) {
+	tbl := &Table{Rows: [][]int32{{1, 2, 3}, {4, 5}, {6}}}
+	w, err := NewWindows(tbl, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Len() != 2 {
+		t.Fatalf("Len = %d, want 2", w.Len())
+	}
+	b := w.Batch([]int{1, 0}, 3)
+	want := struct {
+		ids, targets []int32
+		weights      []float32
+	}{
+		ids:     []int32{5, 6, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0},
+		targets: []int32{6, 0, 0, 0, 2, 3, 4, 5, 0, 0, 0, 0},
+		weights: []float32{1, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0},
+	}
+	if !reflect.DeepEqual(b.IDs, want.ids) || !reflect.DeepEqual(b.Targets, want.targets) || !reflect.DeepEqual(b.Weights, want.weights) {
+		t.Fatalf("batch ids %v targets %v weights %v; want %v %v %v", b.IDs, b.Targets, b.Weights, want.ids, want.targets, want.weights)
+	}
+	if _, err := NewWindows(&Table{Rows: [][]int32{{1}}}, 4); err == nil {
+		t.Fatal("a one-token stream made windows")
+	}
+}
+
+func TestClasses(t *testing.T) {
+	tbl := &Table{Path: "x", Rows: [][]int32{{1, 2, 3}, {4}}, Labels: []string{"spam", "ham"}}
+	c, err := NewClasses(tbl, []string{"ham", "spam"}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := c.Batch([]int{0, 1}, 3)
+	if !reflect.DeepEqual(b.IDs, []int32{1, 2, 4, 0, 0, 0}) || !reflect.DeepEqual(b.Targets, []int32{1, 0, 0}) ||
+		!reflect.DeepEqual(b.Weights, []float32{1, 1, 0}) {
+		t.Fatalf("batch %+v", b)
+	}
+	if _, err := NewClasses(tbl, []string{"ham"}, 2); err == nil {
+		t.Fatal("an unknown label was accepted")
+	}
+}
+
+func TestSortLabels(t *testing.T) {
+	l := []string{"10", "9", "-1"}
+	SortLabels(l, true)
+	if !reflect.DeepEqual(l, []string{"-1", "9", "10"}) {
+		t.Fatalf("numeric sort: %v", l)
+	}
+	SortLabels(l, false)
+	if !reflect.DeepEqual(l, []string{"-1", "10", "9"}) {
+		t.Fatalf("text sort: %v", l)
+	}
+}
