@@ -6,6 +6,7 @@ package pipeline
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -59,5 +60,12 @@ func (c *errs) err() error {
 	if len(c.list) == 0 {
 		return nil
 	}
+	sort.SliceStable(c.list, func(i, j int) bool {
+		a, b := c.list[i], c.list[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
 	return c.list
 }
