@@ -1,0 +1,87 @@
+// Generates the golden files of stages/tokenize/hf from the reference
+// implementations (npm tokenizers 0.23.2, the Hugging Face Rust library, and
+// npm tiktoken 1.0.22). Run from this directory after `npm ci`:
+//
+//   node gen_golden.js ../../../shared/data ../../stages/tokenize/hf/testdata
+//
+// For each tokenizer it writes <name>.corpus.golden.gz (one line per corpus
+// line: the first 8 hex digits of SHA-256 over the ids joined by ",", a
+// space, and the same over the decoded text) and <name>.hard.golden.json
+// (full ids and decoded text of each hard case).
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const zlib = require("zlib");
+const crypto = require("crypto");
+const { Tokenizer } = require("tokenizers");
+
+const [dataDir, outDir] = process.argv.slice(2);
+if (!dataDir || !outDir) {
+  console.error("usage: node gen_golden.js SHARED_DATA_DIR OUT_DIR");
+  process.exit(2);
+}
+const corpus = zlib.gunzipSync(fs.readFileSync(path.join(dataDir, "corpus.txt.gz"))).toString("utf8").split("\n");
+if (corpus[corpus.length - 1] === "") corpus.pop();
+const hard = JSON.parse(fs.readFileSync(path.join(__dirname, "hardcases.json"), "utf8"));
+
+const digest = (s) => crypto.createHash("sha256").update(s).digest("hex").slice(0, 8);
+
+const tokenizers = {
+  gpt2: path.join(dataDir, "tokenizers/gpt2/tokenizer.json"),
+  bpe30k: path.join(dataDir, "tokenizers/hf/bpe30k_bytelevel.tokenizer.json"),
+  wordpiece: path.join(outDir, "wordpiece.tokenizer.json"),
+};
+
+async function main() {
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const [name, file] of Object.entries(tokenizers)) {
+    const tok = Tokenizer.fromFile(file);
+    const run = async (text) => {
+      const enc = await tok.encode(text);
+      const ids = Array.from(enc.getIds());
+      const decoded = await tok.decode(ids, false);
+      return { ids, decoded };
+    };
+    const lines = [];
+    for (const text of corpus) {
+      const { ids, decoded } = await run(text);
+      lines.push(digest(ids.join(",")) + " " + digest(decoded));
+    }
+    fs.writeFileSync(path.join(outDir, name + ".corpus.golden.gz"), zlib.gzipSync(lines.join("\n") + "\n", { level: 9 }));
+    const cases = [];
+    for (const text of hard) {
+      const { ids, decoded } = await run(text);
+      cases.push({ text, ids, decoded });
+    }
+    fs.writeFileSync(path.join(outDir, name + ".hard.golden.json"), JSON.stringify(cases, null, 1) + "\n");
+    console.log(name, corpus.length, "corpus lines,", hard.length, "hard cases");
+  }
+  // Both merges layouts of GPT-2 must give the same ids (the Go tests check
+  // tokenizer.pairs.json against the gpt2 golden).
+  const pairs = Tokenizer.fromFile(path.join(dataDir, "tokenizers/gpt2/tokenizer.pairs.json"));
+  const legacy = Tokenizer.fromFile(tokenizers.gpt2);
+  for (const text of hard) {
+    if ((await pairs.encode(text)).getIds().join(",") !== (await legacy.encode(text)).getIds().join(",")) {
+      throw new Error("the two GPT-2 layouts differ on " + JSON.stringify(text));
+    }
+  }
+  // tiktoken's GPT-2 must agree with Hugging Face's on the same texts.
+  const { get_encoding } = require("tiktoken");
+  const enc = get_encoding("gpt2");
+  const hf = Tokenizer.fromFile(tokenizers.gpt2);
+  let differ = 0;
+  for (const text of corpus.concat(hard)) {
+    const a = Array.from(enc.encode(text, "all")).join(",");
+    const b = Array.from((await hf.encode(text)).getIds()).join(",");
+    if (a !== b) {
+      differ++;
+      if (differ <= 5) console.log("tiktoken and tokenizers differ on", JSON.stringify(text.slice(0, 80)));
+    }
+  }
+  console.log("tiktoken vs tokenizers on gpt2:", differ, "texts differ");
+  enc.free();
+}
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,150 @@
+package hf
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// decoder turns a list of tokens back into text pieces.
+type decoder interface {
+	decodeChain(tokens []string) []string
+}
+
+// byteLevelDec maps byte-level characters back to bytes and reads them as
+// UTF-8, each maximal invalid sequence becoming U+FFFD.
+type byteLevelDec struct{}
+
+func (byteLevelDec) decodeChain(tokens []string) []string {
+	var raw []byte
+	for _, t := range tokens {
+		if b, ok := fromByteLevel(t); ok {
+			raw = append(raw, b...)
+		} else {
+			raw = append(raw, t...)
+		}
+	}
+	return []string{lossyUTF8(raw)}
+}
+
+// lossyUTF8 decodes b as UTF-8, replacing each maximal prefix of a valid
+// sequence that cannot be completed (or each stray byte) with U+FFFD.
+func lossyUTF8(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	var out strings.Builder
+	for i := 0; i < len(b); {
+		r, w := utf8.DecodeRune(b[i:])
+		if r != utf8.RuneError || w > 1 {
+			out.Write(b[i : i+w])
+			i += w
+			continue
+		}
+		out.WriteRune(utf8.RuneError)
+		i += invalidRun(b[i:])
+	}
+	return out.String()
+}
+
+// invalidRun returns how many bytes at the start of b form one invalid
+// sequence: a lead byte with the valid continuation bytes that follow it.
+func invalidRun(b []byte) int {
+	c := b[0]
+	var need int
+	lo, hi := byte(0x80), byte(0xBF)
+	switch {
+	case c >= 0xC2 && c <= 0xDF:
+		need = 1
+	case c == 0xE0:
+		need, lo = 2, 0xA0
+	case c >= 0xE1 && c <= 0xEC, c == 0xEE, c == 0xEF:
+		need = 2
+	case c == 0xED:
+		need, hi = 2, 0x9F
+	case c == 0xF0:
+		need, lo = 3, 0x90
+	case c >= 0xF1 && c <= 0xF3:
+		need = 3
+	case c == 0xF4:
+		need, hi = 3, 0x8F
+	default:
+		return 1
+	}
+	n := 1
+	for ; n <= need && n < len(b); n++ {
+		if b[n] < lo || b[n] > hi {
+			break
+		}
+		lo, hi = 0x80, 0xBF
+	}
+	return n
+}
+
+// wordPieceDec joins WordPiece tokens: the continuing prefix is removed,
+// other tokens get a leading space, and spaces before punctuation and
+// English contractions are cleaned up.
+type wordPieceDec struct {
+	prefix  string
+	cleanup bool
+}
+
+func (d wordPieceDec) decodeChain(tokens []string) []string {
+	out := make([]string, len(tokens))
+	for i, t := range tokens {
+		if i > 0 {
+			if strings.HasPrefix(t, d.prefix) {
+				t = strings.Replace(t, d.prefix, "", 1)
+			} else {
+				t = " " + t
+			}
+		}
+		if d.cleanup {
+			t = cleanup(t)
+		}
+		out[i] = t
+	}
+	return out
+}
+
+var cleanupPairs = [...][2]string{
+	{" .", "."}, {" ?", "?"}, {" !", "!"}, {" ,", ","}, {" ' ", "'"}, {" n't", "n't"},
+	{" 'm", "'m"}, {" do not", " don't"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"},
+}
+
+// cleanup applies the replacements one after the other, as the reference does.
+func cleanup(s string) string {
+	for _, p := range cleanupPairs {
+		s = strings.ReplaceAll(s, p[0], p[1])
+	}
+	return s
+}
+
+// bpeDec replaces the end-of-word suffix with a space (BPEDecoder).
+type bpeDec struct{ suffix string }
+
+func (d bpeDec) decodeChain(tokens []string) []string {
+	out := make([]string, len(tokens))
+	for i, t := range tokens {
+		r := " "
+		if i == len(tokens)-1 {
+			r = ""
+		}
+		out[i] = strings.ReplaceAll(t, d.suffix, r)
+	}
+	return out
+}
+
+// fuseDec joins all tokens into one.
+type fuseDec struct{}
+
+func (fuseDec) decodeChain(tokens []string) []string { return []string{strings.Join(tokens, "")} }
+
+// sequenceDec applies decoders one after the other.
+type sequenceDec []decoder
+
+func (q sequenceDec) decodeChain(tokens []string) []string {
+	for _, d := range q {
+		tokens = d.decodeChain(tokens)
+	}
+	return tokens
+}

@@ -1,0 +1,212 @@
+package hf
+
+import (
+	"bufio"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the hard-case golden files from this implementation (the corpus ones come from scripts/tokenize/gen_golden.js)")
+
+// sharedData is the project's shared data directory, beside the repository.
+const sharedData = "../../../../shared/data"
+
+// goldenTokenizers are the files whose reference encodings are in testdata,
+// by golden name. GPT-2's two merges layouts share one golden.
+var goldenTokenizers = map[string]string{
+	"gpt2":      sharedData + "/tokenizers/gpt2/tokenizer.json",
+	"bpe30k":    sharedData + "/tokenizers/hf/bpe30k_bytelevel.tokenizer.json",
+	"wordpiece": "testdata/wordpiece.tokenizer.json",
+}
+
+// sameGolden maps more tokenizer files to the golden they must match.
+var sameGolden = map[string]string{
+	"gpt2_pairs": "gpt2",
+}
+
+func init() {
+	goldenTokenizers["gpt2_pairs"] = sharedData + "/tokenizers/gpt2/tokenizer.pairs.json"
+}
+
+func goldenName(name string) string {
+	if g, ok := sameGolden[name]; ok {
+		return g
+	}
+	return name
+}
+
+func loadOrSkip(t testing.TB, path string) *Tokenizer {
+	t.Helper()
+	if _, err := os.Stat(path); os.IsNotExist(err) {
+		t.Skipf("%s is not here: the shared data directory is not beside the repository", path)
+	}
+	tok, err := LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func readCorpus(t testing.TB) []string {
+	t.Helper()
+	f, err := os.Open(sharedData + "/corpus.txt.gz")
+	if os.IsNotExist(err) {
+		t.Skip("corpus.txt.gz is not here: the shared data directory is not beside the repository")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return lines
+}
+
+func idsText(ids []int32) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.Itoa(int(id))
+	}
+	return strings.Join(parts, ",")
+}
+
+func digest8(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:4])
+}
+
+func readGoldenLines(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("reading %s: %v", path, err)
+	}
+	var out []string
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		out = append(out, sc.Text())
+	}
+	return out
+}
+
+// TestCorpusMatchesReference encodes and decodes every corpus line and
+// compares digests with those of Hugging Face's library.
+func TestCorpusMatchesReference(t *testing.T) {
+	corpus := readCorpus(t)
+	for name, path := range goldenTokenizers {
+		t.Run(name, func(t *testing.T) {
+			tok := loadOrSkip(t, path)
+			want := readGoldenLines(t, filepath.Join("testdata", goldenName(name)+".corpus.golden.gz"))
+			if len(want) != len(corpus) {
+				t.Fatalf("golden has %d lines, corpus %d", len(want), len(corpus))
+			}
+			bad := 0
+			for i, line := range corpus {
+				ids := tok.Encode(line)
+				got := digest8(idsText(ids)) + " " + digest8(tok.Decode(ids))
+				if got != want[i] {
+					bad++
+					if bad <= 5 {
+						t.Errorf("corpus line %d (%.60q): got %s, want %s", i+1, line, got, want[i])
+					}
+				}
+			}
+			if bad > 0 {
+				t.Errorf("%d of %d corpus lines differ", bad, len(corpus))
+			}
+		})
+	}
+}
+
+type hardCase struct {
+	Text    string  `json:"text"`
+	IDs     []int32 `json:"ids"`
+	Decoded string  `json:"decoded"`
+}
+
+// TestHardCases compares full ids and decoded text of hand-made hard cases.
+func TestHardCases(t *testing.T) {
+	for name, path := range goldenTokenizers {
+		t.Run(name, func(t *testing.T) {
+			tok := loadOrSkip(t, path)
+			golden := filepath.Join("testdata", goldenName(name)+".hard.golden.json")
+			data, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cases []hardCase
+			if err := json.Unmarshal(data, &cases); err != nil {
+				t.Fatalf("reading %s: %v", golden, err)
+			}
+			for i, c := range cases {
+				ids := tok.Encode(c.Text)
+				if ids == nil {
+					ids = []int32{}
+				}
+				dec := tok.Decode(ids)
+				if *update {
+					cases[i].IDs, cases[i].Decoded = ids, dec
+					continue
+				}
+				if !reflect.DeepEqual(ids, c.IDs) && !(len(ids) == 0 && len(c.IDs) == 0) {
+					t.Errorf("%q: ids\n got %v\nwant %v", c.Text, ids, c.IDs)
+				}
+				if dec != c.Decoded {
+					t.Errorf("%q: decoded %q, want %q", c.Text, dec, c.Decoded)
+				}
+			}
+			if *update {
+				out, _ := json.MarshalIndent(cases, "", " ")
+				if err := os.WriteFile(golden, append(out, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestUnsupportedComponentsAreNamed(t *testing.T) {
+	base := `{"model": {"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}%s}`
+	tests := map[string]string{
+		`,"normalizer": {"type": "Precompiled"}`:  `normalizer "Precompiled"`,
+		`,"pre_tokenizer": {"type": "Metaspace"}`: `pre-tokenizer "Metaspace"`,
+		`,"decoder": {"type": "CTC"}`:             `decoder "CTC"`,
+		`,"post_processor": {"type": "Weird"}`:    `post-processor "Weird"`,
+		`,"pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "ByteLevel"}, {"type": "Digits"}]}`: "ByteLevel",
+	}
+	for extra, want := range tests {
+		_, err := Parse([]byte(fmt.Sprintf(base, extra)))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want one naming %s", extra, err, want)
+		}
+	}
+	if _, err := Parse([]byte(`{"model": {"type": "Unigram", "vocab": []}}`)); err == nil || !strings.Contains(err.Error(), "Unigram") {
+		t.Errorf("Unigram model: error %v, want one naming it", err)
+	}
+}

@@ -1,0 +1,122 @@
+// Package hf reads, runs and writes Hugging Face tokenizer.json files: a
+// pipeline of normalizer, pre-tokenizer, model (BPE, WordPiece, WordLevel),
+// post-processor and decoder, plus added and special tokens. Components it
+// does not implement are reported as errors naming them.
+package hf
+
+import (
+	"io"
+	"sort"
+	"strings"
+)
+
+// Tokenizer is a tokenizer.json pipeline.
+type Tokenizer struct {
+	kind      string
+	norm      normalizer   // nil: none
+	pre       preTokenizer // nil: none
+	model     model
+	post      postProcessor // nil: none
+	dec       decoder       // nil: tokens are joined with spaces
+	added     []addedToken
+	rawMatch  *matcher // added tokens matched before normalization
+	normMatch *matcher // added tokens matched after normalization
+	addedByID map[int32]addedToken
+	addedIDs  map[string]int32
+	size      int
+	file      []byte // the tokenizer.json this was read from, or built as
+}
+
+// Type names the model: "bpe", "wordpiece" or "wordlevel", or the name given
+// when the tokenizer was built ("byte", "char", "whitespace").
+func (t *Tokenizer) Type() string { return t.kind }
+
+// SetType changes the name Type returns.
+func (t *Tokenizer) SetType(kind string) { t.kind = kind }
+
+// Encode returns the ids of text with the post-processor's special tokens.
+func (t *Tokenizer) Encode(text string) []int32 {
+	ids := make([]int32, 0, len(text)/3+1)
+	var segs [8]segment
+	for _, s := range t.rawMatch.split(text, segs[:0]) {
+		if s.id >= 0 {
+			ids = append(ids, s.id)
+			continue
+		}
+		norm := s.text
+		if t.norm != nil {
+			norm = t.norm.normalize(norm)
+		}
+		var segs2 [8]segment
+		for _, n := range t.normMatch.split(norm, segs2[:0]) {
+			if n.id >= 0 {
+				ids = append(ids, n.id)
+				continue
+			}
+			if t.pre == nil {
+				ids = t.model.tokenize(n.text, ids)
+				continue
+			}
+			t.pre.split(n.text, func(w string) { ids = t.model.tokenize(w, ids) })
+		}
+	}
+	if t.post != nil {
+		ids = t.post.process(ids)
+	}
+	return ids
+}
+
+// Decode returns the text of ids, special tokens kept. Unknown ids are skipped.
+func (t *Tokenizer) Decode(ids []int32) string {
+	tokens := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if tok, ok := t.IDToToken(id); ok {
+			tokens = append(tokens, tok)
+		}
+	}
+	if t.dec == nil {
+		return strings.Join(tokens, " ")
+	}
+	return strings.Join(t.dec.decodeChain(tokens), "")
+}
+
+// VocabSize is one more than the largest id.
+func (t *Tokenizer) VocabSize() int { return t.size }
+
+// IDToToken returns the token of id.
+func (t *Tokenizer) IDToToken(id int32) (string, bool) {
+	if a, ok := t.addedByID[id]; ok {
+		return a.Content, true
+	}
+	return t.model.vocab().token(id)
+}
+
+// TokenToID returns the id of token.
+func (t *Tokenizer) TokenToID(token string) (int32, bool) {
+	if id, ok := t.addedIDs[token]; ok {
+		return id, true
+	}
+	return t.model.vocab().id(token)
+}
+
+// Special lists the special added tokens, by id.
+func (t *Tokenizer) Special() (tokens []string, ids []int32) {
+	var sp []addedToken
+	for _, a := range t.added {
+		if a.Special {
+			sp = append(sp, a)
+		}
+	}
+	sort.Slice(sp, func(i, j int) bool { return sp[i].ID < sp[j].ID })
+	for _, a := range sp {
+		tokens = append(tokens, a.Content)
+		ids = append(ids, a.ID)
+	}
+	return tokens, ids
+}
+
+// Save writes the tokenizer.json.
+func (t *Tokenizer) Save(w io.Writer) error {
+	_, err := w.Write(t.file)
+	return err
+}
