@@ -1,0 +1,184 @@
+// Package ingest implements `kind: ingest`: JSON Lines, CSV, TSV, Parquet and
+// text files (plain, .gz or .zst; one file, a directory or a glob) into one
+// Parquet table on the port `data`, streaming in batches. With
+// `on_error: skip`, bad records go to a second table, `rejected`.
+package ingest
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mlpipe/pipeline/stages"
+)
+
+// Kind is the ingest stage kind.
+type Kind struct{}
+
+func init() { stages.Register(Kind{}) }
+
+// Name implements stages.Kind.
+func (Kind) Name() string { return "ingest" }
+
+// Version implements stages.Kind.
+func (Kind) Version() string { return "1" }
+
+// Doc implements stages.Kind.
+func (Kind) Doc() string {
+	return "read JSONL, CSV, TSV, Parquet or text files (.gz/.zst too) into a Parquet table"
+}
+
+// Schema implements stages.Kind.
+func (Kind) Schema() stages.Schema {
+	return stages.Schema{
+		Inputs: []string{},
+		Params: []stages.Param{
+			{Name: "path", Type: stages.String, Required: true, Doc: "a file, a directory or a glob, relative to the definition"},
+			{Name: "format", Type: stages.String, Enum: []string{formatJSONL, formatCSV, formatTSV, formatParquet, formatText}, Doc: "input format (default: from the file names)"},
+			{Name: "columns", Type: stages.Any, Doc: "declared columns: {name: type} (sorted by name) or [{name: type}, ...] (in order); types string, int, float, bool. Default: inferred"},
+			{Name: "header", Type: stages.Bool, Default: true, Doc: "CSV/TSV: the first line names the columns"},
+			{Name: "delimiter", Type: stages.String, Doc: "CSV/TSV: field separator (default , or tab)"},
+			{Name: "on_error", Type: stages.String, Default: onErrorFail, Enum: []string{onErrorFail, onErrorSkip}, Doc: "a bad record fails the stage, or is skipped into the `rejected` port"},
+			{Name: "per_file", Type: stages.Bool, Default: false, Doc: "text: one row per file instead of per line"},
+			{Name: "batch_rows", Type: stages.Int, Default: int64(defaultBatchRows), Doc: "rows per record batch"},
+			{Name: "infer_rows", Type: stages.Int, Default: int64(defaultInferRows), Doc: "records read to infer a schema"},
+		},
+	}
+}
+
+// Plan implements stages.Kind: it checks the parameters, resolves the input
+// files (the stage's sources) and names the outputs.
+func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
+	cfg, err := parseConfig(req.Params)
+	if err != nil {
+		return nil, err
+	}
+	srcs, err := resolveSources(req.WorkDir, cfg.path)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.format, err = resolveFormat(cfg.format, srcs); err != nil {
+		return nil, err
+	}
+	if cfg.perFile && cfg.format != formatText {
+		return nil, fmt.Errorf("with.per_file: only for format text, not %s", cfg.format)
+	}
+	if cfg.format == formatText && cfg.declared {
+		return nil, fmt.Errorf("with.columns: format text has fixed columns")
+	}
+	plan := &stages.Plan{Outputs: []string{"data"}}
+	if cfg.onError == onErrorSkip {
+		plan.Outputs = append(plan.Outputs, "rejected")
+	}
+	for _, s := range srcs {
+		plan.Sources = append(plan.Sources, s.abs)
+	}
+	return plan, nil
+}
+
+// Run implements stages.Kind.
+func (k Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
+	cfg, err := parseConfig(env.Params)
+	if err != nil {
+		return nil, err
+	}
+	srcs, err := resolveSources(env.WorkDir, cfg.path)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.format, err = resolveFormat(cfg.format, srcs); err != nil {
+		return nil, err
+	}
+	env.Progress.Start(0, "rows")
+	res, err := run(ctx, cfg, srcs, env)
+	if err != nil {
+		return nil, fmt.Errorf("ingesting %s: %w", cfg.path, err)
+	}
+	return res, nil
+}
+
+// run reads every source into the output tables.
+func run(ctx context.Context, cfg *config, srcs []source, env *stages.Env) (*stages.Result, error) {
+	if cfg.format == formatParquet {
+		rows, nbytes, err := copyParquet(cfg, srcs, env.OutPath("data"), env.Progress)
+		if err != nil {
+			return nil, err
+		}
+		res := &stages.Result{Metrics: map[string]float64{"rows": float64(rows), "bytes": float64(nbytes)}}
+		if cfg.onError == onErrorSkip {
+			rej, err := newRejectSink(env.OutPath("rejected"))
+			if err != nil {
+				return nil, err
+			}
+			if err := rej.close(); err != nil {
+				return nil, err
+			}
+			res.Metrics["rows_rejected"] = 0
+		}
+		return res, nil
+	}
+
+	var readFile func(src source, s *sink, n *int64) error
+	var cols []column
+	switch cfg.format {
+	case formatJSONL:
+		cols = cfg.columns
+		if !cfg.declared {
+			var err error
+			if cols, err = inferJSONL(srcs, cfg.inferRows); err != nil {
+				return nil, err
+			}
+		}
+		r := newJSONLReader(cols, cfg.declared)
+		r.limit = cfg.inferRows
+		readFile = r.readFile
+	case formatCSV, formatTSV:
+		d := &delimited{cfg: cfg, cols: cfg.columns}
+		if !cfg.declared {
+			var err error
+			if d.cols, err = d.infer(srcs); err != nil {
+				return nil, err
+			}
+		}
+		cols = d.cols
+		readFile = d.readFile
+	case formatText:
+		cols = textColumns(cfg, len(srcs))
+		withPath := len(srcs) > 1
+		readFile = func(src source, s *sink, n *int64) error { return readText(cfg, src, withPath, s, n) }
+	default:
+		return nil, fmt.Errorf("unknown format %q", cfg.format)
+	}
+
+	var rej *rejectSink
+	if cfg.onError == onErrorSkip {
+		var err error
+		if rej, err = newRejectSink(env.OutPath("rejected")); err != nil {
+			return nil, err
+		}
+	}
+	s, err := newSink(ctx, env.OutPath("data"), cols, cfg.batchRows, rej, env.Progress)
+	if err != nil {
+		if rej != nil {
+			rej.w.Abort()
+		}
+		return nil, err
+	}
+	var nbytes int64
+	for _, src := range srcs {
+		if err = readFile(src, s, &nbytes); err != nil {
+			break
+		}
+		env.Log.Debug().Str("file", src.name).Int64("rows", s.rows+int64(s.pending)).Msg("ingested")
+	}
+	if err := s.close(err); err != nil {
+		return nil, err
+	}
+	res := &stages.Result{Metrics: map[string]float64{"rows": float64(s.rows), "bytes": float64(nbytes)}}
+	if rej != nil {
+		res.Metrics["rows_rejected"] = float64(rej.rows)
+		if rej.rows > 0 {
+			env.Log.Warn().Int64("rows_rejected", rej.rows).Msg("bad records skipped")
+		}
+	}
+	return res, nil
+}
