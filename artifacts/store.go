@@ -81,10 +81,16 @@ func (s *Store) Publish(src string, hash func(string) (Tree, error)) (Tree, erro
 	}
 	dst := s.ObjectPath(t.Digest)
 	if _, err := os.Lstat(dst); err == nil {
-		if err := RemoveAll(src); err != nil {
-			return Tree{}, err
+		if s.HasObject(t) {
+			if err := RemoveAll(src); err != nil {
+				return Tree{}, err
+			}
+			return t, nil
 		}
-		return t, nil
+		// The stored copy is damaged (wrong size or shape): replace it.
+		if err := RemoveAll(dst); err != nil {
+			return Tree{}, fmt.Errorf("replacing damaged object %s: %w", t.Digest, err)
+		}
 	}
 	if err := MakeReadOnly(src); err != nil {
 		return Tree{}, fmt.Errorf("publishing %s: %w", src, err)

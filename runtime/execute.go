@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,6 +153,11 @@ func (r *runner) cached(key string, log zerolog.Logger) *artifacts.ActionRecord 
 	}
 	if !r.ws.Store.Complete(ar) {
 		log.Warn().Str("key", short(key)).Msg("cache record names missing or truncated objects; re-running")
+		for _, o := range ar.Outputs {
+			if !r.ws.Store.HasObject(o.Tree) {
+				_ = r.ws.Store.RemoveObject(o.Digest)
+			}
+		}
 		return nil
 	}
 	if r.opts.Verify {
@@ -225,6 +231,10 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 	}
 	if result != nil {
 		for k, v := range result.Metrics {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				log.Warn().Str("metric", k).Msg("dropping a metric that is not a finite number")
+				continue
+			}
 			rec.Metrics[k] = v
 		}
 	}

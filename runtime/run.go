@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -126,6 +127,9 @@ type runner struct {
 	runID string
 	gate  *gate
 
+	// stopped is set once a stage fails.
+	stopped atomic.Bool
+
 	mu sync.Mutex
 	// results is guarded by mu.
 	results map[*pipeline.Node]*StageResult
@@ -141,7 +145,9 @@ func (r *runner) execute(ctx context.Context) {
 		n   *pipeline.Node
 		res *StageResult
 	}
-	finished := make(chan done)
+	// Buffered so a finishing stage never waits for the loop, which may be
+	// blocked acquiring a slot for the next one.
+	finished := make(chan done, len(r.g.Nodes))
 	running := 0
 	var ready []*pipeline.Node
 	for _, n := range r.g.Nodes {
@@ -149,32 +155,41 @@ func (r *runner) execute(ctx context.Context) {
 			ready = append(ready, n)
 		}
 	}
-	failed := false
-	start := func(n *pipeline.Node) {
-		running++
-		go func() {
-			exclusive := n.Plan != nil && n.Plan.Exclusive
-			r.gate.acquire(exclusive)
-			res := r.runNode(ctx, n)
-			r.gate.release(exclusive)
-			finished <- done{n, res}
-		}()
+	release := func(n *pipeline.Node) {
+		for _, d := range r.g.Downstream(n) {
+			pending[d]--
+			if pending[d] == 0 {
+				ready = append(ready, d)
+			}
+		}
 	}
 	for {
 		for i := 0; i < len(ready); i++ {
 			n := ready[i]
-			if r.blocked(n) || (failed && !r.opts.KeepGoing) || ctx.Err() != nil {
+			if r.blocked(n) || (r.stopped.Load() && !r.opts.KeepGoing) || ctx.Err() != nil {
 				r.skip(n)
-				// A skipped node releases its dependents, which will be skipped too.
-				for _, d := range r.g.Downstream(n) {
-					pending[d]--
-					if pending[d] == 0 {
-						ready = append(ready, d)
-					}
-				}
+				release(n) // its dependents will be skipped too
 				continue
 			}
-			start(n)
+			exclusive := n.Plan != nil && n.Plan.Exclusive
+			// Slots are taken in topological order, so scheduling is
+			// deterministic for a given --jobs.
+			r.gate.acquire(exclusive)
+			if r.stopped.Load() && !r.opts.KeepGoing {
+				r.gate.release(exclusive)
+				r.skip(n)
+				release(n)
+				continue
+			}
+			running++
+			go func() {
+				res := r.runNode(ctx, n)
+				if res.Status == StatusFailed {
+					r.stopped.Store(true)
+				}
+				r.gate.release(exclusive)
+				finished <- done{n, res}
+			}()
 		}
 		ready = ready[:0]
 		if running == 0 {
@@ -185,15 +200,7 @@ func (r *runner) execute(ctx context.Context) {
 		r.mu.Lock()
 		r.results[d.n] = d.res
 		r.mu.Unlock()
-		if d.res.Status == StatusFailed {
-			failed = true
-		}
-		for _, m := range r.g.Downstream(d.n) {
-			pending[m]--
-			if pending[m] == 0 {
-				ready = append(ready, m)
-			}
-		}
+		release(d.n)
 	}
 	// Anything never reached (only possible after a failure) is skipped.
 	for _, n := range r.g.Nodes {
@@ -221,11 +228,16 @@ func (r *runner) skip(n *pipeline.Node) {
 	if r.results[n] != nil {
 		return
 	}
-	r.results[n] = &StageResult{Node: n, Status: StatusSkipped, Record: artifacts.StageRecord{
+	r.results[n] = r.skipped(n)
+}
+
+// skipped builds the result of a stage that did not run.
+func (r *runner) skipped(n *pipeline.Node) *StageResult {
+	r.opts.Log.Info().Str("stage", n.Name).Msg("skipped: an upstream stage did not succeed")
+	return &StageResult{Node: n, Status: StatusSkipped, Record: artifacts.StageRecord{
 		Name: n.Name, Stage: n.Stage, Kind: n.Kind.Name(), Version: n.Kind.Version(), Status: StatusSkipped,
 		Params: n.Params, Seed: n.Seed, Inputs: []artifacts.PortRecord{}, Outputs: []artifacts.PortRecord{}, Metrics: map[string]float64{},
 	}}
-	r.opts.Log.Info().Str("stage", n.Name).Msg("skipped: an upstream stage did not succeed")
 }
 
 // upstreamOutput returns the published output an input port reads.
