@@ -54,7 +54,7 @@ stages:
     with:
       cmd: |
         head -c 100 $PIPELINE_IN_X > $PIPELINE_OUT/o
-        if [ -p gate.fifo ]; then echo ready $$ > gate.fifo; sleep 600; fi
+        if [ -p gate.fifo ]; then echo ready $$$$ > gate.fifo; sleep 600; fi
         cat $PIPELINE_IN_X > $PIPELINE_OUT/o
       outputs: [o]
   third: {kind: exec, inputs: {x: second}, with: {cmd: "wc -l < $PIPELINE_IN_X > $PIPELINE_OUT/o", outputs: [o]}}
