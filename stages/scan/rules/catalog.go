@@ -1,0 +1,34 @@
+package rules
+
+import "sync"
+
+// All returns the built-in rules in priority order: when two rules find
+// overlapping secrets, the earlier one is reported.
+func All() []*Rule {
+	var out []*Rule
+	out = append(out, cloudRules()...)
+	out = append(out, keyRules()...)
+	out = append(out, devRules()...)
+	out = append(out, saasRules()...)
+	out = append(out, aiRules()...)
+	out = append(out, k8sRules()...)
+	out = append(out, passwordRules()...)
+	return out
+}
+
+var (
+	defaultOnce sync.Once
+	defaultDet  *Detector
+)
+
+// Default returns a detector for All, compiled once.
+func Default() *Detector {
+	defaultOnce.Do(func() {
+		d, err := New(All())
+		if err != nil {
+			panic("rules: built-in rules do not compile: " + err.Error())
+		}
+		defaultDet = d
+	})
+	return defaultDet
+}

@@ -1,0 +1,179 @@
+package rules
+
+import (
+	"bytes"
+	"encoding/base64"
+	"regexp"
+)
+
+// passwordRules find passwords: in URLs and connection strings, in .netrc
+// files, and in assignments to secret-sounding names.
+func passwordRules() []*Rule {
+	return []*Rule{
+		{
+			ID: "url-password", Description: "password in a URL or connection string",
+			Keywords: []string{"://", `:\/\/`},
+			Pattern:  regexp.MustCompile(`(?P<key>[A-Za-z][A-Za-z0-9+.-]{1,30}:(?:\\?/){2}(?P<user>[^:/?#@\s"'\x60\\<>{}$]{1,128})):(?P<secret>[^@/?#\s"'\x60\\]{1,256})@[A-Za-z0-9\[._-]`),
+			Before:   34, After: 420, Check: checkURLPassword,
+		},
+		{
+			ID: "netrc-password", Description: "password in a .netrc entry",
+			Keywords: []string{"machine"},
+			Pattern:  regexp.MustCompile(`(?P<key>machine[ \t\r\n]+\S+[ \t\r\n]+(?:(?:login|account|port)[ \t\r\n]+\S+[ \t\r\n]+)*password[ \t\r\n]+)(?P<secret>[^\s"'\\]+)`),
+			After:    400, Multiline: true, MinLen: 4, Check: checkNetrc,
+		},
+		{
+			ID: "generic-password", Description: "password assigned to a password-like name",
+			Keywords: []string{"pass", "pwd"},
+			Pattern:  regexp.MustCompile(`(?i)(?P<key>[a-z0-9_.-]{0,40}?(?:passwd|password|passphrase|pass|pwd)(?:[_.-]?(?:value|str|string))?)` + valueAfterName),
+			Before:   44, After: 300, Generic: true, MinLen: 6, Check: checkGenericPassword,
+		},
+		{
+			ID: "generic-secret", Description: "secret, token or API key assigned to a secret-like name",
+			Keywords: []string{"secret", "token", "apikey", "api_key", "api-key", "access_key", "accesskey", "access-key", "auth_key", "authkey", "private_key", "privatekey"},
+			Pattern:  regexp.MustCompile(`(?i)(?P<key>[a-z0-9_.-]{0,40}?(?:secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?key|private[_.-]?key)(?:[_.-]?(?:key|value|str|string))?)` + valueAfterName),
+			Before:   44, After: 300, Generic: true, MinLen: 10, MinEntropy: 3, Check: checkGenericSecret,
+		},
+	}
+}
+
+// valueAfterName matches an assignment operator and its value: double-quoted,
+// single-quoted, JSON-escaped-quoted, or bare.
+const valueAfterName = `["'\x60\\]{0,3}[ \t]*(?::=|=>|=|:)[ \t]*` +
+	`(?:"(?P<secret>[^"\\\r\n]{1,200})"|'(?P<secret2>[^'\\\r\n]{1,200})'|\\"(?P<secret3>[^"\\\r\n]{1,200})\\"|(?P<secret4>[^\s"'\x60\\;,#=<>!$(){}\[\]&|*%][^\s"'\x60\\;,&|]{0,199}))`
+
+var (
+	envNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$`)
+	notSecret = [][]byte{[]byte("bypass"), []byte("compass"), []byte("surpass"), []byte("trespass"),
+		[]byte("overpass"), []byte("underpass"), []byte("impass"), []byte("firstpass"), []byte("multipass")}
+)
+
+// quoted reports whether the candidate's secret was written inside quotes.
+func quoted(c *Candidate) bool {
+	if c.SecretStart == 0 {
+		return false
+	}
+	switch c.Buf[c.SecretStart-1] {
+	case '"', '\'':
+		return true
+	}
+	return false
+}
+
+// checkAssignment applies the checks shared by the generic rules: the name is
+// a whole word, a bare value is not code, and the value is not a placeholder,
+// a hash, an identifier or an environment variable's name.
+func checkAssignment(c *Candidate) bool {
+	key := bytes.ToLower(c.Key())
+	for _, w := range notSecret {
+		if bytes.HasSuffix(key, w) {
+			return false
+		}
+	}
+	// The name must start at a word boundary (not in the middle of an identifier).
+	if c.KeyStart > 0 {
+		b := c.Buf[c.KeyStart-1]
+		if alnum.has(b) && !escapedBefore(c.Buf, c.KeyStart) {
+			return false
+		}
+	}
+	v := c.Secret()
+	if !quoted(c) {
+		if c.Hints.Code {
+			return false
+		}
+		if bytes.HasPrefix(v, []byte("/")) || bytes.HasPrefix(v, []byte("./")) || bytes.HasPrefix(v, []byte("~/")) {
+			return false
+		}
+	}
+	if IsHashOrID(v) || envNameRe.Match(v) || bytes.HasPrefix(v, []byte("eyJ")) {
+		return false
+	}
+	if dec, err := base64.StdEncoding.DecodeString(string(v)); err == nil && len(v) >= 8 && printable(dec) && IsPlaceholder(dec) {
+		return false
+	}
+	return !IsPlaceholder(v)
+}
+
+// checkGenericPassword accepts a password assignment.
+func checkGenericPassword(c *Candidate) bool {
+	if !checkAssignment(c) {
+		return false
+	}
+	v := c.Secret()
+	// A bare word that is only letters is a reference or an enum value
+	// (password: required); a password has another kind of character.
+	return classes(v) >= 2 || quoted(c)
+}
+
+// checkGenericSecret accepts a secret assignment whose value looks random:
+// at least two kinds of characters among lower case, upper case and digits.
+func checkGenericSecret(c *Candidate) bool {
+	if !checkAssignment(c) {
+		return false
+	}
+	v := c.Secret()
+	if bytes.IndexByte(v, ' ') >= 0 {
+		return false
+	}
+	return classes(v)-others(v) >= 2
+}
+
+// others is 1 when v has a character that is not a letter or a digit.
+func others(v []byte) int {
+	for _, b := range v {
+		if !alnum.has(b) {
+			return 1
+		}
+	}
+	return 0
+}
+
+// classes counts the kinds of characters in v: lower case, upper case,
+// digits and others.
+func classes(v []byte) int {
+	var lo, up, dig, oth int
+	for _, b := range v {
+		switch {
+		case 'a' <= b && b <= 'z':
+			lo = 1
+		case 'A' <= b && b <= 'Z':
+			up = 1
+		case '0' <= b && b <= '9':
+			dig = 1
+		default:
+			oth = 1
+		}
+	}
+	return lo + up + dig + oth
+}
+
+// checkURLPassword accepts a URL password that is not a placeholder, a
+// template or the user name again.
+func checkURLPassword(c *Candidate) bool {
+	v := c.Secret()
+	if v[0] == '$' || v[0] == '%' && len(v) > 1 && (v[1] == 's' || v[1] == '(') {
+		return false
+	}
+	key := c.Key()
+	if i := bytes.LastIndex(key, []byte("/")); i >= 0 && bytes.Equal(key[i+1:], v) {
+		return false
+	}
+	return true
+}
+
+// checkNetrc accepts a .netrc password that is not a placeholder.
+func checkNetrc(c *Candidate) bool {
+	v := c.Secret()
+	return v[0] != '$' && !IsPlaceholder(v)
+}
+
+// printable reports whether s is printable ASCII.
+func printable(s []byte) bool {
+	for _, b := range s {
+		if b < 0x20 || b > 0x7e {
+			return false
+		}
+	}
+	return true
+}
