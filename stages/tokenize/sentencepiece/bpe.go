@@ -1,5 +1,7 @@
 package sentencepiece
 
+import "strings"
+
 // bpe segments by byte-pair encoding as the C++ library does: start from
 // characters (user-defined symbols whole and frozen), then repeatedly merge
 // the adjacent pair whose concatenation is the highest-scoring piece, the
@@ -20,6 +22,14 @@ type bpe struct {
 	// hasUnused says whether any piece is UNUSED (then merges are recorded
 	// to split such pieces again).
 	hasUnused bool
+	// splitWords says that no piece has whitespace after other characters,
+	// so no merge crosses the start of a whitespace run: each word (a run
+	// of whitespace and the characters up to the next whitespace) can be
+	// merged on its own, with a small heap, and its pieces cached. The
+	// result is the same. (Not with UNUSED pieces: their splits are
+	// recorded across the whole text.)
+	splitWords bool
+	space      string // the whitespace symbol: ▁, or " " when not escaped
 }
 
 // bpeSymbol is a symbol of the working segmentation, linked to its neighbours.
@@ -31,7 +41,10 @@ type bpeSymbol struct {
 }
 
 func newBPE(m *Model) (*bpe, error) {
-	b := &bpe{m: m, nReal: int32(len(m.pieces))}
+	b := &bpe{m: m, nReal: int32(len(m.pieces)), splitWords: true, space: " "}
+	if m.norm.spec.escapeWhitespaces {
+		b.space = spaceSymbol
+	}
 	n := len(m.pieces)
 	b.sizes = make([]int32, n)
 	b.unused = make([]bool, n)
@@ -44,6 +57,9 @@ func newBPE(m *Model) (*bpe, error) {
 			continue
 		}
 		b.unused[i] = p.typ == Unused
+		if strings.Contains(strings.TrimLeft(p.text, b.space), b.space) {
+			b.splitWords = false
+		}
 		b.hasUnused = b.hasUnused || b.unused[i]
 		entries = append(entries, trieEntry{p.text, int32(i)})
 		// The C++ library looks reserved pieces up first when it turns a
@@ -71,6 +87,7 @@ func newBPE(m *Model) (*bpe, error) {
 	for c, id := range pseudo {
 		entries = append(entries, trieEntry{c, id})
 	}
+	b.splitWords = b.splitWords && !b.hasUnused
 	t, err := buildTrie(entries)
 	if err != nil {
 		return nil, err
@@ -107,20 +124,21 @@ func newBPE(m *Model) (*bpe, error) {
 	return b, nil
 }
 
-// initialSymbols splits norm into characters and user-defined symbols.
-func (b *bpe) initialSymbols(sc *scratch, norm string) []bpeSymbol {
+// initialSymbols splits norm[begin:end] into characters and user-defined
+// symbols.
+func (b *bpe) initialSymbols(sc *scratch, norm string, begin, end int) []bpeSymbol {
 	syms := sc.syms[:0]
 	matcher := b.m.matcher
 	nodes := b.trie.nodes
-	for i := 0; i < len(norm); {
+	for i := begin; i < end; {
 		c := norm[i]
 		var l int
 		frozen := false
 		mid := int32(-1)
 		if matcher != nil && matcher.first[c] {
-			l, frozen = matcher.match(norm[i:])
+			l, frozen = matcher.match(norm[i:end])
 		} else {
-			l = clippedCharLen(c, len(norm)-i)
+			l = clippedCharLen(c, end-i)
 		}
 		if c < 0x80 && l == 1 {
 			mid = b.ascii[c]
@@ -148,31 +166,76 @@ func (b *bpe) initialSymbols(sc *scratch, norm string) []bpeSymbol {
 }
 
 func (b *bpe) segment(sc *scratch, norm string) {
-	syms := b.initialSymbols(sc, norm)
-	h := sc.heap[:0]
+	if !b.splitWords {
+		b.mergeRange(sc, norm, 0, len(norm))
+		return
+	}
+	for begin := 0; begin < len(norm); {
+		// A word: leading whitespace, then everything up to the next.
+		p := begin
+		for strings.HasPrefix(norm[p:], b.space) {
+			p += len(b.space)
+		}
+		end := len(norm)
+		if i := strings.Index(norm[p:], b.space); i >= 0 {
+			end = p + i
+		}
+		b.encodeWord(sc, norm, begin, end)
+		begin = end
+	}
+}
+
+// maxCachedWords bounds the word cache of one scratch; it is emptied when full.
+const maxCachedWords = 1 << 15
+
+// encodeWord appends the pieces of the word norm[begin:end], from the cache
+// when the word was seen before.
+func (b *bpe) encodeWord(sc *scratch, norm string, begin, end int) {
+	word := norm[begin:end]
+	if ref, ok := sc.wordCache[word]; ok {
+		for _, s := range sc.cachedSpans[ref.first : ref.first+ref.n] {
+			sc.spans = append(sc.spans, span{begin: s.begin + int32(begin), end: s.end + int32(begin), id: s.id})
+		}
+		return
+	}
+	first := len(sc.spans)
+	b.mergeRange(sc, norm, begin, end)
+	if sc.wordCache == nil || len(sc.wordCache) >= maxCachedWords {
+		sc.wordCache = make(map[string]cachedWord, 1024)
+		sc.cachedSpans = sc.cachedSpans[:0]
+	}
+	ref := cachedWord{first: int32(len(sc.cachedSpans)), n: int32(len(sc.spans) - first)}
+	for _, s := range sc.spans[first:] {
+		sc.cachedSpans = append(sc.cachedSpans, span{begin: s.begin - int32(begin), end: s.end - int32(begin), id: s.id})
+	}
+	sc.wordCache[strings.Clone(word)] = ref
+}
+
+// cachedWord locates a word's pieces in scratch.cachedSpans.
+type cachedWord struct {
+	first, n int32
+}
+
+// mergeRange merges the characters of norm[begin:end] and appends the pieces.
+func (b *bpe) mergeRange(sc *scratch, norm string, begin, end int) {
+	syms := b.initialSymbols(sc, norm, begin, end)
 	var revMerge map[string][2]string
 	if b.hasUnused {
 		revMerge = map[string][2]string{}
 	}
-	add := func(l, r int32) {
-		if l < 0 || r < 0 {
-			return
+	b.mergeWord(sc, norm, syms, 0, int32(len(syms)), revMerge)
+	sc.syms = syms
+}
+
+// mergeWord merges the symbols [first, end) and appends their pieces.
+func (b *bpe) mergeWord(sc *scratch, norm string, syms []bpeSymbol, first, end int32, revMerge map[string][2]string) {
+	syms[first].prev = -1
+	syms[end-1].next = -1
+	h := sc.heap[:0]
+	for i := first + 1; i < end; i++ {
+		if p, ok := b.pair(norm, syms, i-1, i, revMerge); ok {
+			h.push(p)
 		}
-		sl, sr := &syms[l], &syms[r]
-		if sl.frozen || sr.frozen || sl.mid < 0 || sr.mid < 0 {
-			return
-		}
-		id := b.pairs.get(pairKey(sl.mid, sr.mid))
-		if id < 0 {
-			return
-		}
-		h.push(bpePair{score: b.m.pieces[id].score, left: l, right: r, size: b.sizes[id], id: id})
-		if revMerge != nil && b.unused[id] {
-			revMerge[b.m.pieces[id].text] = [2]string{norm[sl.begin:sl.end], norm[sr.begin:sr.end]}
-		}
-	}
-	for i := int32(1); i < int32(len(syms)); i++ {
-		add(i-1, i)
 	}
 	for len(h) > 0 {
 		top := h.pop()
@@ -187,16 +250,20 @@ func (b *bpe) segment(sc *scratch, norm string) {
 			syms[sr.next].prev = top.left
 		}
 		sr.begin = sr.end
-		add(sl.prev, top.left)
-		add(top.left, sl.next)
+		if p, ok := b.pair(norm, syms, sl.prev, top.left, revMerge); ok {
+			h.push(p)
+		}
+		if p, ok := b.pair(norm, syms, top.left, sl.next, revMerge); ok {
+			h.push(p)
+		}
 	}
-	for i := int32(0); i != -1; i = syms[i].next {
+	sc.heap = h
+	for i := first; i != -1; i = syms[i].next {
 		s := &syms[i]
 		var id int32
-		switch {
-		case s.mid < 0:
+		if s.mid < 0 {
 			id = b.m.pieceToID(norm[s.begin:s.end])
-		default:
+		} else {
 			id = b.outIDs[s.mid]
 		}
 		if s.mid >= 0 && s.mid < b.nReal && b.unused[s.mid] && id == s.mid {
@@ -205,7 +272,25 @@ func (b *bpe) segment(sc *scratch, norm string) {
 		}
 		sc.spans = append(sc.spans, span{begin: s.begin, end: s.end, id: id})
 	}
-	sc.syms, sc.heap = syms, h
+}
+
+// pair returns the merge of symbols l and r, if they can merge.
+func (b *bpe) pair(norm string, syms []bpeSymbol, l, r int32, revMerge map[string][2]string) (bpePair, bool) {
+	if l < 0 || r < 0 {
+		return bpePair{}, false
+	}
+	sl, sr := &syms[l], &syms[r]
+	if sl.frozen || sr.frozen || sl.mid < 0 || sr.mid < 0 {
+		return bpePair{}, false
+	}
+	id := b.pairs.get(pairKey(sl.mid, sr.mid))
+	if id < 0 {
+		return bpePair{}, false
+	}
+	if revMerge != nil && b.unused[id] {
+		revMerge[b.m.pieces[id].text] = [2]string{norm[sl.begin:sl.end], norm[sr.begin:sr.end]}
+	}
+	return bpePair{score: b.m.pieces[id].score, left: l, right: r, size: b.sizes[id], id: id}, true
 }
 
 // resegment splits an UNUSED piece back into the two symbols it was merged

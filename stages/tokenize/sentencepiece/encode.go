@@ -27,6 +27,10 @@ type scratch struct {
 	best  []bestPath  // Unigram
 	syms  []bpeSymbol // BPE
 	heap  pairHeap    // BPE
+	// wordCache maps a BPE word to its pieces in cachedSpans, with offsets
+	// relative to the word.
+	wordCache   map[string]cachedWord
+	cachedSpans []span
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
