@@ -1,0 +1,181 @@
+package train
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/mlpipe/pipeline/stages"
+	"github.com/mlpipe/pipeline/stages/train/backend"
+	"github.com/mlpipe/pipeline/stages/train/models"
+	"github.com/mlpipe/pipeline/stages/train/modelfile"
+)
+
+// Options are a train stage's resolved `with:`, defaults applied.
+type Options struct {
+	Task            string        `json:"task"`
+	Label           string        `json:"label"`
+	Model           models.Config `json:"model"`
+	DropoutSet      bool          `json:"dropout_set"`
+	BatchSize       int           `json:"batch_size"`
+	Steps           int64         `json:"steps"`
+	LR              float64       `json:"lr"`
+	WarmupSteps     int64         `json:"warmup_steps"`
+	Schedule        string        `json:"schedule"`
+	WeightDecay     float64       `json:"weight_decay"`
+	GradAccum       int           `json:"grad_accum"`
+	ClipNorm        float64       `json:"clip_norm"`
+	DType           string        `json:"dtype"`
+	Backend         string        `json:"backend"`
+	EvalEvery       int64         `json:"eval_every"`
+	LogEvery        int64         `json:"log_every"`
+	CheckpointEvery int64         `json:"checkpoint_every"`
+	KeepLast        int           `json:"keep_last"`
+	KeepBest        int           `json:"keep_best"`
+	EarlyStopping   *EarlyStop    `json:"early_stopping,omitempty"`
+	LoRA            *models.LoRA  `json:"lora,omitempty"`
+	Merge           bool          `json:"merge"`
+}
+
+// EarlyStop stops a training whose metric stopped improving.
+type EarlyStop struct {
+	Metric   string  `json:"metric"`
+	Patience int     `json:"patience"`
+	MinDelta float64 `json:"min_delta"`
+}
+
+// parseOptions reads and checks a train stage's parameters. inputs lists the
+// wired input ports (nil when unknown).
+func parseOptions(raw map[string]any, inputs []string) (*Options, error) {
+	p := stages.Params(raw)
+	m := p.Map("model")
+	o := &Options{
+		Label: p.String("label", "label"),
+		Model: models.Config{
+			Type:    m.String("type", models.BagOfTokens),
+			DModel:  int(m.Int("d_model", 0)),
+			Hidden:  int(m.Int("hidden", 0)),
+			Layers:  int(m.Int("layers", 0)),
+			Heads:   int(m.Int("heads", 0)),
+			DFF:     int(m.Int("d_ff", 0)),
+			SeqLen:  int(m.Int("seq_len", 0)),
+			Dropout: m.Float("dropout", 0),
+		},
+		BatchSize:       int(p.Int("batch_size", 32)),
+		Steps:           p.Int("steps", 300),
+		LR:              p.Float("lr", 3e-3),
+		WarmupSteps:     p.Int("warmup_steps", 10),
+		Schedule:        p.String("schedule", "cosine"),
+		WeightDecay:     p.Float("weight_decay", 0.01),
+		GradAccum:       int(p.Int("grad_accum", 1)),
+		ClipNorm:        p.Float("clip_norm", 1.0),
+		DType:           p.String("dtype", "float32"),
+		Backend:         p.String("backend", backend.Default),
+		EvalEvery:       p.Int("eval_every", 50),
+		LogEvery:        p.Int("log_every", 10),
+		CheckpointEvery: p.Int("checkpoint_every", 50),
+		KeepLast:        int(p.Int("keep_last", 2)),
+		KeepBest:        int(p.Int("keep_best", 1)),
+		Merge:           p.Bool("merge", false),
+	}
+	if _, ok := m["dropout"]; ok {
+		o.DropoutSet = true
+	} else if o.Model.Type != models.BagOfTokens {
+		o.Model.Dropout = 0.1
+	}
+	if !slices.Contains(models.Types, o.Model.Type) {
+		return nil, fmt.Errorf("model.type %q: want one of %v", o.Model.Type, models.Types)
+	}
+	o.Task = p.String("task", "")
+	if o.Task == "" {
+		o.Task = modelfile.Classification
+		if o.Model.Type == models.TransformerLM {
+			o.Task = modelfile.LanguageModeling
+		}
+	}
+	switch {
+	case o.Task == modelfile.LanguageModeling && o.Model.Type != models.TransformerLM:
+		return nil, fmt.Errorf("task language_modeling needs model.type transformer_lm, not %s", o.Model.Type)
+	case o.Task == modelfile.Classification && o.Model.Type == models.TransformerLM:
+		return nil, fmt.Errorf("task classification needs model.type bag_of_tokens or transformer_classifier, not transformer_lm")
+	case o.Task != modelfile.Classification && o.Task != modelfile.LanguageModeling:
+		return nil, fmt.Errorf("task %q: want classification or language_modeling", o.Task)
+	}
+	if es := p.Map("early_stopping"); es != nil {
+		o.EarlyStopping = &EarlyStop{Metric: es.String("metric", "val_loss"), Patience: int(es.Int("patience", 0)), MinDelta: es.Float("min_delta", 0)}
+		if o.EarlyStopping.Patience <= 0 {
+			return nil, fmt.Errorf("early_stopping.patience = %d: must be positive", o.EarlyStopping.Patience)
+		}
+		if o.EarlyStopping.Metric != "val_loss" {
+			return nil, fmt.Errorf("early_stopping.metric %q: only val_loss is supported", o.EarlyStopping.Metric)
+		}
+	}
+	if l := p.Map("lora"); l != nil {
+		o.LoRA = &models.LoRA{Rank: int(l.Int("rank", 8)), Targets: l.Strings("targets")}
+		o.LoRA.Alpha = l.Float("alpha", float64(2*o.LoRA.Rank))
+		if o.LoRA.Rank <= 0 {
+			return nil, fmt.Errorf("lora.rank = %d: must be positive", o.LoRA.Rank)
+		}
+	}
+	positive := []struct {
+		name string
+		v    int64
+	}{{"batch_size", int64(o.BatchSize)}, {"steps", o.Steps}, {"grad_accum", int64(o.GradAccum)}, {"log_every", o.LogEvery}, {"keep_last", int64(o.KeepLast)}}
+	for _, c := range positive {
+		if c.v <= 0 {
+			return nil, fmt.Errorf("%s = %d: must be positive", c.name, c.v)
+		}
+	}
+	nonNegative := []struct {
+		name string
+		v    float64
+	}{{"warmup_steps", float64(o.WarmupSteps)}, {"eval_every", float64(o.EvalEvery)}, {"checkpoint_every", float64(o.CheckpointEvery)},
+		{"keep_best", float64(o.KeepBest)}, {"weight_decay", o.WeightDecay}, {"clip_norm", o.ClipNorm},
+		{"model.d_model", float64(o.Model.DModel)}, {"model.hidden", float64(o.Model.Hidden)}, {"model.layers", float64(o.Model.Layers)},
+		{"model.heads", float64(o.Model.Heads)}, {"model.d_ff", float64(o.Model.DFF)}, {"model.seq_len", float64(o.Model.SeqLen)}}
+	for _, c := range nonNegative {
+		if c.v < 0 {
+			return nil, fmt.Errorf("%s = %v: must not be negative", c.name, c.v)
+		}
+	}
+	if !(o.LR > 0) {
+		return nil, fmt.Errorf("lr = %v: must be positive", o.LR)
+	}
+	if o.Model.Dropout < 0 || o.Model.Dropout >= 1 {
+		return nil, fmt.Errorf("model.dropout = %v: must be in [0, 1)", o.Model.Dropout)
+	}
+	if o.Schedule != "cosine" && o.Schedule != "constant" {
+		return nil, fmt.Errorf("schedule %q: want cosine or constant", o.Schedule)
+	}
+	if err := backend.Check(o.Backend, o.DType); err != nil {
+		return nil, err
+	}
+	if inputs != nil {
+		has := func(n string) bool { return slices.Contains(inputs, n) }
+		if o.LoRA != nil && !has(InputBase) {
+			return nil, fmt.Errorf("lora needs a `base` input (the model to fine-tune)")
+		}
+		if o.Merge && o.LoRA == nil {
+			return nil, fmt.Errorf("merge: true needs lora")
+		}
+		if o.EarlyStopping != nil && !has(InputVal) {
+			return nil, fmt.Errorf("early_stopping needs a `val` input")
+		}
+	}
+	if o.Model.Type != models.BagOfTokens && o.Model.DModel > 0 && o.Model.Heads > 0 && o.Model.DModel%o.Model.Heads != 0 {
+		return nil, fmt.Errorf("model.d_model = %d is not divisible by model.heads = %d", o.Model.DModel, o.Model.Heads)
+	}
+	return o, nil
+}
+
+// fingerprint identifies a training: the options, seed and data sizes. A
+// checkpoint is resumed only by a training with the same fingerprint.
+func (o *Options) fingerprint(seed int64, cfg models.Config, dataID string) string {
+	b, _ := json.Marshal(struct {
+		O    *Options
+		Seed int64
+		Cfg  models.Config
+		Data string
+	}{o, seed, cfg, dataID})
+	return fmt.Sprintf("%x", digest(b))
+}

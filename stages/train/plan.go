@@ -1,0 +1,21 @@
+package train
+
+import (
+	"crypto/sha256"
+
+	"github.com/mlpipe/pipeline/stages"
+)
+
+// Plan implements stages.Kind: it checks every parameter, the backend and the
+// dtype, and asks to run alone (training uses every CPU).
+func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
+	if _, err := parseOptions(req.Params, req.Inputs); err != nil {
+		return nil, err
+	}
+	return &stages.Plan{Outputs: []string{PortModel, PortHistory}, Exclusive: true}, nil
+}
+
+func digest(b []byte) []byte {
+	s := sha256.Sum256(b)
+	return s[:16]
+}
