@@ -7,8 +7,8 @@ import (
 
 	"github.com/mlpipe/pipeline/stages"
 	"github.com/mlpipe/pipeline/stages/train/backend"
-	"github.com/mlpipe/pipeline/stages/train/models"
 	"github.com/mlpipe/pipeline/stages/train/modelfile"
+	"github.com/mlpipe/pipeline/stages/train/models"
 )
 
 // Options are a train stage's resolved `with:`, defaults applied.

@@ -13,8 +13,8 @@ import (
 	"github.com/mlpipe/pipeline/stages/train/data"
 	"github.com/mlpipe/pipeline/stages/train/engine"
 	"github.com/mlpipe/pipeline/stages/train/grad"
-	"github.com/mlpipe/pipeline/stages/train/models"
 	"github.com/mlpipe/pipeline/stages/train/modelfile"
+	"github.com/mlpipe/pipeline/stages/train/models"
 )
 
 // Run implements stages.Kind.

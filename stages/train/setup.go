@@ -6,8 +6,8 @@ import (
 
 	"github.com/mlpipe/pipeline/stages/train/checkpoint"
 	"github.com/mlpipe/pipeline/stages/train/data"
-	"github.com/mlpipe/pipeline/stages/train/models"
 	"github.com/mlpipe/pipeline/stages/train/modelfile"
+	"github.com/mlpipe/pipeline/stages/train/models"
 )
 
 // maxDefaultSeqLen caps the sequence length a classifier gets from its data.
