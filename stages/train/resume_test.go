@@ -27,7 +27,7 @@ const (
 )
 
 var resumeParams = map[string]any{
-	"model": map[string]any{"type": "transformer_classifier", "d_model": int64(16), "layers": int64(1), "heads": int64(2), "dropout": 0.1},
+	"model":      map[string]any{"type": "transformer_classifier", "d_model": int64(16), "layers": int64(1), "heads": int64(2), "dropout": 0.1},
 	"batch_size": int64(8), "steps": int64(16), "lr": 0.01, "eval_every": int64(4), "checkpoint_every": int64(3),
 	"keep_last": int64(2), "keep_best": int64(1),
 }
