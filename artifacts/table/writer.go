@@ -20,6 +20,12 @@ const RowGroupRows = 128 * 1024
 // as long texts do not hold 128k rows' worth of pages.
 const RowGroupBytes = 64 << 20
 
+// DictionaryBytes is the largest dictionary a column chunk keeps before it
+// falls back to plain encoding. It is large enough for the distinct values of
+// a repetitive text column (labels, templates, duplicated documents) to stay
+// dictionary-encoded, which shrinks both the file and the work to write it.
+const DictionaryBytes = 32 << 20
+
 // CreatedBy is the writer name recorded in every Parquet footer. It is fixed so
 // that the same rows always produce the same bytes.
 const CreatedBy = "mlpipe table (arrow-go v18)"
@@ -49,6 +55,7 @@ func Create(path string, schema *arrow.Schema) (*Writer, error) {
 		parquet.WithCompressionLevel(1),
 		parquet.WithMaxRowGroupLength(RowGroupRows),
 		parquet.WithDictionaryDefault(true),
+		parquet.WithDictionaryPageSizeLimit(DictionaryBytes),
 		parquet.WithStats(true),
 		parquet.WithCreatedBy(CreatedBy),
 	)
@@ -105,7 +112,7 @@ func (w *Writer) Write(rec arrow.RecordBatch) (err error) {
 		rec = withSchema(rec, w.schema)
 		defer rec.Release()
 	}
-	if w.fw.RowGroupTotalBytesWritten() >= RowGroupBytes {
+	if w.fw.RowGroupTotalCompressedBytes() >= RowGroupBytes {
 		if err := w.fw.NewBufferedRowGroupChecked(); err != nil {
 			return fmt.Errorf("writing table %s: starting a row group: %w", w.path, err)
 		}
