@@ -42,6 +42,10 @@ type Shape struct {
 	PadSide Side
 	// PadID is the id used for padding.
 	PadID int32
+
+	// padAtLeast raises PadLongest's target, so that batches of one table
+	// all pad to the table's longest sequence.
+	padAtLeast int
 }
 
 // Check reports a shape that cannot be applied.
@@ -155,7 +159,7 @@ func (s Shape) Apply(batch [][]int32) []Encoding {
 	}
 	switch s.Pad {
 	case PadLongest:
-		target = longest
+		target = max(longest, s.padAtLeast)
 	case PadMaxLength:
 	default:
 		for i := range out {

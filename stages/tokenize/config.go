@@ -1,0 +1,153 @@
+package tokenize
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+
+	"github.com/mlpipe/pipeline/stages"
+)
+
+// TypeFile is the stage's tokenizer type for a tokenizer read from a file.
+const TypeFile = "file"
+
+// config is a tokenize stage's resolved `with:`.
+type config struct {
+	typ          string
+	path         string // type file: absolute or relative to the definition
+	vocabSize    int
+	minFrequency int64
+	trainOn      string
+	specials     []string
+	padToken     string
+	column       string
+	shape        Shape
+	overflow     bool
+	ports        []string // input ports, sorted
+}
+
+// parseConfig reads params for a stage whose input ports are inputs.
+func parseConfig(params map[string]any, inputs []string, workDir string) (*config, error) {
+	p := stages.Params(params)
+	tp := p.Map("tokenizer")
+	if tp == nil {
+		return nil, fmt.Errorf("with.tokenizer is required")
+	}
+	c := &config{
+		typ:          tp.String("type", ""),
+		path:         tp.String("path", ""),
+		vocabSize:    int(tp.Int("vocab_size", 0)),
+		minFrequency: tp.Int("min_frequency", 0),
+		trainOn:      tp.String("train_on", ""),
+		specials:     tp.Strings("special_tokens"),
+		padToken:     tp.String("pad_token", ""),
+		column:       p.String("column", "text"),
+		ports:        slices.Clone(inputs),
+	}
+	sort.Strings(c.ports)
+	if len(c.ports) == 0 {
+		return nil, fmt.Errorf("tokenize needs at least one input table")
+	}
+	if slices.Contains(c.ports, "tokenizer") {
+		return nil, fmt.Errorf("input port name %q is reserved for the tokenizer output", "tokenizer")
+	}
+	if tp["special_tokens"] == nil && c.typ != TypeFile {
+		c.specials = []string{"<pad>"}
+	}
+	switch c.typ {
+	case TypeFile:
+		if c.path == "" {
+			return nil, fmt.Errorf("with.tokenizer.path is required for type file")
+		}
+		if !filepath.IsAbs(c.path) && workDir != "" {
+			c.path = filepath.Join(workDir, c.path)
+		}
+	case TypeByte:
+	case TypeBPE, TypeChar, TypeWhitespace:
+		if c.typ == TypeBPE && c.vocabSize <= 0 {
+			return nil, fmt.Errorf("with.tokenizer.vocab_size is required for type bpe")
+		}
+		if c.trainOn == "" {
+			switch {
+			case slices.Contains(c.ports, "train"):
+				c.trainOn = "train"
+			case len(c.ports) == 1:
+				c.trainOn = c.ports[0]
+			default:
+				return nil, fmt.Errorf("with.tokenizer.train_on must name the input to train on (one of %v)", c.ports)
+			}
+		}
+		if !slices.Contains(c.ports, c.trainOn) {
+			return nil, fmt.Errorf("with.tokenizer.train_on: %q is not an input port (inputs: %v)", c.trainOn, c.ports)
+		}
+	case "":
+		return nil, fmt.Errorf("with.tokenizer.type is required (byte, whitespace, char, bpe or file)")
+	default:
+		return nil, fmt.Errorf("with.tokenizer.type: unknown type %q (want byte, whitespace, char, bpe or file)", c.typ)
+	}
+	c.shape.MaxLength = int(p.Int("max_length", 0))
+	if err := c.parsePadding(p["padding"]); err != nil {
+		return nil, err
+	}
+	if err := c.parseTruncation(p["truncation"]); err != nil {
+		return nil, err
+	}
+	if err := c.shape.Check(); err != nil {
+		return nil, fmt.Errorf("with: %w", err)
+	}
+	return c, nil
+}
+
+// parsePadding reads `padding`: false/"none", true/"longest", "max_length",
+// or {to: longest|max_length, side: left|right}.
+func (c *config) parsePadding(v any) error {
+	switch v := v.(type) {
+	case nil:
+		c.shape.Pad = NoPadding
+	case bool:
+		c.shape.Pad = NoPadding
+		if v {
+			c.shape.Pad = PadLongest
+		}
+	case string:
+		c.shape.Pad = PadTo(v)
+	case map[string]any:
+		m := stages.Params(v)
+		c.shape.Pad = PadTo(m.String("to", string(PadLongest)))
+		c.shape.PadSide = Side(m.String("side", string(Right)))
+		for k := range m {
+			if k != "to" && k != "side" {
+				return fmt.Errorf("with.padding: unknown key %q (want to, side)", k)
+			}
+		}
+	default:
+		return fmt.Errorf("with.padding: want a bool, none|longest|max_length, or {to, side}; got %T", v)
+	}
+	return nil
+}
+
+// parseTruncation reads `truncation`: a bool, or {side, stride, overflow}.
+// Truncation is on by default when max_length is set.
+func (c *config) parseTruncation(v any) error {
+	switch v := v.(type) {
+	case nil:
+		c.shape.Truncate = c.shape.MaxLength > 0
+	case bool:
+		c.shape.Truncate = v
+	case map[string]any:
+		m := stages.Params(v)
+		c.shape.Truncate = true
+		c.shape.TruncateSide = Side(m.String("side", string(Right)))
+		c.shape.Stride = int(m.Int("stride", 0))
+		c.overflow = m.Bool("overflow", false)
+		for k := range m {
+			if k != "side" && k != "stride" && k != "overflow" {
+				return fmt.Errorf("with.truncation: unknown key %q (want side, stride, overflow)", k)
+			}
+		}
+	default:
+		return fmt.Errorf("with.truncation: want a bool or {side, stride, overflow}; got %T", v)
+	}
+	return nil
+}

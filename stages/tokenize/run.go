@@ -1,0 +1,374 @@
+package tokenize
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"strconv"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/artifacts/table"
+	"github.com/mlpipe/pipeline/stages"
+)
+
+// Metadata keys written into every output table's schema.
+const (
+	MetaType      = "tokenizer.type"
+	MetaVocabSize = "tokenizer.vocab_size"
+	MetaPadID     = "tokenizer.pad_id"
+	MetaDigest    = "tokenizer.digest"
+)
+
+// Output columns.
+const (
+	ColumnIDs    = "input_ids"
+	ColumnMask   = "attention_mask"
+	ColumnWindow = "window"
+)
+
+// padCandidates are the padding tokens looked for when none is named.
+var padCandidates = []string{"<pad>", "[PAD]", "<|pad|>"}
+
+func run(ctx context.Context, cfg *config, env *stages.Env) (map[string]float64, error) {
+	tok, err := buildTokenizer(cfg, env)
+	if err != nil {
+		return nil, err
+	}
+	tokPath := env.OutPath("tokenizer")
+	if err := SaveFile(tok, tokPath); err != nil {
+		return nil, err
+	}
+	digest, _, err := artifacts.HashFile(tokPath)
+	if err != nil {
+		return nil, fmt.Errorf("hashing the tokenizer: %w", err)
+	}
+	padID := int32(-1)
+	if cfg.padToken != "" {
+		id, ok := tok.TokenToID(cfg.padToken)
+		if !ok {
+			return nil, fmt.Errorf("pad_token %q is not in the tokenizer's vocabulary", cfg.padToken)
+		}
+		padID = id
+	} else {
+		for _, c := range padCandidates {
+			if id, ok := tok.TokenToID(c); ok {
+				padID = id
+				break
+			}
+		}
+	}
+	shape := cfg.shape
+	if shape.Pad != "" && shape.Pad != NoPadding {
+		if padID < 0 {
+			return nil, fmt.Errorf("padding needs a pad token: the tokenizer has none of %v; set with.tokenizer.pad_token", padCandidates)
+		}
+		shape.PadID = padID
+	}
+	meta := map[string]string{
+		MetaType:      tok.Type(),
+		MetaVocabSize: strconv.Itoa(tok.VocabSize()),
+		MetaPadID:     strconv.Itoa(int(padID)),
+		MetaDigest:    digest,
+	}
+	metrics := map[string]float64{"vocab_size": float64(tok.VocabSize())}
+	for _, port := range cfg.ports {
+		m, err := tokenizeTable(ctx, tok, cfg, shape, meta, env.Inputs[port], env.OutPath(port), env.Progress)
+		if err != nil {
+			return nil, fmt.Errorf("input %s: %w", port, err)
+		}
+		for k, v := range m {
+			metrics[port+"."+k] = v
+		}
+	}
+	return metrics, nil
+}
+
+// buildTokenizer loads or trains the configured tokenizer.
+func buildTokenizer(cfg *config, env *stages.Env) (Tokenizer, error) {
+	if cfg.typ == TypeFile {
+		return Load(cfg.path)
+	}
+	opts := Options{Type: cfg.typ, VocabSize: cfg.vocabSize, MinFrequency: cfg.minFrequency, Specials: cfg.specials}
+	if !NeedsTraining(cfg.typ) {
+		return New(opts, nil)
+	}
+	var readErr error
+	texts := columnTexts(env.Inputs[cfg.trainOn], cfg.column, &readErr)
+	t, err := New(opts, texts)
+	if readErr != nil {
+		return nil, fmt.Errorf("reading training input %s: %w", cfg.trainOn, readErr)
+	}
+	return t, err
+}
+
+// columnTexts yields the column's texts of the table at path; a read error
+// stops the sequence and is stored in *err.
+func columnTexts(path, column string, errp *error) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		r, err := table.OpenColumns(path, []string{column})
+		if err != nil {
+			*errp = err
+			return
+		}
+		defer r.Close()
+		for {
+			rec, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				*errp = err
+				return
+			}
+			texts, err := stringColumn(rec, column, path)
+			rec.Release()
+			if err != nil {
+				*errp = err
+				return
+			}
+			for _, s := range texts {
+				if !yield(s) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// stringColumn returns the texts of a string column (nulls as "").
+func stringColumn(rec arrow.RecordBatch, column, path string) ([]string, error) {
+	idx := rec.Schema().FieldIndices(column)
+	if len(idx) == 0 {
+		return nil, fmt.Errorf("table %s has no column %q", path, column)
+	}
+	col := rec.Column(idx[0])
+	out := make([]string, col.Len())
+	switch a := col.(type) {
+	case *array.String:
+		for i := range out {
+			if a.IsValid(i) {
+				out[i] = a.Value(i)
+			}
+		}
+	case *array.LargeString:
+		for i := range out {
+			if a.IsValid(i) {
+				out[i] = a.Value(i)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("table %s: column %q is %s, not a string", path, column, col.DataType())
+	}
+	return out, nil
+}
+
+// tokenizeTable writes the table at in, with token columns added, to out.
+func tokenizeTable(ctx context.Context, tok Tokenizer, cfg *config, shape Shape, meta map[string]string,
+	in, out string, progress stages.Progress) (map[string]float64, error) {
+	if shape.Pad == PadLongest {
+		// The longest sequence of the whole table sets the padded length.
+		longest, err := longestSequence(ctx, tok, cfg, shape, in)
+		if err != nil {
+			return nil, err
+		}
+		shape.padAtLeast = longest
+	}
+	r, err := table.Open(in)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	schema, err := outputSchema(r.Schema(), cfg, shape, meta)
+	if err != nil {
+		return nil, fmt.Errorf("table %s: %w", in, err)
+	}
+	w, err := table.Create(out, schema)
+	if err != nil {
+		return nil, err
+	}
+	progress.Start(r.NumRows(), "rows")
+	var rows, outRows, tokens, truncated int64
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err == nil {
+			err = ctx.Err()
+			if err != nil {
+				rec.Release()
+			}
+		}
+		if err != nil {
+			w.Abort()
+			return nil, err
+		}
+		texts, err := stringColumn(rec, cfg.column, in)
+		if err != nil {
+			rec.Release()
+			w.Abort()
+			return nil, err
+		}
+		encs := shape.Apply(EncodeBatch(tok, texts, 0))
+		outRec, err := withTokens(ctx, rec, schema, encs, cfg.overflow)
+		rec.Release()
+		if err != nil {
+			w.Abort()
+			return nil, fmt.Errorf("table %s: %w", in, err)
+		}
+		err = w.Write(outRec)
+		outRows += outRec.NumRows()
+		outRec.Release()
+		if err != nil {
+			w.Abort()
+			return nil, err
+		}
+		for _, e := range encs {
+			tokens += int64(len(e.IDs))
+			if len(e.Overflowing) > 0 {
+				truncated++
+			}
+		}
+		rows += int64(len(texts))
+		progress.Add(int64(len(texts)))
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return map[string]float64{"rows": float64(rows), "output_rows": float64(outRows),
+		"tokens": float64(tokens), "truncated_rows": float64(truncated)}, nil
+}
+
+// longestSequence returns the length of the longest (truncated) sequence of a table.
+func longestSequence(ctx context.Context, tok Tokenizer, cfg *config, shape Shape, in string) (int, error) {
+	var readErr error
+	longest := 0
+	batch := make([]string, 0, 1024)
+	flush := func() {
+		s := shape
+		s.Pad = NoPadding
+		for _, e := range s.Apply(EncodeBatch(tok, batch, 0)) {
+			longest = max(longest, len(e.IDs))
+			for _, o := range e.Overflowing {
+				longest = max(longest, len(o.IDs))
+			}
+		}
+		batch = batch[:0]
+	}
+	for s := range columnTexts(in, cfg.column, &readErr) {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		batch = append(batch, s)
+		if len(batch) == cap(batch) {
+			flush()
+		}
+	}
+	flush()
+	return longest, readErr
+}
+
+// outputSchema is the input's schema plus the token columns and metadata.
+func outputSchema(in *arrow.Schema, cfg *config, shape Shape, meta map[string]string) (*arrow.Schema, error) {
+	fields := append([]arrow.Field(nil), in.Fields()...)
+	add := []arrow.Field{{Name: ColumnIDs, Type: arrow.ListOf(arrow.PrimitiveTypes.Int32)}}
+	if shape.Pad != "" && shape.Pad != NoPadding {
+		add = append(add, arrow.Field{Name: ColumnMask, Type: arrow.ListOf(arrow.PrimitiveTypes.Int8)})
+	}
+	if cfg.overflow {
+		add = append(add, arrow.Field{Name: ColumnWindow, Type: arrow.PrimitiveTypes.Int32})
+	}
+	for _, f := range add {
+		if len(in.FieldIndices(f.Name)) > 0 {
+			return nil, fmt.Errorf("the input already has a column %q", f.Name)
+		}
+	}
+	fields = append(fields, add...)
+	keys, vals := []string{}, []string{}
+	if md := in.Metadata(); md.Len() > 0 {
+		for i, k := range md.Keys() {
+			if _, mine := meta[k]; !mine {
+				keys, vals = append(keys, k), append(vals, md.Values()[i])
+			}
+		}
+	}
+	for _, k := range []string{MetaType, MetaVocabSize, MetaPadID, MetaDigest} {
+		keys, vals = append(keys, k), append(vals, meta[k])
+	}
+	md := arrow.NewMetadata(keys, vals)
+	return arrow.NewSchema(fields, &md), nil
+}
+
+// withTokens returns rec with the token columns of encs appended; with
+// overflow every window is a row of its own, after its source row.
+func withTokens(ctx context.Context, rec arrow.RecordBatch, schema *arrow.Schema, encs []Encoding, overflow bool) (arrow.RecordBatch, error) {
+	mem := memory.DefaultAllocator
+	hasMask := len(schema.FieldIndices(ColumnMask)) > 0
+	ids := array.NewListBuilder(mem, arrow.PrimitiveTypes.Int32)
+	defer ids.Release()
+	idVals := ids.ValueBuilder().(*array.Int32Builder)
+	mask := array.NewListBuilder(mem, arrow.PrimitiveTypes.Int8)
+	defer mask.Release()
+	maskVals := mask.ValueBuilder().(*array.Int8Builder)
+	window := array.NewInt32Builder(mem)
+	defer window.Release()
+	take := array.NewInt64Builder(mem)
+	defer take.Release()
+	put := func(e Encoding) {
+		ids.Append(true)
+		idVals.AppendValues(e.IDs, nil)
+		if hasMask {
+			mask.Append(true)
+			maskVals.AppendValues(e.AttentionMask, nil)
+		}
+	}
+	for row, e := range encs {
+		put(e)
+		if !overflow {
+			continue
+		}
+		take.Append(int64(row))
+		window.Append(0)
+		for k, o := range e.Overflowing {
+			put(o)
+			take.Append(int64(row))
+			window.Append(int32(k + 1))
+		}
+	}
+	var cols []arrow.Array
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
+	if overflow {
+		idx := take.NewArray()
+		defer idx.Release()
+		for _, c := range rec.Columns() {
+			t, err := compute.TakeArray(ctx, c, idx)
+			if err != nil {
+				return nil, fmt.Errorf("repeating rows for overflow windows: %w", err)
+			}
+			cols = append(cols, t)
+		}
+	} else {
+		for _, c := range rec.Columns() {
+			c.Retain()
+			cols = append(cols, c)
+		}
+	}
+	cols = append(cols, ids.NewArray())
+	if hasMask {
+		cols = append(cols, mask.NewArray())
+	}
+	if overflow {
+		cols = append(cols, window.NewArray())
+	}
+	return array.NewRecordBatch(schema, cols, int64(cols[0].Len())), nil
+}
