@@ -60,9 +60,9 @@ func newRunCmd() *cobra.Command {
 			if res.Status != runtime.RunSucceeded {
 				for _, s := range res.Stages {
 					if s.Status == runtime.StatusFailed {
-						fmt.Fprintf(os.Stderr, "stage %s failed: %v\n", s.Node.Name, s.Err)
+						fmt.Fprintf(c.ErrOrStderr(), "stage %s failed: %v\n", s.Node.Name, s.Err)
 						if t := strings.TrimSpace(s.LogTail); t != "" {
-							fmt.Fprintf(os.Stderr, "--- last output of %s ---\n%s\n---\n", s.Node.Name, t)
+							fmt.Fprintf(c.ErrOrStderr(), "--- last output of %s ---\n%s\n---\n", s.Node.Name, t)
 						}
 					}
 				}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(append(args, "--quiet"), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeDef(t *testing.T, src string) string {
+	t.Helper()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "p.yaml")
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const okDef = `version: 1
+name: ok
+params: {n: 3}
+stages:
+  gen: {kind: exec, with: {cmd: "seq 1 ${n} > $PIPELINE_OUT/rows", outputs: [rows]}}
+  sum: {kind: exec, inputs: {rows: gen}, with: {cmd: "paste -sd+ $PIPELINE_IN_ROWS | bc > $PIPELINE_OUT/total || wc -l < $PIPELINE_IN_ROWS > $PIPELINE_OUT/total", outputs: [total]}}
+`
+
+func TestExitStatuses(t *testing.T) {
+	good := writeDef(t, okDef)
+	bad := writeDef(t, "version: 1\nname: x\nstages:\n  a: {kind: exec, with: {cmd: 'exit 4'}}\n")
+	broken := writeDef(t, "version: 1\nname: x\nstagse: {}\n")
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"success", []string{"run", good}, 0, ""},
+		{"stage fails", []string{"run", bad}, 1, "exit status 4"},
+		{"definition error", []string{"run", broken}, 2, "did you mean `stages`"},
+		{"unknown set key", []string{"run", good, "--set", "m=4"}, 2, "no parameter `m`"},
+		{"unknown flag", []string{"run", good, "--jbos", "2"}, 2, "unknown flag"},
+		{"missing argument", []string{"run"}, 2, "expects 1 argument"},
+		{"missing file", []string{"status", "/nonexistent/p.yaml"}, 2, "cannot read the definition"},
+		{"bad dag format", []string{"dag", good, "--format", "svg"}, 2, "--format must be"},
+		{"unknown stage to explain", []string{"explain", good, "nope"}, 2, "no stage `nope`"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := cli(t, c.args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, c.code, out, errs)
+			}
+			if c.want != "" && !strings.Contains(out+errs, c.want) {
+				t.Errorf("output lacks %q\nstdout: %s\nstderr: %s", c.want, out, errs)
+			}
+		})
+	}
+}
+
+func TestRunJSONContract(t *testing.T) {
+	def := writeDef(t, okDef)
+	code, out, errs := cli(t, "run", def, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var res struct {
+		RunID    string `json:"run_id"`
+		Manifest string `json:"manifest"`
+		Status   string `json:"status"`
+		Stages   []struct {
+			Name       string            `json:"name"`
+			Kind       string            `json:"kind"`
+			Key        string            `json:"key"`
+			Status     string            `json:"status"`
+			DurationMS *int64            `json:"duration_ms"`
+			Outputs    map[string]string `json:"outputs"`
+		} `json:"stages"`
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&res); err != nil {
+		t.Fatalf("stdout is not the run object: %v\n%s", err, out)
+	}
+	if res.Status != "succeeded" || res.RunID == "" || len(res.Stages) != 2 {
+		t.Fatalf("result %+v", res)
+	}
+	for _, s := range res.Stages {
+		if s.Status != "ran" || !strings.HasPrefix(s.Key, "xxh3:") || s.DurationMS == nil || len(s.Outputs) != 1 {
+			t.Errorf("stage %+v", s)
+		}
+	}
+	if _, err := os.Stat(res.Manifest); err != nil {
+		t.Errorf("manifest: %v", err)
+	}
+	code, out, _ = cli(t, "run", def, "--json")
+	if code != 0 || strings.Count(out, `"status":"cached"`) != 2 {
+		t.Errorf("second run not all cached: %s", out)
+	}
+	code, out, _ = cli(t, "audit", res.Manifest, "--reexecute")
+	if code != 0 || !strings.Contains(out, "identical") {
+		t.Errorf("audit exit %d: %s", code, out)
+	}
+}
+
+func TestInfoCommands(t *testing.T) {
+	def := writeDef(t, okDef)
+	for _, args := range [][]string{
+		{"dag", def}, {"dag", def, "--format", "dot"}, {"dag", def, "--format", "mermaid"},
+		{"config", def, "--set", "n=5"}, {"stages"}, {"version"}, {"status", def}, {"run", def, "--dry-run"},
+	} {
+		code, out, errs := cli(t, args...)
+		if code != 0 || out == "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(def), ".pipeline")); !os.IsNotExist(err) {
+		t.Error("status, dry-run or an info command created the workspace")
+	}
+	_, out, _ := cli(t, "config", def, "--set", "n=5")
+	if !strings.Contains(out, "seq 1 5") {
+		t.Errorf("config does not show the override:\n%s", out)
+	}
+}
