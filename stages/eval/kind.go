@@ -1,0 +1,100 @@
+// Package eval implements the `eval` stage kind: it scores a trained model on a
+// tokenized table — accuracy, macro precision/recall/F1, per-class metrics and
+// the confusion matrix for a classifier; cross-entropy and perplexity for a
+// language model — in batches of bounded memory, and writes the results as
+// JSON, NDJSON and Parquet that are bit-reproducible.
+package eval
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/mlpipe/pipeline/stages"
+	"github.com/mlpipe/pipeline/stages/train/backend"
+)
+
+// Kind is the eval stage kind.
+type Kind struct{}
+
+func init() { stages.Register(Kind{}) }
+
+// Ports.
+const (
+	InputModel  = "model"
+	InputData   = "data"
+	PortMetrics = "metrics"
+	PortTables  = "tables"
+)
+
+// Scalar metric names.
+const (
+	Accuracy       = "accuracy"
+	PrecisionMacro = "precision_macro"
+	RecallMacro    = "recall_macro"
+	F1Macro        = "f1_macro"
+	CrossEntropy   = "cross_entropy"
+	Perplexity     = "perplexity"
+)
+
+// classificationMetrics and lmMetrics are the scalar metrics of each task.
+var (
+	classificationMetrics = []string{Accuracy, PrecisionMacro, RecallMacro, F1Macro, CrossEntropy, Perplexity}
+	lmMetrics             = []string{CrossEntropy, Perplexity}
+)
+
+// aliases are accepted short names in `metrics:`.
+var aliases = map[string]string{"f1": F1Macro, "precision": PrecisionMacro, "recall": RecallMacro, "ppl": Perplexity}
+
+// Name implements stages.Kind.
+func (Kind) Name() string { return "eval" }
+
+// Version implements stages.Kind.
+func (Kind) Version() string { return "1" }
+
+// Doc implements stages.Kind.
+func (Kind) Doc() string {
+	return "evaluate a trained model on a tokenized table: accuracy, precision/recall/F1, confusion matrix, cross-entropy, perplexity"
+}
+
+// Schema implements stages.Kind.
+func (Kind) Schema() stages.Schema {
+	return stages.Schema{
+		Inputs:         []string{InputModel, InputData},
+		RequiredInputs: []string{InputModel, InputData},
+		Params: []stages.Param{
+			{Name: "metrics", Type: stages.List, Elem: &stages.Param{Type: stages.String},
+				Doc: "scalar metrics reported to the manifest (default: all of the task's); f1, precision, recall mean the macro averages"},
+			{Name: "label", Type: stages.String, Doc: "label column (default: the one the model was trained on)"},
+			{Name: "batch_size", Type: stages.Int, Default: int64(64), Doc: "rows (or windows) per batch"},
+			{Name: "backend", Type: stages.String, Default: "go", Doc: "go (SimpleGo), xla, xla:cpu, xla:cuda"},
+		},
+	}
+}
+
+// canonical resolves a metric name or alias.
+func canonical(name string) (string, error) {
+	if a, ok := aliases[name]; ok {
+		return a, nil
+	}
+	if slices.Contains(classificationMetrics, name) {
+		return name, nil
+	}
+	return "", fmt.Errorf("unknown metric %q: want one of %v (or f1, precision, recall)", name, classificationMetrics)
+}
+
+// Plan implements stages.Kind.
+func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
+	p := stages.Params(req.Params)
+	for _, m := range p.Strings("metrics") {
+		if _, err := canonical(m); err != nil {
+			return nil, err
+		}
+	}
+	if p.Int("batch_size", 64) <= 0 {
+		return nil, fmt.Errorf("batch_size = %d: must be positive", p.Int("batch_size", 64))
+	}
+	if err := backend.Check(p.String("backend", backend.Default), "float32"); err != nil {
+		return nil, err
+	}
+	return &stages.Plan{Outputs: []string{PortMetrics, PortTables}}, nil
+}

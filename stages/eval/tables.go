@@ -1,0 +1,77 @@
+package eval
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/mlpipe/pipeline/artifacts/table"
+)
+
+var (
+	perClassSchema = arrow.NewSchema([]arrow.Field{
+		{Name: "label", Type: arrow.BinaryTypes.String},
+		{Name: "precision", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "recall", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "f1", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "support", Type: arrow.PrimitiveTypes.Int64},
+	}, nil)
+	confusionSchema = arrow.NewSchema([]arrow.Field{
+		{Name: "actual", Type: arrow.BinaryTypes.String},
+		{Name: "predicted", Type: arrow.BinaryTypes.String},
+		{Name: "count", Type: arrow.PrimitiveTypes.Int64},
+	}, nil)
+)
+
+// writeTables writes per_class.parquet and confusion.parquet (one row per
+// actual/predicted pair) into dir; both are empty for a language model.
+func writeTables(dir string, r *Report) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("writing tables: %w", err)
+	}
+	pc := array.NewRecordBuilder(memory.DefaultAllocator, perClassSchema)
+	defer pc.Release()
+	for _, s := range r.PerClass {
+		pc.Field(0).(*array.StringBuilder).Append(s.Label)
+		pc.Field(1).(*array.Float64Builder).Append(s.Precision)
+		pc.Field(2).(*array.Float64Builder).Append(s.Recall)
+		pc.Field(3).(*array.Float64Builder).Append(s.F1)
+		pc.Field(4).(*array.Int64Builder).Append(s.Support)
+	}
+	if err := writeTable(filepath.Join(dir, "per_class.parquet"), pc); err != nil {
+		return err
+	}
+	cb := array.NewRecordBuilder(memory.DefaultAllocator, confusionSchema)
+	defer cb.Release()
+	if c := r.Confusion; c != nil {
+		for a, row := range c.Counts {
+			for p, n := range row {
+				cb.Field(0).(*array.StringBuilder).Append(c.Labels[a])
+				cb.Field(1).(*array.StringBuilder).Append(c.Labels[p])
+				cb.Field(2).(*array.Int64Builder).Append(n)
+			}
+		}
+	}
+	return writeTable(filepath.Join(dir, "confusion.parquet"), cb)
+}
+
+func writeTable(path string, b *array.RecordBuilder) error {
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	w, err := table.Create(path, rec.Schema())
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", filepath.Base(path), err)
+	}
+	if err := w.Write(rec); err != nil {
+		w.Abort()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
