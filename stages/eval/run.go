@@ -17,8 +17,8 @@ import (
 	"github.com/mlpipe/pipeline/stages/train/backend"
 	"github.com/mlpipe/pipeline/stages/train/data"
 	"github.com/mlpipe/pipeline/stages/train/engine"
-	"github.com/mlpipe/pipeline/stages/train/models"
 	"github.com/mlpipe/pipeline/stages/train/modelfile"
+	"github.com/mlpipe/pipeline/stages/train/models"
 )
 
 // SchemaVersion is the version of metrics.json and metrics.ndjson.
