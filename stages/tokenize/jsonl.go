@@ -62,9 +62,12 @@ func writeIDs(w *bufio.Writer, ids []int32, t Tokenizer, pieces bool) {
 	}
 	w.WriteByte(']')
 	if pieces {
-		data, _ := json.Marshal(Pieces(t, ids))
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.Encode(Pieces(t, ids))
 		w.WriteString(`,"pieces":`)
-		w.Write(data)
+		w.Write(bytes.TrimRight(b.Bytes(), "\n"))
 	}
 	w.WriteString("}\n")
 }

@@ -41,8 +41,8 @@ func buildTrie(entries []trieEntry) (*trie, error) {
 			return nil, fmt.Errorf("building trie: duplicate key %q", e.key)
 		}
 	}
-	b := trieBuilder{nextFree: 1}
-	b.grow(len(sorted)*2 + 256)
+	b := newTrieBuilder(len(sorted)*2 + 256)
+	b.occupy(0)
 	b.t.nodes[0] = trieNode{check: -2, value: -1}
 	b.build(0, sorted, 0)
 	// Trim trailing free slots but keep 256 so any base+c stays in range.
@@ -50,22 +50,47 @@ func buildTrie(entries []trieEntry) (*trie, error) {
 	for last > 0 && b.t.nodes[last].check == -1 {
 		last--
 	}
-	end := last + 257
-	if end < len(b.t.nodes) {
+	if end := last + 257; end < len(b.t.nodes) {
 		b.t.nodes = b.t.nodes[:end]
 	}
 	return &b.t, nil
 }
 
+// trieBuilder lays out a trie, keeping the free slots in a doubly linked
+// list so that finding room for a node's children skips occupied slots.
 type trieBuilder struct {
-	t        trie
-	nextFree int // no free slot lies below this index
+	t          trie
+	next, prev []int32 // free-list links; slot len(nodes) is the list head
 }
 
+func newTrieBuilder(size int) *trieBuilder {
+	b := &trieBuilder{next: []int32{0}, prev: []int32{0}}
+	b.grow(size)
+	return b
+}
+
+// grow adds free slots until there are n. Slot i's links live at i+1 in
+// next and prev; index 0 there is the sentinel.
 func (b *trieBuilder) grow(n int) {
 	for len(b.t.nodes) < n {
+		i := int32(len(b.t.nodes))
 		b.t.nodes = append(b.t.nodes, trieNode{check: -1, value: -1})
+		// Append slot i (link index i+1) before the sentinel.
+		last := b.prev[0]
+		b.next = append(b.next, 0)
+		b.prev = append(b.prev, last)
+		b.next[last] = i + 1
+		b.prev[0] = i + 1
 	}
+}
+
+// occupy takes slot i off the free list.
+func (b *trieBuilder) occupy(i int32) {
+	k := i + 1
+	p, n := b.prev[k], b.next[k]
+	b.next[p] = n
+	b.prev[n] = p
+	b.next[k], b.prev[k] = -1, -1
 }
 
 // build places the children of state s, which stands for the common prefix
@@ -92,6 +117,7 @@ func (b *trieBuilder) build(s int32, entries []trieEntry, depth int) {
 	base := b.findBase(labels)
 	b.t.nodes[s].base = base
 	for _, c := range labels {
+		b.occupy(base + int32(c))
 		b.t.nodes[base+int32(c)].check = s
 	}
 	for i, c := range labels {
@@ -99,34 +125,31 @@ func (b *trieBuilder) build(s int32, entries []trieEntry, depth int) {
 	}
 }
 
-// findBase returns the smallest base >= 1 at which every label's slot is
-// free, starting the search at the first free slot.
+// findBase returns a base >= 1 at which every label's slot is free, trying
+// the free slots in order for the first label.
 func (b *trieBuilder) findBase(labels []byte) int32 {
-	for b.nextFree < len(b.t.nodes) && b.t.nodes[b.nextFree].check != -1 {
-		b.nextFree++
-	}
-	first := int(labels[0])
-	pos := b.nextFree
-	for {
+	first := int32(labels[0])
+	for k := b.next[0]; ; k = b.next[k] {
+		if k == 0 {
+			// No free slot fits: add room at the end.
+			k = int32(len(b.t.nodes)) + 1
+			b.grow(len(b.t.nodes) + 256)
+		}
+		pos := k - 1
 		base := pos - first
-		if base >= 1 {
-			b.grow(base + 256 + 1)
-			ok := true
-			for _, c := range labels {
-				if b.t.nodes[base+int(c)].check != -1 {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				return int32(base)
+		if base < 1 {
+			continue
+		}
+		b.grow(int(base) + 256 + 1)
+		ok := true
+		for _, c := range labels[1:] {
+			if b.t.nodes[base+int32(c)].check != -1 {
+				ok = false
+				break
 			}
 		}
-		pos++
-		b.grow(pos + 1)
-		for b.t.nodes[pos].check != -1 {
-			pos++
-			b.grow(pos + 1)
+		if ok {
+			return base
 		}
 	}
 }
