@@ -17,6 +17,10 @@ type charsmap struct {
 	trie       *dartsTrie
 	normalized string
 	first      [256]bool // whether some rule starts with the byte
+	// For ASCII first bytes: whether the byte alone is a rule, and which
+	// second bytes continue a rule.
+	asciiLeaf   [128]bool
+	asciiSecond [128][4]uint64
 }
 
 // parseCharsmap decodes <uint32 trie size><trie units><replacements>.
@@ -38,7 +42,25 @@ func parseCharsmap(blob []byte) (*charsmap, error) {
 	}
 	cm := &charsmap{trie: t, normalized: string(rest[size:])}
 	cm.first = t.firstByteMatters()
+	cm.asciiLeaf, cm.asciiSecond = t.asciiFollowers()
 	return cm, nil
+}
+
+// asciiMiss reports that no rule matches s, which starts with an ASCII
+// byte, judging from its first two bytes only (false means "maybe").
+func (cm *charsmap) asciiMiss(s string) bool {
+	c := s[0]
+	if !cm.first[c] {
+		return true
+	}
+	if cm.asciiLeaf[c] {
+		return false
+	}
+	if len(s) < 2 {
+		return true
+	}
+	d := s[1]
+	return cm.asciiSecond[c][d>>6]&(1<<(d&63)) == 0
 }
 
 // match returns the replacement for the longest rule that starts s and the

@@ -76,3 +76,26 @@ func (t *dartsTrie) firstByteMatters() [256]bool {
 	}
 	return out
 }
+
+// asciiFollowers describes, for each ASCII first byte, whether the one-byte
+// key exists and which second bytes continue some key, so that callers can
+// rule out a match without walking the trie.
+func (t *dartsTrie) asciiFollowers() (leaf [128]bool, second [128][4]uint64) {
+	units := t.units
+	root := dartsOffset(units[0])
+	for c := uint32(0); c < 128; c++ {
+		pos := root ^ c
+		if int(pos) >= len(units) || dartsLabel(units[pos]) != c {
+			continue
+		}
+		leaf[c] = dartsHasLeaf(units[pos])
+		child := pos ^ dartsOffset(units[pos])
+		for d := uint32(0); d < 256; d++ {
+			p := child ^ d
+			if int(p) < len(units) && dartsLabel(units[p]) == d {
+				second[c][d>>6] |= 1 << (d & 63)
+			}
+		}
+	}
+	return leaf, second
+}

@@ -120,6 +120,7 @@ func TestCorpusMatchesReference(t *testing.T) {
 	lines := corpusLines(t)
 	for _, name := range referenceModels {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			m := loadShared(t, name)
 			want := readDigests(t, filepath.Join("testdata", "corpus_"+name+".golden"))
 			if len(want) != len(lines) {

@@ -6,12 +6,12 @@ import "bytes"
 // character-map rules applied, whitespace escaped as ▁, the dummy prefix
 // added and extra whitespace removed, as the spec asks.
 type normalizer struct {
-	spec     normalizerSpec
-	suffix   bool      // treat whitespace as a suffix (the dummy ▁ goes last)
-	cmap     *charsmap // nil for identity
-	matcher  *prefixMatcher
-	special  [256]bool // bytes that may start a rule or a user-defined symbol
-	hasRules bool
+	spec    normalizerSpec
+	suffix  bool      // treat whitespace as a suffix (the dummy ▁ goes last)
+	cmap    *charsmap // nil for identity
+	matcher *prefixMatcher
+	special [256]bool // bytes that may start a rule or a user-defined symbol
+	userDef [256]bool // bytes that may start a user-defined symbol
 }
 
 func newNormalizer(spec normalizerSpec, suffix bool, matcher *prefixMatcher) (*normalizer, error) {
@@ -25,6 +25,7 @@ func newNormalizer(spec normalizerSpec, suffix bool, matcher *prefixMatcher) (*n
 		n.special = cm.first
 	}
 	if matcher != nil {
+		n.userDef = matcher.first
 		for i, v := range matcher.first {
 			n.special[i] = n.special[i] || v
 		}
@@ -91,7 +92,7 @@ func (n *normalizer) normalize(dst []byte, input string) []byte {
 	for input != "" {
 		var sp string
 		var l int
-		if b := input[0]; b < 0x80 && !n.special[b] {
+		if b := input[0]; b < 0x80 && (!n.special[b] || (!n.userDef[b] && n.cmap != nil && n.cmap.asciiMiss(input))) {
 			sp, l = input[:1], 1
 		} else {
 			sp, l = n.prefix(input)
