@@ -1,0 +1,33 @@
+package scan
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrUsage marks errors in how the scanner was invoked: a bad flag value, a
+// missing path, an invalid config file. The command maps it to exit status 2.
+var ErrUsage = errors.New("usage error")
+
+// usagef returns an error wrapping ErrUsage.
+func usagef(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrUsage, fmt.Sprintf(format, args...))
+}
+
+// FindingsError is returned when a scan found secrets; the command maps it to
+// exit status 1.
+type FindingsError struct {
+	// N is the number of findings.
+	N int
+}
+
+// Error implements error.
+func (e *FindingsError) Error() string {
+	if e.N == 1 {
+		return "scan found 1 secret"
+	}
+	return fmt.Sprintf("scan found %d secrets", e.N)
+}
+
+// ExitCode is the command's exit status for a scan that found secrets.
+func (e *FindingsError) ExitCode() int { return 1 }
