@@ -15,16 +15,17 @@ import (
 // RowGroupRows is the number of rows after which a new row group starts.
 const RowGroupRows = 128 * 1024
 
-// RowGroupBytes caps the encoded size of a row group that is still being
-// written (it is held in memory until it is complete), so that wide rows such
-// as long texts do not hold 128k rows' worth of pages.
-const RowGroupBytes = 64 << 20
+// RowGroupBytes caps the Arrow (uncompressed) size of the rows in one row
+// group. A row group is held in memory, encoded and compressed, until it is
+// complete, so wide rows such as long texts end their row group before
+// RowGroupRows.
+const RowGroupBytes = 96 << 20
 
 // DictionaryBytes is the largest dictionary a column chunk keeps before it
 // falls back to plain encoding. It is large enough for the distinct values of
 // a repetitive text column (labels, templates, duplicated documents) to stay
 // dictionary-encoded, which shrinks both the file and the work to write it.
-const DictionaryBytes = 32 << 20
+const DictionaryBytes = 16 << 20
 
 // CreatedBy is the writer name recorded in every Parquet footer. It is fixed so
 // that the same rows always produce the same bytes.
@@ -39,6 +40,8 @@ type Writer struct {
 	fw     *pqarrow.FileWriter
 	schema *arrow.Schema
 	rows   int64
+	rgRows int64 // rows in the current row group
+	rgSize int64 // Arrow bytes in the current row group
 	err    error
 }
 
@@ -112,14 +115,34 @@ func (w *Writer) Write(rec arrow.RecordBatch) (err error) {
 		rec = withSchema(rec, w.schema)
 		defer rec.Release()
 	}
-	if w.fw.RowGroupTotalCompressedBytes() >= RowGroupBytes {
+	for off := int64(0); off < rec.NumRows(); off += RowGroupRows {
+		part := rec
+		if off > 0 || rec.NumRows() > RowGroupRows {
+			part = rec.NewSlice(off, min(off+RowGroupRows, rec.NumRows()))
+			defer part.Release()
+		}
+		if err := w.writePart(part); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writePart writes at most RowGroupRows rows, into the current row group if
+// they fit under RowGroupRows and RowGroupBytes, else into a new one.
+func (w *Writer) writePart(rec arrow.RecordBatch) error {
+	size := recordSize(rec)
+	if w.rgRows > 0 && (w.rgRows+rec.NumRows() > RowGroupRows || w.rgSize+size > RowGroupBytes) {
 		if err := w.fw.NewBufferedRowGroupChecked(); err != nil {
 			return fmt.Errorf("writing table %s: starting a row group: %w", w.path, err)
 		}
+		w.rgRows, w.rgSize = 0, 0
 	}
 	if err := w.fw.WriteBuffered(rec); err != nil {
 		return fmt.Errorf("writing table %s: %w", w.path, err)
 	}
+	w.rgRows += rec.NumRows()
+	w.rgSize += size
 	w.rows += rec.NumRows()
 	return nil
 }

@@ -243,40 +243,39 @@ func (s *jsonScanner) str(keep bool) ([]byte, error) {
 		s.pos = i + 1
 		return b[start:i], nil
 	}
-	// Slow path: escapes (or an error).
+	// Slow path: escapes (or an error). Runs between escapes are copied whole.
 	out := s.arena[len(s.arena):]
-	if keep {
-		out = append(out, b[start:i]...)
-	}
+	i = start
 	for {
-		if i >= len(b) {
-			s.pos = i
+		j := i
+		for j < len(b) && !special[b[j]] {
+			j++
+		}
+		if keep {
+			out = append(out, b[i:j]...)
+		}
+		if j >= len(b) {
+			s.pos = j
 			return nil, s.errorf("unterminated string")
 		}
-		c := b[i]
-		switch {
-		case c == '"':
-			s.pos = i + 1
+		c := b[j]
+		if c == '"' {
+			s.pos = j + 1
 			if keep {
 				s.arena = s.arena[:len(s.arena)+len(out)]
 			}
 			return out, nil
-		case c < 0x20:
-			s.pos = i
-			return nil, s.errorf("control character %#02x in a string", c)
-		case c != '\\':
-			if keep {
-				out = append(out, c)
-			}
-			i++
-			continue
 		}
-		if i+1 >= len(b) {
-			s.pos = i
+		if c < 0x20 {
+			s.pos = j
+			return nil, s.errorf("control character %#02x in a string", c)
+		}
+		if j+1 >= len(b) {
+			s.pos = j
 			return nil, s.errorf("unterminated string")
 		}
-		e := b[i+1]
-		i += 2
+		e := b[j+1]
+		i = j + 2
 		var r byte
 		switch e {
 		case '"', '\\', '/':
@@ -301,7 +300,7 @@ func (s *jsonScanner) str(keep bool) ([]byte, error) {
 			rn := rune(cp)
 			if utf16.IsSurrogate(rn) {
 				rn = utf8.RuneError
-				if lo, ok := hex4(b, i+2); ok && i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
+				if lo, ok := hex4(b, i+2); ok && b[i] == '\\' && b[i+1] == 'u' {
 					if d := utf16.DecodeRune(rune(cp), rune(lo)); d != utf8.RuneError {
 						rn = d
 						i += 6
@@ -313,7 +312,7 @@ func (s *jsonScanner) str(keep bool) ([]byte, error) {
 			}
 			continue
 		default:
-			s.pos = i - 1
+			s.pos = j
 			return nil, s.errorf("bad escape \\%c", e)
 		}
 		if keep {

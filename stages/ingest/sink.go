@@ -14,7 +14,7 @@ import (
 
 // maxBatchBytes flushes a batch early when its strings grow past this size,
 // so that long texts do not hold batchRows rows in memory.
-const maxBatchBytes = 16 << 20
+const maxBatchBytes = 8 << 20
 
 // sink gathers converted rows into record batches and writes them to the
 // data table; rejected rows go to the rejected table (or, without one, stop
@@ -87,10 +87,24 @@ func (s *sink) flush() error {
 	if err := s.ctx.Err(); err != nil {
 		return err
 	}
+	// Size the next batch's buffers like this one's, so that builders do not
+	// grow (copy and zero) their way up again.
+	sizes := make([]int, len(s.cols))
+	for i, c := range s.cols {
+		if c.typ == typeString {
+			sizes[i] = s.b.Field(i).(*array.StringBuilder).DataLen()
+		}
+	}
 	rec := s.b.NewRecordBatch()
 	defer rec.Release()
 	if err := s.w.Write(rec); err != nil {
 		return err
+	}
+	for i, n := range sizes {
+		s.b.Field(i).Reserve(s.pending)
+		if n > 0 {
+			s.b.Field(i).(*array.StringBuilder).ReserveData(n + n/8)
+		}
 	}
 	s.rows += int64(s.pending)
 	s.progress.Add(int64(s.pending))
