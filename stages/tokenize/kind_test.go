@@ -231,3 +231,30 @@ func TestPlanSources(t *testing.T) {
 		t.Errorf("plan %+v", p)
 	}
 }
+
+func TestStageSentencePieceFile(t *testing.T) {
+	path := spmDir + "albert_30k_clean.model"
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("%s is not here: the shared data directory is not beside the repository", path)
+	}
+	params := map[string]any{"tokenizer": map[string]any{"type": "file", "path": path}, "padding": true}
+	tokPath, rows, metas := runStage(t, params, map[string][]string{"data": {"Hello world", "Hi"}})
+	saved, err := os.ReadFile(tokPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig, _ := os.ReadFile(path)
+	if !reflect.DeepEqual(saved, orig) {
+		t.Error("the tokenizer output is not a copy of the .model")
+	}
+	r := rows["data"]
+	if len(r) != 2 || len(r[0].IDs) != len(r[1].IDs) {
+		t.Fatalf("rows not padded to one length: %+v", r)
+	}
+	if got, _ := metas["data"].GetValue(MetaType); got != "sentencepiece" {
+		t.Errorf("type %q", got)
+	}
+	if got, _ := metas["data"].GetValue(MetaPadID); got != "0" {
+		t.Errorf("pad id %q, want ALBERT's <pad> 0", got)
+	}
+}
