@@ -50,7 +50,7 @@ func devRules() []*Rule {
 		},
 		{
 			ID: "docker-auth", Description: "Docker registry credentials (config.json auth)",
-			Keywords: []string{`auth"`},
+			Keywords: []string{`auth"`, `auth\"`},
 			Pattern:  regexp.MustCompile(`(?P<key>\\?"auth\\?")[ \t]*:[ \t]*\\?"(?P<secret>[A-Za-z0-9+/]{6,}={0,2})\\?"`),
 			Before:   2, After: 1024, Check: checkDockerAuth,
 		},

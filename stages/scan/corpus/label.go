@@ -1,0 +1,22 @@
+package corpus
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// Label is a secret the scanner must report: where, what kind, and the
+// SHA-256 of its text. Its JSON form matches the scanner's jsonl findings.
+type Label struct {
+	Path   string `json:"path"`
+	Line   int64  `json:"line"`
+	Column string `json:"column"`
+	Kind   string `json:"kind"`
+	SHA256 string `json:"secret_sha256"`
+}
+
+// Sum returns the hex SHA-256 of s.
+func Sum(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
