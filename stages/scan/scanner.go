@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -91,24 +92,47 @@ type job struct{ display, path string }
 // ScanPaths scans files and directories (recursively; symbolic links are not
 // followed). A path that does not exist is a usage error.
 func (s *Scanner) ScanPaths(ctx context.Context, paths []string) (*Report, error) {
+	named := make([]Named, len(paths))
+	for i, p := range paths {
+		named[i] = Named{Display: filepath.ToSlash(p), Path: p}
+	}
+	return s.ScanNamed(ctx, named)
+}
+
+// Named is a file or directory to scan and the name findings give it.
+type Named struct {
+	// Display is the name in findings; files in a directory are named
+	// Display/relative/path.
+	Display string
+	// Path is where it is.
+	Path string
+}
+
+// ScanNamed scans files and directories under the names given. Parquet files
+// are scanned cell by cell (see ScanTable).
+func (s *Scanner) ScanNamed(ctx context.Context, paths []Named) (*Report, error) {
 	var jobs []job
-	for _, p := range paths {
-		st, err := os.Lstat(p)
+	for _, n := range paths {
+		st, err := os.Lstat(n.Path)
 		if err != nil {
-			return nil, usagef("cannot scan %s: %v", p, err)
+			return nil, usagef("cannot scan %s: %v", n.Display, err)
 		}
 		if !st.IsDir() {
 			if st.Mode().IsRegular() {
-				jobs = append(jobs, job{filepath.ToSlash(p), p})
+				jobs = append(jobs, job{n.Display, n.Path})
 			}
 			continue
 		}
-		err = filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
+		err = filepath.WalkDir(n.Path, func(fp string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return fmt.Errorf("listing %s: %w", fp, err)
 			}
 			if d.Type().IsRegular() {
-				jobs = append(jobs, job{filepath.ToSlash(fp), fp})
+				rel, err := filepath.Rel(n.Path, fp)
+				if err != nil {
+					return err
+				}
+				jobs = append(jobs, job{path.Join(n.Display, filepath.ToSlash(rel)), fp})
 			}
 			return nil
 		})
