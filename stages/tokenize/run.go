@@ -215,7 +215,7 @@ func tokenizeTable(ctx context.Context, tok Tokenizer, cfg *config, shape Shape,
 			w.Abort()
 			return nil, err
 		}
-		encs := shape.Apply(EncodeBatch(tok, texts, 0))
+		encs := EncodeShaped(tok, texts, shape, 0)
 		outRec, err := withTokens(ctx, rec, schema, encs, cfg.overflow)
 		rec.Release()
 		if err != nil {
@@ -253,7 +253,7 @@ func longestSequence(ctx context.Context, tok Tokenizer, cfg *config, shape Shap
 	flush := func() {
 		s := shape
 		s.Pad = NoPadding
-		for _, e := range s.Apply(EncodeBatch(tok, batch, 0)) {
+		for _, e := range EncodeShaped(tok, batch, s, 0) {
 			longest = max(longest, len(e.IDs))
 			for _, o := range e.Overflowing {
 				longest = max(longest, len(o.IDs))

@@ -36,6 +36,27 @@ func (t *Tokenizer) SetType(kind string) { t.kind = kind }
 
 // Encode returns the ids of text with the post-processor's special tokens.
 func (t *Tokenizer) Encode(text string) []int32 {
+	return t.AddSpecial(t.EncodeBare(text))
+}
+
+// AddSpecial adds the post-processor's special tokens around ids.
+func (t *Tokenizer) AddSpecial(ids []int32) []int32 {
+	if t.post != nil {
+		return t.post.process(ids)
+	}
+	return ids
+}
+
+// SpecialCount is how many ids AddSpecial adds.
+func (t *Tokenizer) SpecialCount() int {
+	if t.post == nil {
+		return 0
+	}
+	return len(t.post.process(nil))
+}
+
+// EncodeBare returns the ids of text without the post-processor's special tokens.
+func (t *Tokenizer) EncodeBare(text string) []int32 {
 	ids := make([]int32, 0, len(text)/3+1)
 	var segs [8]segment
 	for _, s := range t.rawMatch.split(text, segs[:0]) {
@@ -59,9 +80,6 @@ func (t *Tokenizer) Encode(text string) []int32 {
 			}
 			t.pre.split(n.text, func(w string) { ids = t.model.tokenize(w, ids) })
 		}
-	}
-	if t.post != nil {
-		ids = t.post.process(ids)
 	}
 	return ids
 }
