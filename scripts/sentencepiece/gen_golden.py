@@ -16,6 +16,12 @@ Writes, under stages/tokenize/sentencepiece/testdata/:
                                 `spm_decode --input_format=id` of those ids
   hardcases_<model>.golden.json for each case of hardcases.json: ids, pieces and
                                 the decoded ids, from the Python binding
+  models/tiny_*.model           small models trained here by spm_train on every 10th
+                                corpus line, one per option the three real models
+                                leave untested (see TINY)
+  sample_<model>.golden         per block of 256 of every 4th corpus line: the first
+                                16 hex digits of sha256(ids lines) and of
+                                sha256(decoded lines), from the Python binding
 """
 import gzip
 import hashlib
@@ -23,6 +29,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import sentencepiece as spm
 
@@ -81,8 +88,8 @@ def corpus_goldens(name, data, lines):
         assert got == want, (name, i, got, want)
 
 
-def hardcase_goldens(name, cases):
-    sp = spm.SentencePieceProcessor(model_file=model_path(name))
+def hardcase_goldens(name, cases, path=None):
+    sp = spm.SentencePieceProcessor(model_file=path or model_path(name))
     out = []
     for c in cases:
         raw = bytes.fromhex(c["hex"]) if "hex" in c else c["text"].encode("utf-8")
@@ -94,6 +101,86 @@ def hardcase_goldens(name, cases):
         f.write("[\n" + ",\n".join(json.dumps(o, ensure_ascii=False) for o in out) + "\n]\n")
 
 
+# Rules for the tiny models' custom normalizer and denormalizer: code points
+# in hex, source TAB target. They exercise longest match, multi-character
+# sources, deletion and whitespace mapping in a small precompiled charsmap.
+NORM_RULES = """41\t61
+FB01\t66 69
+9\t20
+3000\t20
+65 301\tE9
+61 62 63\t58
+61 62\t59
+7F\t
+"""
+DENORM_RULES = """58\t61 62 63
+59\t61 62
+"""
+
+# name: spm_train flags (beyond input, model_prefix, one thread and a 98% character
+# coverage, which leaves characters unknown).
+TINY = {
+    "tiny_bpe_udef": ["--model_type=bpe", "--vocab_size=400", "--normalization_rule_name=identity",
+                      "--user_defined_symbols=<sep>,ab,[X],ing", "--control_symbols=<ctl>",
+                      "--remove_extra_whitespaces=false"],
+    "tiny_bpe_suffix": ["--model_type=bpe", "--vocab_size=400", "--normalization_rule_name=identity",
+                        "--treat_whitespace_as_suffix=true", "--allow_whitespace_only_pieces=true"],
+    "tiny_unigram_rules": ["--model_type=unigram", "--vocab_size=400", "--byte_fallback=true",
+                           "--normalization_rule_tsv={norm}",
+                           "--denormalization_rule_tsv={denorm}"],
+    "tiny_unigram_nodummy": ["--model_type=unigram", "--vocab_size=400", "--normalization_rule_name=identity",
+                             "--add_dummy_prefix=false", "--remove_extra_whitespaces=false",
+                             "--split_digits=true", "--user_defined_symbols=the,▁of"],
+    "tiny_word": ["--model_type=word", "--vocab_size=400", "--normalization_rule_name=identity",
+                  "--hard_vocab_limit=false"],
+    "tiny_char": ["--model_type=char", "--vocab_size=100", "--normalization_rule_name=identity",
+                  "--hard_vocab_limit=false", "--user_defined_symbols=th"],
+}
+
+
+def train_tiny(lines, tmp):
+    from sentencepiece import sentencepiece_model_pb2 as pb
+    models = os.path.join(TESTDATA, "models")
+    os.makedirs(models, exist_ok=True)
+    text = os.path.join(tmp, "train.txt")
+    with open(text, "wb") as f:
+        f.write(b"".join(l + b"\n" for l in lines[::10]))
+    norm, denorm = os.path.join(tmp, "norm.tsv"), os.path.join(tmp, "denorm.tsv")
+    with open(norm, "w") as f:
+        f.write(NORM_RULES)
+    with open(denorm, "w") as f:
+        f.write(DENORM_RULES)
+    for name, flags in TINY.items():
+        flags = [x.format(norm=norm, denorm=denorm) for x in flags]
+        subprocess.run(["spm_train", "--input=" + text, "--model_prefix=" + os.path.join(models, name),
+                        "--num_threads=1", "--minloglevel=2", "--character_coverage=0.98"] + flags, check=True, capture_output=True)
+        os.remove(os.path.join(models, name + ".vocab"))
+    # A BPE model with UNUSED pieces: merges into them are undone.
+    m = pb.ModelProto()
+    with open(os.path.join(models, "tiny_bpe_udef.model"), "rb") as f:
+        m.ParseFromString(f.read())
+    for i, p in enumerate(m.pieces):
+        if p.type == pb.ModelProto.SentencePiece.NORMAL and len(p.piece) > 1 and i % 5 == 0:
+            p.type = pb.ModelProto.SentencePiece.UNUSED
+    with open(os.path.join(models, "tiny_bpe_unused.model"), "wb") as f:
+        f.write(m.SerializeToString())
+
+
+def tiny_goldens(name, lines, cases):
+    path = os.path.join(TESTDATA, "models", name + ".model")
+    sp = spm.SentencePieceProcessor(model_file=path)
+    sample = lines[::4]
+    with open(os.path.join(TESTDATA, "sample_%s.golden" % name), "w") as f:
+        f.write("# libsentencepiece %s on every 4th corpus line; per block of %d lines: "
+                "sha256(ids lines)[:16] sha256(decoded lines)[:16]\n" % (spm.__version__, BLOCK))
+        for i in range(0, len(sample), BLOCK):
+            ids = [sp.encode(l) for l in sample[i:i + BLOCK]]
+            id_text = "".join(" ".join(str(x) for x in v) + "\n" for v in ids).encode()
+            dec_text = "".join(sp.decode(v) + "\n" for v in ids).encode()
+            f.write(digest(id_text, 16) + " " + digest(dec_text, 16) + "\n")
+    hardcase_goldens(name, cases, path)
+
+
 def main():
     if spm.__version__ != "0.1.97":
         sys.exit("want libsentencepiece 0.1.97, have %s" % spm.__version__)
@@ -103,6 +190,11 @@ def main():
     for name in MODELS:
         corpus_goldens(name, data, lines)
         hardcase_goldens(name, cases)
+        print("wrote goldens for", name)
+    with tempfile.TemporaryDirectory() as tmp:
+        train_tiny(lines, tmp)
+    for name in sorted(TINY) + ["tiny_bpe_unused"]:
+        tiny_goldens(name, lines, cases)
         print("wrote goldens for", name)
 
 
