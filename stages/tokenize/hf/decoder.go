@@ -113,6 +113,9 @@ var cleanupPairs = [...][2]string{
 
 // cleanup applies the replacements one after the other, as the reference does.
 func cleanup(s string) string {
+	if strings.IndexByte(s, ' ') < 0 {
+		return s // every pattern starts with a space
+	}
 	for _, p := range cleanupPairs {
 		s = strings.ReplaceAll(s, p[0], p[1])
 	}

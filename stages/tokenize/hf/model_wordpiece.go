@@ -18,15 +18,20 @@ func (m *wordPieceModel) tokenize(word string, dst []int32) []int32 {
 		return append(dst, m.unk)
 	}
 	n := len(dst)
+	var buf [128]byte
 	for start := 0; start < len(word); {
 		end := len(word)
 		found := int32(-1)
 		for start < end {
-			s := word[start:end]
-			if start > 0 {
-				s = m.prefix + s
+			var id int32
+			var ok bool
+			if start == 0 {
+				id, ok = m.v.ids[word[:end]]
+			} else {
+				key := append(append(buf[:0], m.prefix...), word[start:end]...)
+				id, ok = m.v.ids[string(key)] // no allocation for a map lookup
 			}
-			if id, ok := m.v.id(s); ok {
+			if ok {
 				found = id
 				break
 			}

@@ -19,16 +19,11 @@ type bertNorm struct {
 
 // isOther is Unicode category C (Cc, Cf, Cs, Co, Cn).
 func isOther(r rune) bool {
-	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Cs, unicode.Co) || !isAssigned(r)
-}
-
-func isAssigned(r rune) bool {
-	for _, t := range unicode.Categories {
-		if unicode.Is(t, r) {
-			return true
-		}
+	if r < 0x80 {
+		return r < 0x20 || r == 0x7F
 	}
-	return false
+	// Go's tables have no Cn: a character in no category is unassigned.
+	return unicode.In(r, unicode.C) || !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z)
 }
 
 // isChinese reports the CJK ideograph blocks BERT pads with spaces.
