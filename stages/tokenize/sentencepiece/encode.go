@@ -2,7 +2,6 @@ package sentencepiece
 
 import (
 	"strings"
-	"sync"
 	"unsafe"
 )
 
@@ -19,8 +18,9 @@ type segmenter interface {
 	segment(sc *scratch, norm string)
 }
 
-// scratch holds the buffers one encoding needs, reused through a pool so
-// that a Model can be shared by goroutines without locks.
+// scratch holds the buffers one encoding needs, reused through the model's
+// pool so that a Model can be shared by goroutines without locks. A scratch
+// belongs to one model: its word cache is only valid for that model.
 type scratch struct {
 	norm  []byte
 	spans []span
@@ -33,7 +33,15 @@ type scratch struct {
 	cachedSpans []span
 }
 
-var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+// getScratch takes a scratch from the model's pool; putScratch returns it.
+func (m *Model) getScratch() *scratch {
+	if sc, ok := m.pool.Get().(*scratch); ok {
+		return sc
+	}
+	return new(scratch)
+}
+
+func (m *Model) putScratch(sc *scratch) { m.pool.Put(sc) }
 
 // bytesToString views b as a string without copying; b must not change
 // while the string is in use.
@@ -68,7 +76,7 @@ func (m *Model) Encode(text string) []int32 {
 // extended slice. Consecutive unknown pieces become one unknown id; with
 // byte fallback, an unknown piece becomes one byte piece per UTF-8 byte.
 func (m *Model) AppendEncode(dst []int32, text string) []int32 {
-	sc := scratchPool.Get().(*scratch)
+	sc := m.getScratch()
 	norm := m.segmentText(sc, text)
 	prevUnk := false
 	fallback := m.trainer.byteFallback
@@ -87,7 +95,7 @@ func (m *Model) AppendEncode(dst []int32, text string) []int32 {
 		}
 		prevUnk = isUnk
 	}
-	scratchPool.Put(sc)
+	m.putScratch(sc)
 	return dst
 }
 
@@ -95,7 +103,7 @@ func (m *Model) AppendEncode(dst []int32, text string) []int32 {
 // --output_format=piece prints them: a run of unknown characters is one
 // piece holding their normalized text, and byte-fallback pieces are <0xXX>.
 func (m *Model) EncodePieces(text string) []string {
-	sc := scratchPool.Get().(*scratch)
+	sc := m.getScratch()
 	norm := m.segmentText(sc, text)
 	var out []string
 	prevUnk := false
@@ -118,6 +126,6 @@ func (m *Model) EncodePieces(text string) []string {
 		}
 		prevUnk = isUnk
 	}
-	scratchPool.Put(sc)
+	m.putScratch(sc)
 	return out
 }

@@ -3,6 +3,7 @@ package sentencepiece
 import (
 	"fmt"
 	"os"
+	"sync"
 )
 
 // Model is a loaded SentencePiece model: its vocabulary, normalizer and
@@ -22,7 +23,8 @@ type Model struct {
 	matcher  *prefixMatcher
 	byteIDs  [256]int32
 
-	seg segmenter
+	seg  segmenter
+	pool sync.Pool // of *scratch, private to this model
 
 	unkID, bosID, eosID, padID int32
 	unkRaw                     int32 // the UNKNOWN piece, whatever the trainer spec names
