@@ -44,13 +44,17 @@ func HashReader(r io.Reader) (string, int64, error) {
 	return FormatDigest(h.Sum128()), n, nil
 }
 
-// HashFile returns the digest and size of the file at path.
+// HashFile returns the digest and size of the file at path. Large files are
+// memory-mapped, which spares copying them through a buffer.
 func HashFile(path string) (string, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", 0, fmt.Errorf("hashing %s: %w", path, err)
 	}
 	defer f.Close()
+	if d, n, ok := hashMapped(f); ok {
+		return d, n, nil
+	}
 	d, n, err := HashReader(f)
 	if err != nil {
 		return "", 0, fmt.Errorf("hashing %s: %w", path, err)

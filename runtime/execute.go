@@ -291,17 +291,19 @@ func logFileName(name string) string {
 // exposeOutputs points .pipeline/out/<stage>/<port> at the published objects.
 func (r *runner) exposeOutputs(n *pipeline.Node, outputs map[string]artifacts.Output) {
 	dir := filepath.Join(r.ws.Root, "out", n.Name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return
-	}
+	made := false
 	for port, o := range outputs {
 		link := filepath.Join(dir, port)
-		target, err := filepath.Rel(dir, r.ws.Store.ObjectPath(o.Digest))
-		if err != nil {
-			continue
-		}
+		target := filepath.Join("..", "..", "objects", filepath.Base(filepath.Dir(r.ws.Store.ObjectPath(o.Digest))), filepath.Base(r.ws.Store.ObjectPath(o.Digest)))
 		if cur, err := os.Readlink(link); err == nil && cur == target {
 			continue
+		}
+		if !made {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				r.opts.Log.Warn().Err(err).Msg("could not expose outputs")
+				return
+			}
+			made = true
 		}
 		tmp := link + ".tmp-" + fmt.Sprint(os.Getpid())
 		_ = os.Remove(tmp)

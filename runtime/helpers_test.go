@@ -18,12 +18,12 @@ import (
 
 // project is a definition file in a temporary directory.
 type project struct {
-	t   *testing.T
+	t   testing.TB
 	dir string
 	def string
 }
 
-func newProject(t *testing.T, definition string, files map[string]string) *project {
+func newProject(t testing.TB, definition string, files map[string]string) *project {
 	t.Helper()
 	dir := t.TempDir()
 	p := &project{t: t, dir: dir, def: filepath.Join(dir, "pipeline.yaml")}

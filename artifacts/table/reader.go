@@ -58,7 +58,7 @@ func OpenColumns(path string, columns []string) (r *Reader, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening table %s: %w", path, err)
 	}
-	fr, err := pqarrow.NewFileReader(pq, pqarrow.ArrowReadProperties{BatchSize: BatchRows}, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(pq, pqarrow.ArrowReadProperties{BatchSize: BatchRows, PreAllocBinaryData: true}, memory.DefaultAllocator)
 	if err != nil {
 		return nil, fmt.Errorf("opening table %s: %w", path, err)
 	}
