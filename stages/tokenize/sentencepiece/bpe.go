@@ -223,16 +223,15 @@ func (b *bpe) mergeRange(sc *scratch, norm string, begin, end int) {
 	if b.hasUnused {
 		revMerge = map[string][2]string{}
 	}
-	b.mergeWord(sc, norm, syms, 0, int32(len(syms)), revMerge)
+	b.merge(sc, norm, syms, revMerge)
 	sc.syms = syms
 }
 
-// mergeWord merges the symbols [first, end) and appends their pieces.
-func (b *bpe) mergeWord(sc *scratch, norm string, syms []bpeSymbol, first, end int32, revMerge map[string][2]string) {
-	syms[first].prev = -1
-	syms[end-1].next = -1
+// merge applies merges to the linked symbols until none is possible and
+// appends the resulting pieces.
+func (b *bpe) merge(sc *scratch, norm string, syms []bpeSymbol, revMerge map[string][2]string) {
 	h := sc.heap[:0]
-	for i := first + 1; i < end; i++ {
+	for i := int32(1); i < int32(len(syms)); i++ {
 		if p, ok := b.pair(norm, syms, i-1, i, revMerge); ok {
 			h.push(p)
 		}
@@ -258,7 +257,7 @@ func (b *bpe) mergeWord(sc *scratch, norm string, syms []bpeSymbol, first, end i
 		}
 	}
 	sc.heap = h
-	for i := first; i != -1; i = syms[i].next {
+	for i := int32(0); i != -1; i = syms[i].next {
 		s := &syms[i]
 		var id int32
 		if s.mid < 0 {
