@@ -7,7 +7,9 @@
 // For each tokenizer it writes <name>.corpus.golden.gz (one line per corpus
 // line: the first 8 hex digits of SHA-256 over the ids joined by ",", a
 // space, and the same over the decoded text) and <name>.hard.golden.json
-// (full ids and decoded text of each hard case).
+// (full ids and decoded text of each hard case); and the hard cases of the
+// tokenizer.json files the Go builders write (testdata/built, pinned by
+// TestBuiltFilesGolden: run `go test -run TestBuiltFilesGolden -update` first).
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -55,6 +57,19 @@ async function main() {
     }
     fs.writeFileSync(path.join(outDir, name + ".hard.golden.json"), JSON.stringify(cases, null, 1) + "\n");
     console.log(name, corpus.length, "corpus lines,", hard.length, "hard cases");
+  }
+  // The tokenizer.json files this project builds (pinned by the Go tests
+  // under testdata/built): hard cases only.
+  for (const name of ["byte", "bpe", "char", "whitespace"]) {
+    const tok = Tokenizer.fromFile(path.join(outDir, "built", name + ".tokenizer.json"));
+    const cases = [];
+    for (const text of hard) {
+      const enc = await tok.encode(text);
+      const ids = Array.from(enc.getIds());
+      cases.push({ text, ids, decoded: await tok.decode(ids, false) });
+    }
+    fs.writeFileSync(path.join(outDir, "built", name + ".hard.golden.json"), JSON.stringify(cases, null, 1) + "\n");
+    console.log("built", name, hard.length, "hard cases");
   }
   // Both merges layouts of GPT-2 must give the same ids (the Go tests check
   // tokenizer.pairs.json against the gpt2 golden).

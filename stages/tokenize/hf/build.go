@@ -25,12 +25,15 @@ type spec struct {
 // tokenizer behaves exactly as its saved form.
 func (s spec) build() (*Tokenizer, error) {
 	var b bytes.Buffer
+	var one bytes.Buffer
+	enc := json.NewEncoder(&one)
+	enc.SetEscapeHTML(false)
 	put := func(v any) {
-		data, err := json.Marshal(v)
-		if err != nil {
-			panic(err) // only maps, slices, strings and numbers are marshalled
+		one.Reset()
+		if err := enc.Encode(v); err != nil {
+			panic(err) // only maps, slices, strings and numbers are encoded
 		}
-		b.Write(data)
+		b.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
 	}
 	b.WriteString("{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": [")
 	ids := make(map[string]int32, len(s.vocab))

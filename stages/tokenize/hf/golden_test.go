@@ -172,40 +172,45 @@ type hardCase struct {
 func TestHardCases(t *testing.T) {
 	for name, path := range goldenTokenizers {
 		t.Run(name, func(t *testing.T) {
-			tok := loadOrSkip(t, path)
-			golden := filepath.Join("testdata", goldenName(name)+".hard.golden.json")
-			data, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var cases []hardCase
-			if err := json.Unmarshal(data, &cases); err != nil {
-				t.Fatalf("reading %s: %v", golden, err)
-			}
-			for i, c := range cases {
-				ids := tok.Encode(c.Text)
-				if ids == nil {
-					ids = []int32{}
-				}
-				dec := tok.Decode(ids)
-				if *update {
-					cases[i].IDs, cases[i].Decoded = ids, dec
-					continue
-				}
-				if !reflect.DeepEqual(ids, c.IDs) && !(len(ids) == 0 && len(c.IDs) == 0) {
-					t.Errorf("%q: ids\n got %v\nwant %v", c.Text, ids, c.IDs)
-				}
-				if dec != c.Decoded {
-					t.Errorf("%q: decoded %q, want %q", c.Text, dec, c.Decoded)
-				}
-			}
-			if *update {
-				out, _ := json.MarshalIndent(cases, "", " ")
-				if err := os.WriteFile(golden, append(out, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			checkHardCases(t, loadOrSkip(t, path), filepath.Join("testdata", goldenName(name)+".hard.golden.json"))
 		})
+	}
+}
+
+// checkHardCases compares tok's ids and decoded text with a golden file of
+// the reference library's, or rewrites it with -update.
+func checkHardCases(t *testing.T, tok *Tokenizer, golden string) {
+	t.Helper()
+	data, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []hardCase
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatalf("reading %s: %v", golden, err)
+	}
+	for i, c := range cases {
+		ids := tok.Encode(c.Text)
+		if ids == nil {
+			ids = []int32{}
+		}
+		dec := tok.Decode(ids)
+		if *update {
+			cases[i].IDs, cases[i].Decoded = ids, dec
+			continue
+		}
+		if !reflect.DeepEqual(ids, c.IDs) && !(len(ids) == 0 && len(c.IDs) == 0) {
+			t.Errorf("%q: ids\n got %v\nwant %v", c.Text, ids, c.IDs)
+		}
+		if dec != c.Decoded {
+			t.Errorf("%q: decoded %q, want %q", c.Text, dec, c.Decoded)
+		}
+	}
+	if *update {
+		out, _ := json.MarshalIndent(cases, "", " ")
+		if err := os.WriteFile(golden, append(out, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
