@@ -146,12 +146,19 @@ type cacheShard struct {
 
 const cacheShardCap = 1 << 13
 
+// cacheMaxWord is the longest word (in bytes) the cache keeps: long words
+// are rare and would make the cache's memory depend on the input.
+const cacheMaxWord = 96
+
 func (c *wordCache) shard(word string) *cacheShard {
 	c.once.Do(func() { c.seed = maphash.MakeSeed() })
 	return &c.shards[maphash.String(c.seed, word)&63]
 }
 
 func (c *wordCache) get(word string) ([]int32, bool) {
+	if len(word) > cacheMaxWord {
+		return nil, false
+	}
 	s := c.shard(word)
 	s.mu.RLock()
 	ids, ok := s.m[word]
@@ -160,6 +167,9 @@ func (c *wordCache) get(word string) ([]int32, bool) {
 }
 
 func (c *wordCache) put(word string, ids []int32) {
+	if len(word) > cacheMaxWord {
+		return
+	}
 	s := c.shard(word)
 	s.mu.Lock()
 	if s.m == nil {
