@@ -269,7 +269,7 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 	}
 	res.Status, rec.Status, res.Outputs = StatusRan, StatusRan, outputs
 	r.exposeOutputs(n, outputs)
-	log.Info().Dur("took", res.Duration).Msg("done")
+	log.Info().Str("took", res.Duration.Round(time.Millisecond).String()).Msg("done")
 	return res
 }
 

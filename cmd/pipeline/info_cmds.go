@@ -91,7 +91,9 @@ func newStagesCmd() *cobra.Command {
 				k, _ := stages.Lookup(n)
 				s := k.Schema()
 				fmt.Fprintf(w, "%s (version %s): %s\n", n, k.Version(), k.Doc())
-				if s.Inputs != nil {
+				if s.Inputs != nil && len(s.Inputs) == 0 {
+					fmt.Fprintf(w, "  inputs: none\n")
+				} else if s.Inputs != nil {
 					fmt.Fprintf(w, "  inputs: %s\n", strings.Join(s.Inputs, ", "))
 				} else {
 					fmt.Fprintf(w, "  inputs: any port names\n")

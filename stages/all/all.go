@@ -4,5 +4,11 @@ package all
 
 import (
 	// Each import registers a kind.
+	_ "github.com/mlpipe/pipeline/stages/eval"
 	_ "github.com/mlpipe/pipeline/stages/exec"
+	_ "github.com/mlpipe/pipeline/stages/ingest"
+	_ "github.com/mlpipe/pipeline/stages/scan"
+	_ "github.com/mlpipe/pipeline/stages/split"
+	_ "github.com/mlpipe/pipeline/stages/tokenize"
+	_ "github.com/mlpipe/pipeline/stages/train"
 )
