@@ -83,25 +83,27 @@ type PortRecord struct {
 
 // StageRecord is one stage instance in a manifest.
 type StageRecord struct {
-	Name         string             `json:"name"`
-	Stage        string             `json:"stage"`
-	Kind         string             `json:"kind"`
-	Version      string             `json:"version"`
-	Key          string             `json:"key,omitempty"`
-	KeyInputs    *KeyInputs         `json:"key_inputs,omitempty"`
-	Status       string             `json:"status"`
-	Error        string             `json:"error,omitempty"`
-	Params       map[string]any     `json:"params"`
-	Seed         int64              `json:"seed"`
-	Inputs       []PortRecord       `json:"inputs"`
-	Outputs      []PortRecord       `json:"outputs"`
-	Sources      []Source           `json:"sources,omitempty"`
-	StartedAt    *time.Time         `json:"started_at,omitempty"`
-	FinishedAt   *time.Time         `json:"finished_at,omitempty"`
-	DurationMS   int64              `json:"duration_ms"`
-	CPUSeconds   float64            `json:"cpu_seconds"`
-	PeakRSSBytes int64              `json:"peak_rss_bytes"`
-	Metrics      map[string]float64 `json:"metrics"`
+	Name      string         `json:"name"`
+	Stage     string         `json:"stage"`
+	Kind      string         `json:"kind"`
+	Version   string         `json:"version"`
+	Key       string         `json:"key,omitempty"`
+	KeyInputs *KeyInputs     `json:"key_inputs,omitempty"`
+	Status    string         `json:"status"`
+	Error     string         `json:"error,omitempty"`
+	Params    map[string]any `json:"params"`
+	Seed      int64          `json:"seed"`
+	Inputs    []PortRecord   `json:"inputs"`
+	Outputs   []PortRecord   `json:"outputs"`
+	// TimingOutputs are outputs that record measured times and are not expected to reproduce bit for bit.
+	TimingOutputs []string           `json:"timing_outputs,omitempty"`
+	Sources       []Source           `json:"sources,omitempty"`
+	StartedAt     *time.Time         `json:"started_at,omitempty"`
+	FinishedAt    *time.Time         `json:"finished_at,omitempty"`
+	DurationMS    int64              `json:"duration_ms"`
+	CPUSeconds    float64            `json:"cpu_seconds"`
+	PeakRSSBytes  int64              `json:"peak_rss_bytes"`
+	Metrics       map[string]float64 `json:"metrics"`
 }
 
 // ReadManifest loads a manifest file.

@@ -96,6 +96,9 @@ func (r *runner) runNode(ctx context.Context, n *pipeline.Node) *StageResult {
 	rec := &res.Record
 	*rec = artifacts.StageRecord{Name: n.Name, Stage: n.Stage, Kind: n.Kind.Name(), Version: n.Kind.Version(),
 		Params: n.Params, Seed: n.Seed, Inputs: []artifacts.PortRecord{}, Outputs: []artifacts.PortRecord{}, Metrics: map[string]float64{}}
+	if n.Plan != nil {
+		rec.TimingOutputs = n.Plan.Timing
+	}
 	fail := func(err error) *StageResult {
 		res.Status, res.Err = StatusFailed, err
 		rec.Status, rec.Error = StatusFailed, err.Error()

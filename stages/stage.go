@@ -55,6 +55,10 @@ type Plan struct {
 	Sources []string
 	// Exclusive asks the runtime to run the stage alone (it uses every CPU).
 	Exclusive bool
+	// Timing names output ports that record measured times (throughput,
+	// durations) and so cannot reproduce bit for bit; audit re-execution
+	// reports them apart instead of as differences.
+	Timing []string
 }
 
 // Env is the narrow environment the runtime hands a running stage.

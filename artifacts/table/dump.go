@@ -125,7 +125,11 @@ func (j *jsonlWriter) row(rec arrow.RecordBatch, i int) error {
 		}
 		b, err := j.encode(col.GetOneForMarshal(i))
 		if err != nil {
-			return fmt.Errorf("row %d, column %q: %w", i, rec.ColumnName(c), err)
+			// JSON has no NaN or infinities: such values are written as
+			// Arrow prints them, in a string.
+			if b, err = j.encode(col.ValueStr(i)); err != nil {
+				return fmt.Errorf("row %d, column %q: %w", i, rec.ColumnName(c), err)
+			}
 		}
 		j.w.Write(b)
 	}

@@ -12,7 +12,7 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	if _, err := parseOptions(req.Params, req.Inputs); err != nil {
 		return nil, err
 	}
-	return &stages.Plan{Outputs: []string{PortModel, PortHistory}, Exclusive: true}, nil
+	return &stages.Plan{Outputs: []string{PortModel, PortHistory}, Exclusive: true, Timing: []string{PortHistory}}, nil
 }
 
 func digest(b []byte) []byte {
