@@ -65,8 +65,8 @@ func (c *csvReader) next() ([][]byte, error) {
 			return nil, io.EOF
 		}
 		c.start = c.line
-		if len(c.raw) == 1 && c.raw[0] == '\n' || len(c.raw) == 2 && c.raw[0] == '\r' && c.raw[1] == '\n' {
-			continue // empty line
+		if r := string(c.raw); r == "\n" || r == "\r\n" || r == "\r" {
+			continue // empty line ("\r" alone can only end the input)
 		}
 		if err := c.parse(); err != nil {
 			return nil, err

@@ -33,7 +33,7 @@ func copyParquet(cfg *config, srcs []source, out string, progress stages.Progres
 	for _, src := range srcs {
 		r, err := table.OpenColumns(src.abs, names)
 		if err != nil {
-			return 0, 0, fmt.Errorf("%s: %w", src.name, err)
+			return 0, 0, err
 		}
 		if st, err := os.Stat(src.abs); err == nil {
 			nbytes += st.Size()
