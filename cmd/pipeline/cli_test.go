@@ -131,3 +131,41 @@ func TestInfoCommands(t *testing.T) {
 		t.Errorf("config does not show the override:\n%s", out)
 	}
 }
+
+func TestCatPrintsTableRows(t *testing.T) {
+	def := writeDef(t, `version: 1
+name: cat
+stages:
+  rows: {kind: ingest, with: {path: rows.jsonl}}
+  files: {kind: exec, with: {cmd: "mkdir $PIPELINE_OUT/d && echo hi > $PIPELINE_OUT/d/a.txt", outputs: [d]}}
+`)
+	rows := "{\"id\": 1, \"text\": \"a,b\"}\n{\"id\": 2, \"text\": \"c\"}\n{\"id\": 3, \"text\": \"d\"}\n"
+	if err := os.WriteFile(filepath.Join(filepath.Dir(def), "rows.jsonl"), []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := cli(t, "cat", def, "rows"); code != 1 {
+		t.Errorf("cat before any run: exit %d, want 1", code)
+	}
+	if code, _, errs := cli(t, "run", def); code != 0 {
+		t.Fatalf("run: %s", errs)
+	}
+	_, out, _ := cli(t, "cat", def, "rows", "--limit", "2")
+	if out != "{\"id\":1,\"text\":\"a,b\"}\n{\"id\":2,\"text\":\"c\"}\n" {
+		t.Errorf("jsonl:\n%s", out)
+	}
+	_, out, _ = cli(t, "cat", def, "rows.data", "--format", "csv", "--limit", "1")
+	if out != "id,text\n1,\"a,b\"\n" {
+		t.Errorf("csv:\n%s", out)
+	}
+	_, out, _ = cli(t, "cat", def, "files.d")
+	if out != "a.txt\t3 bytes\n" {
+		t.Errorf("directory listing:\n%s", out)
+	}
+	_, out, _ = cli(t, "cat", def, "files.d/a.txt")
+	if out != "hi\n" {
+		t.Errorf("file in a directory output: %q", out)
+	}
+	if code, _, _ := cli(t, "cat", def, "rows.nope"); code != 2 {
+		t.Errorf("unknown port: exit %d, want 2", code)
+	}
+}
