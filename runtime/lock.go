@@ -63,3 +63,60 @@ func (l *keyLock) unlock() {
 		l.f.Close()
 	}
 }
+
+// WorkspaceLock is held shared by every run of a workspace and exclusively by
+// commands that delete from the store (gc), so they never remove what a
+// running pipeline may read.
+type WorkspaceLock struct{ f *os.File }
+
+// LockWorkspace takes the workspace lock, shared or exclusive, waiting for it.
+func LockWorkspace(root string, exclusive bool) (*WorkspaceLock, error) {
+	return lockWorkspace(root, exclusive, 0)
+}
+
+// TryLockWorkspace takes the workspace lock without waiting; ok is false when
+// another process holds it in a conflicting mode.
+func TryLockWorkspace(root string, exclusive bool) (l *WorkspaceLock, ok bool, err error) {
+	l, err = lockWorkspace(root, exclusive, syscall.LOCK_NB)
+	if err == syscall.EWOULDBLOCK {
+		return nil, false, nil
+	}
+	return l, err == nil, err
+}
+
+func lockWorkspace(root string, exclusive bool, flags int) (*WorkspaceLock, error) {
+	p := filepath.Join(root, "workspace.lock")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return nil, fmt.Errorf("creating workspace %s: %w", root, err)
+	}
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", p, err)
+	}
+	how := syscall.LOCK_SH
+	if exclusive {
+		how = syscall.LOCK_EX
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), how|flags)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		if err == syscall.EWOULDBLOCK {
+			return nil, err
+		}
+		return nil, fmt.Errorf("locking %s: %w", p, err)
+	}
+	return &WorkspaceLock{f: f}, nil
+}
+
+// Unlock releases the lock.
+func (l *WorkspaceLock) Unlock() {
+	if l != nil && l.f != nil {
+		_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+		l.f.Close()
+	}
+}

@@ -51,6 +51,8 @@ type Options struct {
 	Progress ProgressSink
 	// Command is the command line recorded in the manifest.
 	Command []string
+	// RunID, when set, names the run (see NewRunID); otherwise one is made.
+	RunID string
 }
 
 // StageResult is the outcome of one stage instance.
@@ -92,9 +94,18 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*
 	if err := ws.Store.Init(); err != nil {
 		return nil, err
 	}
+	// Runs hold the workspace lock shared; `gc` takes it exclusively.
+	wl, err := LockWorkspace(ws.Root, false)
+	if err != nil {
+		return nil, err
+	}
+	defer wl.Unlock()
 	cleanStaleTemp(ws, opts.Log)
 	started := time.Now().UTC()
-	id := NewRunID(started)
+	id := opts.RunID
+	if id == "" {
+		id = NewRunID(started)
+	}
 	if err := os.MkdirAll(filepath.Join(ws.RunDir(id), "logs"), 0o755); err != nil {
 		return nil, fmt.Errorf("creating run directory: %w", err)
 	}
