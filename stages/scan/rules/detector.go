@@ -120,6 +120,9 @@ func (d *Detector) Find(buf []byte, hints Hints) []Match {
 				continue
 			}
 			r := d.rules[use.rule]
+			if r.Quick != nil && !r.Quick(buf, start, h.end) {
+				continue
+			}
 			lo, hi := start-r.Before, h.end+r.After
 			if lo < 0 {
 				lo = 0

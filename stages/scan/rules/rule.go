@@ -42,6 +42,9 @@ type Rule struct {
 	// MinEntropy is the lowest Shannon entropy, in bits per character, of the
 	// secret after its visible prefix.
 	MinEntropy float64
+	// Quick, when set, is a cheap test of a keyword hit at buf[start:end]; the
+	// pattern runs only around hits it accepts.
+	Quick func(buf []byte, start, end int) bool
 	// Check, when set, accepts or rejects a candidate.
 	Check func(c *Candidate) bool
 	// Extract, when set, replaces Pattern: it finds candidates in buf[lo:hi].

@@ -21,7 +21,7 @@ func aiRules() []*Rule {
 			ID: "huggingface-token", Description: "Hugging Face access token",
 			Keywords: []string{"hf_", "api_org_"}, ExactCase: true,
 			Pattern: regexp.MustCompile(`(?:hf_|api_org_)[A-Za-z]{34}`),
-			After:   36, Token: tokenSet, VisibleTo: visibleToUnderscore, MinEntropy: 3.5,
+			After:   36, Token: tokenSet, VisibleTo: visibleToUnderscore, MinEntropy: 3.5, Quick: quickSet(newCharset("A-Za-z"), 34),
 		},
 		{
 			ID: "wandb-api-key", Description: "Weights & Biases API key",

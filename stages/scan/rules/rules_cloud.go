@@ -13,7 +13,7 @@ func cloudRules() []*Rule {
 			ID: "aws-access-key-id", Description: "AWS access key id",
 			Keywords: []string{"AKIA", "ASIA", "ABIA", "ACCA"}, ExactCase: true,
 			Pattern: regexp.MustCompile(`(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}`),
-			After:   20, Token: alnum, Visible: 4, MinEntropy: 2.5,
+			After:   20, Token: alnum, Visible: 4, MinEntropy: 2.5, Quick: quickSet(newCharset("A-Z2-7"), 16),
 		},
 		{
 			ID: "aws-secret-access-key", Description: "AWS secret access key",
@@ -44,7 +44,7 @@ func cloudRules() []*Rule {
 			ID: "databricks-token", Description: "Databricks personal access token",
 			Keywords: []string{"dapi"}, ExactCase: true,
 			Pattern: regexp.MustCompile(`dapi[0-9a-f]{32}(?:-[0-9]+)?`),
-			After:   40, Token: alnum, Visible: 4, MinEntropy: 3,
+			After:   40, Token: alnum, Visible: 4, MinEntropy: 3, Quick: quickHex(32),
 		},
 	}
 }

@@ -14,7 +14,7 @@ func passwordRules() []*Rule {
 			ID: "url-password", Description: "password in a URL or connection string",
 			Keywords: []string{"://", `:\/\/`},
 			Pattern:  regexp.MustCompile(`(?P<key>[A-Za-z][A-Za-z0-9+.-]{1,30}:(?:\\?/){2}(?P<user>[^:/?#@\s"'\x60\\<>{}$]{1,128})):(?P<secret>[^@/?#\s"'\x60\\]{1,256})@[A-Za-z0-9\[._-]`),
-			Before:   34, After: 420, Check: checkURLPassword,
+			Before:   34, After: 420, Check: checkURLPassword, Quick: quickURL,
 		},
 		{
 			ID: "netrc-password", Description: "password in a .netrc entry",
@@ -26,13 +26,13 @@ func passwordRules() []*Rule {
 			ID: "generic-password", Description: "password assigned to a password-like name",
 			Keywords: []string{"pass", "pwd"},
 			Pattern:  regexp.MustCompile(`(?i)(?P<key>[a-z0-9_.-]{0,40}?(?:passwd|password|passphrase|pass|pwd)(?:[_.-]?(?:value|str|string))?)` + valueAfterName),
-			Before:   44, After: 300, Generic: true, MinLen: 6, Check: checkGenericPassword,
+			Before:   44, After: 300, Generic: true, MinLen: 6, Check: checkGenericPassword, Quick: quickAssign,
 		},
 		{
 			ID: "generic-secret", Description: "secret, token or API key assigned to a secret-like name",
 			Keywords: []string{"secret", "token", "apikey", "api_key", "api-key", "access_key", "accesskey", "access-key", "auth_key", "authkey", "private_key", "privatekey"},
 			Pattern:  regexp.MustCompile(`(?i)(?P<key>[a-z0-9_.-]{0,40}?(?:secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?key|private[_.-]?key)(?:[_.-]?(?:key|value|str|string))?)` + valueAfterName),
-			Before:   44, After: 300, Generic: true, MinLen: 10, MinEntropy: 3, Check: checkGenericSecret,
+			Before:   44, After: 300, Generic: true, MinLen: 10, MinEntropy: 3, Check: checkGenericSecret, Quick: quickAssign,
 		},
 	}
 }
@@ -40,10 +40,11 @@ func passwordRules() []*Rule {
 // valueAfterName matches an assignment operator and its value: double-quoted,
 // single-quoted, JSON-escaped-quoted, or bare.
 const valueAfterName = `["'\x60\\]{0,3}[ \t]*(?::=|=>|=|:)[ \t]*` +
-	`(?:"(?P<secret>[^"\\\r\n]{1,200})"|'(?P<secret2>[^'\\\r\n]{1,200})'|\\"(?P<secret3>[^"\\\r\n]{1,200})\\"|(?P<secret4>[^\s"'\x60\\;,#=<>!$(){}\[\]&|*%][^\s"'\x60\\;,&|]{0,199}))`
+	`(?:"(?P<secret>[^"\\\r\n]{1,200})"|'(?P<secret2>[^'\\\r\n]{1,200})'|\\"(?P<secret3>[^"\\\r\n]{1,200})\\"|(?P<secret4>[^\s"'\x60\\;,#=<>!$(){}\[\]&|*%][^\s"'\x60\\;,&|(){}\[\]<>]{0,199}))`
 
 var (
 	envNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$`)
+	memberRe  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
 	notSecret = [][]byte{[]byte("bypass"), []byte("compass"), []byte("surpass"), []byte("trespass"),
 		[]byte("overpass"), []byte("underpass"), []byte("impass"), []byte("firstpass"), []byte("multipass")}
 )
@@ -85,6 +86,11 @@ func checkAssignment(c *Candidate) bool {
 		if bytes.HasPrefix(v, []byte("/")) || bytes.HasPrefix(v, []byte("./")) || bytes.HasPrefix(v, []byte("~/")) {
 			return false
 		}
+		// A call or an index (get_password(), cfg["pw"]) or a member
+		// (self.password) is code, even outside source files.
+		if c.SecretEnd < len(c.Buf) && (c.Buf[c.SecretEnd] == '(' || c.Buf[c.SecretEnd] == '[') || memberRe.Match(v) {
+			return false
+		}
 	}
 	if IsHashOrID(v) || envNameRe.Match(v) || bytes.HasPrefix(v, []byte("eyJ")) {
 		return false
@@ -101,9 +107,10 @@ func checkGenericPassword(c *Candidate) bool {
 		return false
 	}
 	v := c.Secret()
-	// A bare word that is only letters is a reference or an enum value
-	// (password: required); a password has another kind of character.
-	return classes(v) >= 2 || quoted(c)
+	// A word of one kind of character is a reference, an enum value or a
+	// field name (password: required, "weight"); a password mixes kinds of
+	// characters or is long.
+	return classes(v) >= 2 || quoted(c) && len(v) >= 10
 }
 
 // checkGenericSecret accepts a secret assignment whose value looks random:

@@ -27,7 +27,7 @@ func saasRules() []*Rule {
 			ID: "twilio-api-key", Description: "Twilio API key",
 			Keywords: []string{"SK"}, ExactCase: true,
 			Pattern: regexp.MustCompile(`SK[0-9a-fA-F]{32}`),
-			After:   34, Token: alnum, Visible: 2, MinEntropy: 3,
+			After:   34, Token: alnum, Visible: 2, MinEntropy: 3, Quick: quickHex(32),
 		},
 		{
 			ID: "twilio-auth-token", Description: "Twilio auth token",
@@ -45,7 +45,7 @@ func saasRules() []*Rule {
 			ID: "mailgun-api-key", Description: "Mailgun API key",
 			Keywords: []string{"key-"}, ExactCase: true,
 			Pattern: regexp.MustCompile(`key-[0-9a-f]{32}`),
-			After:   34, Token: alnum, Visible: 4, MinEntropy: 3,
+			After:   34, Token: alnum, Visible: 4, MinEntropy: 3, Quick: quickHex(32),
 		},
 		{
 			ID: "mailgun-api-key", Description: "Mailgun API key (newer format)",
