@@ -18,7 +18,7 @@ Writes, under stages/tokenize/sentencepiece/testdata/:
                                 the decoded ids, from the Python binding
   models/tiny_*.model           small models trained here by spm_train on every 10th
                                 corpus line, one per option the three real models
-                                leave untested (see TINY)
+                                leave untested (see TINY and VARIANTS)
   sample_<model>.golden         per block of 256 of every 4th corpus line: the first
                                 16 hex digits of sha256(ids lines) and of
                                 sha256(decoded lines), from the Python binding
@@ -145,25 +145,46 @@ def train_tiny(lines, tmp):
     text = os.path.join(tmp, "train.txt")
     with open(text, "wb") as f:
         f.write(b"".join(l + b"\n" for l in lines[::10]))
-    norm, denorm = os.path.join(tmp, "norm.tsv"), os.path.join(tmp, "denorm.tsv")
-    with open(norm, "w") as f:
+    # Relative names, run from tmp: spm_train records them in the model.
+    norm, denorm = "norm.tsv", "denorm.tsv"
+    with open(os.path.join(tmp, norm), "w") as f:
         f.write(NORM_RULES)
-    with open(denorm, "w") as f:
+    with open(os.path.join(tmp, denorm), "w") as f:
         f.write(DENORM_RULES)
     for name, flags in TINY.items():
         flags = [x.format(norm=norm, denorm=denorm) for x in flags]
-        subprocess.run(["spm_train", "--input=" + text, "--model_prefix=" + os.path.join(models, name),
-                        "--num_threads=1", "--minloglevel=2", "--character_coverage=0.98"] + flags, check=True, capture_output=True)
-        os.remove(os.path.join(models, name + ".vocab"))
-    # A BPE model with UNUSED pieces: merges into them are undone.
-    m = pb.ModelProto()
-    with open(os.path.join(models, "tiny_bpe_udef.model"), "rb") as f:
-        m.ParseFromString(f.read())
+        subprocess.run(["spm_train", "--input=train.txt", "--model_prefix=" + name,
+                        "--num_threads=1", "--minloglevel=2", "--character_coverage=0.98"] + flags, check=True, capture_output=True, cwd=tmp)
+        os.replace(os.path.join(tmp, name + ".model"), os.path.join(models, name + ".model"))
+    for name, (base, edit) in VARIANTS.items():
+        m = pb.ModelProto()
+        with open(os.path.join(models, base + ".model"), "rb") as f:
+            m.ParseFromString(f.read())
+        edit(m, pb)
+        with open(os.path.join(models, name + ".model"), "wb") as f:
+            f.write(m.SerializeToString())
+
+
+def mark_unused(m, pb):
+    """Marks every 5th multi-character NORMAL piece UNUSED."""
     for i, p in enumerate(m.pieces):
         if p.type == pb.ModelProto.SentencePiece.NORMAL and len(p.piece) > 1 and i % 5 == 0:
             p.type = pb.ModelProto.SentencePiece.UNUSED
-    with open(os.path.join(models, "tiny_bpe_unused.model"), "wb") as f:
-        f.write(m.SerializeToString())
+
+
+def no_escape(m, pb):
+    """Keeps spaces as spaces instead of escaping them as U+2581."""
+    m.normalizer_spec.escape_whitespaces = False
+
+
+# name: (tiny model it is derived from, edit of its ModelProto). spm_train has
+# no flag for these.
+VARIANTS = {
+    "tiny_bpe_unused": ("tiny_bpe_udef", mark_unused),
+    "tiny_unigram_unused": ("tiny_unigram_nodummy", mark_unused),
+    "tiny_bpe_noescape": ("tiny_bpe_udef", no_escape),
+    "tiny_unigram_noescape": ("tiny_unigram_rules", no_escape),
+}
 
 
 def tiny_goldens(name, lines, cases):
@@ -193,7 +214,7 @@ def main():
         print("wrote goldens for", name)
     with tempfile.TemporaryDirectory() as tmp:
         train_tiny(lines, tmp)
-    for name in sorted(TINY) + ["tiny_bpe_unused"]:
+    for name in sorted(TINY) + sorted(VARIANTS):
         tiny_goldens(name, lines, cases)
         print("wrote goldens for", name)
 

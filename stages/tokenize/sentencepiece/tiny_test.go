@@ -9,13 +9,16 @@ import (
 // tinyModels are small models trained by scripts/sentencepiece/gen_golden.py,
 // each with options the three shared models do not use.
 var tinyModels = []string{
-	"tiny_bpe_suffix",      // whitespace as suffix, whitespace-only pieces
-	"tiny_bpe_udef",        // user-defined and control symbols, extra whitespace kept
-	"tiny_bpe_unused",      // UNUSED pieces: merges into them are undone
-	"tiny_char",            // CHAR model
-	"tiny_unigram_nodummy", // no dummy prefix, user-defined symbols, Unigram
-	"tiny_unigram_rules",   // custom normalization and denormalization rules, byte fallback
-	"tiny_word",            // WORD model
+	"tiny_bpe_noescape",     // tiny_bpe_udef with spaces left unescaped
+	"tiny_bpe_suffix",       // whitespace as suffix, whitespace-only pieces
+	"tiny_bpe_udef",         // user-defined and control symbols, extra whitespace kept
+	"tiny_bpe_unused",       // UNUSED pieces: merges into them are undone
+	"tiny_char",             // CHAR model
+	"tiny_unigram_noescape", // tiny_unigram_rules with spaces left unescaped
+	"tiny_unigram_nodummy",  // no dummy prefix, user-defined symbols, Unigram
+	"tiny_unigram_rules",    // custom normalization and denormalization rules, byte fallback
+	"tiny_unigram_unused",   // tiny_unigram_nodummy with UNUSED pieces
+	"tiny_word",             // WORD model
 }
 
 func loadTiny(t *testing.T, name string) *Model {
