@@ -151,3 +151,115 @@ func (q sequenceDec) decodeChain(tokens []string) []string {
 	}
 	return tokens
 }
+
+// replaceDec is Replace with a string pattern, on each token.
+type replaceDec struct{ pattern, content string }
+
+func (d replaceDec) decodeChain(tokens []string) []string {
+	out := make([]string, len(tokens))
+	for i, t := range tokens {
+		out[i] = strings.ReplaceAll(t, d.pattern, d.content)
+	}
+	return out
+}
+
+// byteFallbackDec turns runs of <0xXX> tokens back into text; a run that is
+// not valid UTF-8 becomes one U+FFFD per byte.
+type byteFallbackDec struct{}
+
+func byteToken(t string) (byte, bool) {
+	if len(t) != 6 || !strings.HasPrefix(t, "<0x") || t[5] != '>' {
+		return 0, false
+	}
+	var b byte
+	for _, c := range []byte(t[3:5]) {
+		switch {
+		case c >= '0' && c <= '9':
+			b = b<<4 | (c - '0')
+		case c >= 'A' && c <= 'F':
+			b = b<<4 | (c - 'A' + 10)
+		default:
+			return 0, false
+		}
+	}
+	return b, true
+}
+
+func (byteFallbackDec) decodeChain(tokens []string) []string {
+	var out []string
+	var run []byte
+	flush := func() {
+		if len(run) == 0 {
+			return
+		}
+		if utf8.Valid(run) {
+			out = append(out, string(run))
+		} else {
+			for range run {
+				out = append(out, "\uFFFD")
+			}
+		}
+		run = run[:0]
+	}
+	for _, t := range tokens {
+		if b, ok := byteToken(t); ok {
+			run = append(run, b)
+			continue
+		}
+		flush()
+		out = append(out, t)
+	}
+	flush()
+	return out
+}
+
+// stripDec is Strip: removes up to start leading and stop trailing
+// occurrences of a character from each token.
+type stripDec struct {
+	content     rune
+	start, stop int
+}
+
+func (d stripDec) decodeChain(tokens []string) []string {
+	out := make([]string, len(tokens))
+	for i, t := range tokens {
+		rs := []rune(t)
+		lo, hi := 0, len(rs)
+		for k := 0; k < d.start && k < len(rs) && rs[k] == d.content; k++ {
+			lo = k + 1
+		}
+		for k := 0; k < d.stop && len(rs)-k-1 >= 0 && rs[len(rs)-k-1] == d.content; k++ {
+			hi = len(rs) - k - 1
+		}
+		if lo > hi {
+			lo = hi
+		}
+		out[i] = string(rs[lo:hi])
+	}
+	return out
+}
+
+// metaspaceDec turns the replacement character back into spaces; in the
+// first token it is dropped unless nothing was prepended.
+type metaspaceDec struct {
+	replacement rune
+	prepend     string
+}
+
+func (d metaspaceDec) decodeChain(tokens []string) []string {
+	out := make([]string, len(tokens))
+	for i, t := range tokens {
+		var b strings.Builder
+		for _, r := range t {
+			switch {
+			case r != d.replacement:
+				b.WriteRune(r)
+			case i == 0 && d.prepend != "never":
+			default:
+				b.WriteByte(' ')
+			}
+		}
+		out[i] = b.String()
+	}
+	return out
+}

@@ -122,3 +122,18 @@ func (q sequenceNorm) normalize(s string) string {
 	}
 	return s
 }
+
+// replaceNorm is Replace with a string pattern.
+type replaceNorm struct{ pattern, content string }
+
+func (n replaceNorm) normalize(s string) string { return strings.ReplaceAll(s, n.pattern, n.content) }
+
+// prependNorm is Prepend: a prefix for any non-empty text.
+type prependNorm struct{ prefix string }
+
+func (n prependNorm) normalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return n.prefix + s
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mlpipe/pipeline/stages/tokenize/bpe"
 	"golang.org/x/text/unicode/norm"
@@ -40,9 +41,26 @@ type component struct {
 	// Strip.
 	StripLeft  bool `json:"strip_left"`
 	StripRight bool `json:"strip_right"`
-	// ByteLevel.
-	AddPrefixSpace bool  `json:"add_prefix_space"`
+	// ByteLevel, Metaspace.
+	AddPrefixSpace *bool `json:"add_prefix_space"`
 	UseRegex       *bool `json:"use_regex"`
+	// Metaspace.
+	Replacement   string `json:"replacement"`
+	PrependScheme string `json:"prepend_scheme"`
+	Split         *bool  `json:"split"`
+	// Replace, Split.
+	Pattern json.RawMessage `json:"pattern"`
+	Content string          `json:"content"`
+	// Split, Punctuation.
+	Behavior string `json:"behavior"`
+	Invert   bool   `json:"invert"`
+	// CharDelimiterSplit.
+	Delimiter string `json:"delimiter"`
+	// Prepend.
+	Prepend string `json:"prepend"`
+	// Strip decoder.
+	Start int `json:"start"`
+	Stop  int `json:"stop"`
 	// Digits.
 	IndividualDigits bool `json:"individual_digits"`
 	// BertProcessing, RobertaProcessing.
@@ -196,6 +214,14 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 		return funcNorm(norm.NFKD.String), nil
 	case "Strip":
 		return stripNorm{left: c.StripLeft, right: c.StripRight}, nil
+	case "Replace":
+		pat, err := stringPattern(c)
+		if err != nil {
+			return nil, err
+		}
+		return replaceNorm{pattern: pat, content: c.Content}, nil
+	case "Prepend":
+		return prependNorm{prefix: c.Prepend}, nil
 	case "Sequence":
 		var seq sequenceNorm
 		for i, sub := range c.Normalizers {
@@ -229,7 +255,35 @@ func parsePreTokenizer(m json.RawMessage, last bool) (preTokenizer, bool, error)
 			return nil, false, fmt.Errorf("pre-tokenizer ByteLevel is only supported last in a Sequence")
 		}
 		useRegex := c.UseRegex == nil || *c.UseRegex
-		return byteLevelPre{addPrefixSpace: c.AddPrefixSpace, useRegex: useRegex}, true, nil
+		return byteLevelPre{addPrefixSpace: c.AddPrefixSpace != nil && *c.AddPrefixSpace, useRegex: useRegex}, true, nil
+	case "Metaspace":
+		rep, err := c.metaspace()
+		if err != nil {
+			return nil, false, err
+		}
+		return rep, false, nil
+	case "Split":
+		pat, err := stringPattern(c)
+		if err != nil {
+			return nil, false, err
+		}
+		b, err := parseBehavior(c.Behavior, "")
+		if err != nil || b == "" {
+			return nil, false, fmt.Errorf("Split: behavior %q: %v", c.Behavior, err)
+		}
+		return splitPre{pattern: pat, behavior: b, invert: c.Invert}, false, nil
+	case "Punctuation":
+		b, err := parseBehavior(c.Behavior, isolated)
+		if err != nil {
+			return nil, false, fmt.Errorf("Punctuation: %w", err)
+		}
+		return punctuationPre{behavior: b}, false, nil
+	case "CharDelimiterSplit":
+		r, n := utf8.DecodeRuneInString(c.Delimiter)
+		if n == 0 || n != len(c.Delimiter) {
+			return nil, false, fmt.Errorf("CharDelimiterSplit: delimiter %q is not one character", c.Delimiter)
+		}
+		return charDelimiterPre{delimiter: r}, false, nil
 	case "Whitespace":
 		return whitespacePre{}, false, nil
 	case "WhitespaceSplit":
@@ -462,6 +516,26 @@ func parseDecoder(m json.RawMessage) (decoder, error) {
 		return d, nil
 	case "Fuse":
 		return fuseDec{}, nil
+	case "ByteFallback":
+		return byteFallbackDec{}, nil
+	case "Replace":
+		pat, err := stringPattern(c)
+		if err != nil {
+			return nil, err
+		}
+		return replaceDec{pattern: pat, content: c.Content}, nil
+	case "Strip":
+		r, n := utf8.DecodeRuneInString(c.Content)
+		if n == 0 || n != len(c.Content) {
+			return nil, fmt.Errorf("Strip: content %q is not one character", c.Content)
+		}
+		return stripDec{content: r, start: c.Start, stop: c.Stop}, nil
+	case "Metaspace":
+		m, err := c.metaspace()
+		if err != nil {
+			return nil, err
+		}
+		return metaspaceDec{replacement: m.replacement, prepend: m.prepend}, nil
 	case "Sequence":
 		var seq sequenceDec
 		for i, sub := range c.Decoders {
@@ -476,4 +550,47 @@ func parseDecoder(m json.RawMessage) (decoder, error) {
 		return seq, nil
 	}
 	return nil, unsupported("decoder", c)
+}
+
+// stringPattern reads a {"String": ...} pattern; regular expressions are
+// not supported (their engine's semantics would differ).
+func stringPattern(c *component) (string, error) {
+	var p struct {
+		String *string `json:"String"`
+		Regex  *string `json:"Regex"`
+	}
+	if err := json.Unmarshal(c.Pattern, &p); err != nil {
+		return "", fmt.Errorf("%s: pattern: %w", c.Type, err)
+	}
+	if p.String == nil {
+		return "", fmt.Errorf("%s with a Regex pattern is not supported", c.Type)
+	}
+	return *p.String, nil
+}
+
+// metaspace reads Metaspace's fields, old (add_prefix_space) and new (prepend_scheme).
+func (c *component) metaspace() (metaspacePre, error) {
+	m := metaspacePre{replacement: '\u2581', prepend: "always", splitWords: true}
+	if c.Replacement != "" {
+		r, n := utf8.DecodeRuneInString(c.Replacement)
+		if n != len(c.Replacement) {
+			return m, fmt.Errorf("Metaspace: replacement %q is not one character", c.Replacement)
+		}
+		m.replacement = r
+	}
+	switch {
+	case c.PrependScheme != "":
+		switch c.PrependScheme {
+		case "always", "first", "never":
+			m.prepend = c.PrependScheme
+		default:
+			return m, fmt.Errorf("Metaspace: unknown prepend_scheme %q", c.PrependScheme)
+		}
+	case c.AddPrefixSpace != nil && !*c.AddPrefixSpace:
+		m.prepend = "never"
+	}
+	if c.Split != nil {
+		m.splitWords = *c.Split
+	}
+	return m, nil
 }

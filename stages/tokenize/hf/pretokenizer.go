@@ -7,9 +7,10 @@ import (
 )
 
 // preTokenizer splits a normalized segment of text into words, which the
-// model tokenizes one by one.
+// model tokenizes one by one. first tells whether the segment starts the
+// text (it does not follow an added token).
 type preTokenizer interface {
-	split(s string, emit func(string))
+	split(s string, first bool, emit func(string))
 }
 
 // byteLevelPre is the ByteLevel pre-tokenizer: an optional leading space,
@@ -20,7 +21,7 @@ type byteLevelPre struct {
 	useRegex       bool
 }
 
-func (p byteLevelPre) split(s string, emit func(string)) {
+func (p byteLevelPre) split(s string, first bool, emit func(string)) {
 	if p.addPrefixSpace && !strings.HasPrefix(s, " ") {
 		s = " " + s
 	}
@@ -34,7 +35,7 @@ func (p byteLevelPre) split(s string, emit func(string)) {
 // whitespaceSplit splits on white space and drops it (WhitespaceSplit).
 type whitespaceSplit struct{}
 
-func (whitespaceSplit) split(s string, emit func(string)) {
+func (whitespaceSplit) split(s string, first bool, emit func(string)) {
 	start := -1
 	for i, r := range s {
 		if unicode.Is(unicode.White_Space, r) {
@@ -61,7 +62,7 @@ func isWordChar(r rune) bool {
 // non-space characters, `\w+|[^\w\s]+` (Whitespace).
 type whitespacePre struct{}
 
-func (whitespacePre) split(s string, emit func(string)) {
+func (whitespacePre) split(s string, first bool, emit func(string)) {
 	const none, word, other = 0, 1, 2
 	start, kind := 0, none
 	for i, r := range s {
@@ -96,7 +97,7 @@ func isBertPunct(r rune) bool {
 // character (BertPreTokenizer).
 type bertPre struct{}
 
-func (bertPre) split(s string, emit func(string)) {
+func (bertPre) split(s string, first bool, emit func(string)) {
 	start := -1
 	for i, r := range s {
 		switch {
@@ -125,10 +126,10 @@ func (bertPre) split(s string, emit func(string)) {
 // digitsPre isolates runs of digits, or each digit (Digits).
 type digitsPre struct{ individual bool }
 
-func (p digitsPre) split(s string, emit func(string)) {
+func (p digitsPre) split(s string, first bool, emit func(string)) {
 	start, inDigits := 0, false
 	for i, r := range s {
-		d := unicode.Is(unicode.Nd, r)
+		d := unicode.IsNumber(r) // Rust's char::is_numeric: Nd, Nl and No
 		if i > start && (d != inDigits || (d && p.individual)) {
 			emit(s[start:i])
 			start = i
@@ -143,10 +144,14 @@ func (p digitsPre) split(s string, emit func(string)) {
 // sequencePre applies pre-tokenizers one after the other.
 type sequencePre []preTokenizer
 
-func (q sequencePre) split(s string, emit func(string)) {
+func (q sequencePre) split(s string, first bool, emit func(string)) {
 	if len(q) == 0 {
 		emit(s)
 		return
 	}
-	q[0].split(s, func(w string) { q[1:].split(w, emit) })
+	n := 0
+	q[0].split(s, first, func(w string) {
+		q[1:].split(w, first && n == 0, emit)
+		n++
+	})
 }

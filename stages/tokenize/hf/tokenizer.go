@@ -59,7 +59,7 @@ func (t *Tokenizer) SpecialCount() int {
 func (t *Tokenizer) EncodeBare(text string) []int32 {
 	ids := make([]int32, 0, len(text)/3+1)
 	var segs [8]segment
-	for _, s := range t.rawMatch.split(text, segs[:0]) {
+	for si, s := range t.rawMatch.split(text, segs[:0]) {
 		if s.id >= 0 {
 			ids = append(ids, s.id)
 			continue
@@ -69,7 +69,7 @@ func (t *Tokenizer) EncodeBare(text string) []int32 {
 			norm = t.norm.normalize(norm)
 		}
 		var segs2 [8]segment
-		for _, n := range t.normMatch.split(norm, segs2[:0]) {
+		for ni, n := range t.normMatch.split(norm, segs2[:0]) {
 			if n.id >= 0 {
 				ids = append(ids, n.id)
 				continue
@@ -78,7 +78,7 @@ func (t *Tokenizer) EncodeBare(text string) []int32 {
 				ids = t.model.tokenize(n.text, ids)
 				continue
 			}
-			t.pre.split(n.text, func(w string) { ids = t.model.tokenize(w, ids) })
+			t.pre.split(n.text, si == 0 && ni == 0, func(w string) { ids = t.model.tokenize(w, ids) })
 		}
 	}
 	return ids

@@ -174,7 +174,7 @@ func TrainChars(texts iter.Seq[string], opts VocabOptions) (*Tokenizer, error) {
 func TrainWords(texts iter.Seq[string], opts VocabOptions) (*Tokenizer, error) {
 	counts := map[string]int64{}
 	for text := range texts {
-		whitespaceSplit{}.split(text, func(w string) { counts[w]++ })
+		whitespaceSplit{}.split(text, true, func(w string) { counts[w]++ })
 	}
 	vocab, specials, err := topTokens(counts, opts)
 	if err != nil {
