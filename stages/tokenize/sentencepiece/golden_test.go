@@ -229,6 +229,15 @@ func checkCase(t *testing.T, m *Model, in string, want hardCaseGolden) {
 	if got := m.Decode(want.IDs); got != want.Decoded {
 		t.Errorf("Decode(%v)\n got %q\nwant %q", want.IDs, got, want.Decoded)
 	}
+	// Without unknown or byte pieces, the pieces spell the normalized text.
+	for _, id := range want.IDs {
+		if typ := m.PieceType(id); typ == Unknown || typ == Byte || typ == Control {
+			return
+		}
+	}
+	if got, spelled := m.Normalize(in), strings.Join(want.Pieces, ""); got != spelled {
+		t.Errorf("Normalize(%q) = %q, want %q", in, got, spelled)
+	}
 }
 
 func ExampleModel_Encode() {
