@@ -19,7 +19,7 @@ const RowGroupRows = 128 * 1024
 // group. A row group is held in memory, encoded and compressed, until it is
 // complete, so wide rows such as long texts end their row group before
 // RowGroupRows.
-const RowGroupBytes = 96 << 20
+const RowGroupBytes = 64 << 20
 
 // DictionaryBytes is the largest dictionary a column chunk keeps before it
 // falls back to plain encoding. It is large enough for the distinct values of
