@@ -36,13 +36,28 @@ const tokenizers = {
   llama: path.join(outDir, "llama.tokenizer.json"),
   splits: path.join(outDir, "splits.tokenizer.json"),
 };
+// GPT-2's vocabulary behind Split pre-tokenizers with the regular
+// expressions implemented by hand in Go (cl100k_base's is Llama 3's too);
+// stages/tokenize/hf/golden_test.go builds the same variants.
+const CL100K = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+const GPT2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+const splitThenBytes = (regex) => ({ type: "Sequence", pretokenizers: [
+  { type: "Split", pattern: { Regex: regex }, behavior: "Isolated", invert: false },
+  { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: false }] });
+const variants = { gpt2_cl100k: splitThenBytes(CL100K), gpt2_split: splitThenBytes(GPT2) };
 // Tokenizers checked on every n-th corpus line only (their goldens hold those lines).
-const every = { metaspace: 7, llama: 7, splits: 7 };
+const every = { metaspace: 7, llama: 7, splits: 7, gpt2_cl100k: 3, gpt2_split: 7 };
 
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
+  for (const name of Object.keys(variants)) tokenizers[name] = tokenizers.gpt2;
   for (const [name, file] of Object.entries(tokenizers)) {
-    const tok = Tokenizer.fromFile(file);
+    let tok = Tokenizer.fromFile(file);
+    if (variants[name]) {
+      const json = JSON.parse(fs.readFileSync(file, "utf8"));
+      json.pre_tokenizer = variants[name];
+      tok = Tokenizer.fromString(JSON.stringify(json));
+    }
     const run = async (text) => {
       const enc = await tok.encode(text);
       const ids = Array.from(enc.getIds());

@@ -34,7 +34,26 @@ var goldenTokenizers = map[string]string{
 
 // corpusEvery lists the tokenizers checked on every n-th corpus line only,
 // as scripts/tokenize/gen_golden.js wrote their goldens.
-var corpusEvery = map[string]int{"metaspace": 7, "llama": 7, "splits": 7}
+var corpusEvery = map[string]int{"metaspace": 7, "llama": 7, "splits": 7, "gpt2_cl100k": 3, "gpt2_split": 7}
+
+// variants are GPT-2 behind other pre-tokenizers, built in memory from
+// GPT-2's file here and in gen_golden.js.
+var variants = map[string]string{
+	"gpt2_cl100k": splitThenBytes(patternCL100K),
+	"gpt2_split":  splitThenBytes(patternGPT2),
+}
+
+func splitThenBytes(regex string) string {
+	re, _ := json.Marshal(regex)
+	return `{"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": ` + string(re) + `}, "behavior": "Isolated", "invert": false},
+		{"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false}]}`
+}
+
+func init() {
+	for name := range variants {
+		goldenTokenizers[name] = goldenTokenizers["gpt2"]
+	}
+}
 
 // sameGolden maps more tokenizer files to the golden they must match.
 var sameGolden = map[string]string{
@@ -60,6 +79,34 @@ func loadOrSkip(t testing.TB, path string) *Tokenizer {
 	tok, err := LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return tok
+}
+
+// loadGolden loads the tokenizer behind a golden name, variants included.
+func loadGolden(t testing.TB, name string) *Tokenizer {
+	t.Helper()
+	pre, ok := variants[name]
+	if !ok {
+		return loadOrSkip(t, goldenTokenizers[name])
+	}
+	base := goldenTokenizers[name]
+	data, err := os.ReadFile(base)
+	if os.IsNotExist(err) {
+		t.Skipf("%s is not here: the shared data directory is not beside the repository", base)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["pre_tokenizer"] = json.RawMessage(pre)
+	data, _ = json.Marshal(doc)
+	tok, err := Parse(data)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
 	}
 	return tok
 }
@@ -126,13 +173,13 @@ func readGoldenLines(t *testing.T, path string) []string {
 // compares digests with those of Hugging Face's library.
 func TestCorpusMatchesReference(t *testing.T) {
 	corpus := readCorpus(t)
-	for name, path := range goldenTokenizers {
+	for name := range goldenTokenizers {
 		if _, dup := sameGolden[name]; dup {
 			continue // TestSameGolden covers it
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			tok := loadOrSkip(t, path)
+			tok := loadGolden(t, name)
 			want := readGoldenLines(t, filepath.Join("testdata", goldenName(name)+".corpus.golden.gz"))
 			step := max(corpusEvery[name], 1)
 			var sample []string
@@ -182,9 +229,9 @@ type hardCase struct {
 
 // TestHardCases compares full ids and decoded text of hand-made hard cases.
 func TestHardCases(t *testing.T) {
-	for name, path := range goldenTokenizers {
+	for name := range goldenTokenizers {
 		t.Run(name, func(t *testing.T) {
-			checkHardCases(t, loadOrSkip(t, path), filepath.Join("testdata", goldenName(name)+".hard.golden.json"))
+			checkHardCases(t, loadGolden(t, name), filepath.Join("testdata", goldenName(name)+".hard.golden.json"))
 		})
 	}
 }

@@ -263,13 +263,22 @@ func parsePreTokenizer(m json.RawMessage, last bool) (preTokenizer, bool, error)
 		}
 		return rep, false, nil
 	case "Split":
-		pat, err := stringPattern(c)
-		if err != nil {
-			return nil, false, err
-		}
 		b, err := parseBehavior(c.Behavior, "")
 		if err != nil || b == "" {
 			return nil, false, fmt.Errorf("Split: behavior %q: %v", c.Behavior, err)
+		}
+		var p struct {
+			Regex *string `json:"Regex"`
+		}
+		if json.Unmarshal(c.Pattern, &p) == nil && p.Regex != nil {
+			if find, ok := knownPatterns[*p.Regex]; ok {
+				return regexSplitPre{find: find, behavior: b, invert: c.Invert}, false, nil
+			}
+			return nil, false, fmt.Errorf("Split with the Regex pattern %q is not supported (only GPT-2's and cl100k's are)", *p.Regex)
+		}
+		pat, err := stringPattern(c)
+		if err != nil {
+			return nil, false, err
 		}
 		return splitPre{pattern: pat, behavior: b, invert: c.Invert}, false, nil
 	case "Punctuation":
