@@ -47,11 +47,16 @@ type AllowlistConfig struct {
 
 // LimitsConfig overrides archive limits; nil fields keep the defaults.
 type LimitsConfig struct {
-	MaxDepth      *int     `yaml:"max_depth"`
-	MaxEntryBytes *int64   `yaml:"max_entry_bytes"`
-	MaxTotalBytes *int64   `yaml:"max_total_bytes"`
-	MaxRatio      *float64 `yaml:"max_ratio"`
-	MaxEntries    *int     `yaml:"max_entries"`
+	// MaxDepth overrides archive.Limits.MaxDepth.
+	MaxDepth *int `yaml:"max_depth"`
+	// MaxEntryBytes overrides archive.Limits.MaxEntryBytes.
+	MaxEntryBytes *int64 `yaml:"max_entry_bytes"`
+	// MaxTotalBytes overrides archive.Limits.MaxTotalBytes.
+	MaxTotalBytes *int64 `yaml:"max_total_bytes"`
+	// MaxRatio overrides archive.Limits.MaxRatio.
+	MaxRatio *float64 `yaml:"max_ratio"`
+	// MaxEntries overrides archive.Limits.MaxEntries.
+	MaxEntries *int `yaml:"max_entries"`
 }
 
 // Apply returns l with the overrides applied.

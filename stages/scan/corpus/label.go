@@ -8,10 +8,15 @@ import (
 // Label is a secret the scanner must report: where, what kind, and the
 // SHA-256 of its text. Its JSON form matches the scanner's jsonl findings.
 type Label struct {
-	Path   string `json:"path"`
-	Line   int64  `json:"line"`
+	// Path names the file, with archive members joined by "!".
+	Path string `json:"path"`
+	// Line is the 1-based line (the row for Parquet).
+	Line int64 `json:"line"`
+	// Column is the table column, empty for plain text.
 	Column string `json:"column"`
-	Kind   string `json:"kind"`
+	// Kind is the rule expected to report the secret.
+	Kind string `json:"kind"`
+	// SHA256 is the hex SHA-256 of the secret's text.
 	SHA256 string `json:"secret_sha256"`
 }
 

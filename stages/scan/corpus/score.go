@@ -8,10 +8,13 @@ import (
 
 // Finding is what the scorer needs of a reported finding.
 type Finding struct {
+	// Path, Line and Column locate the finding as in Label.
 	Path   string
 	Line   int64
 	Column string
-	Kind   string
+	// Kind is the rule that reported it.
+	Kind string
+	// SHA256 is the hex SHA-256 of the reported secret.
 	SHA256 string
 }
 
