@@ -1,7 +1,16 @@
 // Package ingest implements `kind: ingest`: JSON Lines, CSV, TSV, Parquet and
 // text files (plain, .gz or .zst; one file, a directory or a glob) into one
 // Parquet table on the port `data`, streaming in batches. With
-// `on_error: skip`, bad records go to a second table, `rejected`.
+// `on_error: skip`, bad records go to a second table, `rejected` (file, line,
+// error, raw text).
+//
+// Columns are inferred from the first records (JSONL: members in order of
+// first appearance; CSV: the header, else column1, column2, ...) unless
+// `columns` declares them. Declared columns are exactly the output: other
+// JSON members and CSV fields are dropped, and a declared column that is
+// missing is an error. Without a CSV header, declared columns are taken by
+// position, so give them as a list. Metrics: rows, rows_rejected and bytes
+// (bytes read after decompression; for Parquet, the file sizes).
 package ingest
 
 import (
@@ -103,7 +112,7 @@ func run(ctx context.Context, cfg *config, srcs []source, env *stages.Env) (*sta
 		if err != nil {
 			return nil, err
 		}
-		res := &stages.Result{Metrics: map[string]float64{"rows": float64(rows), "bytes": float64(nbytes)}}
+		res := &stages.Result{Metrics: map[string]float64{"rows": float64(rows), "bytes": float64(nbytes), "rows_rejected": 0}}
 		if cfg.onError == onErrorSkip {
 			rej, err := newRejectSink(env.OutPath("rejected"))
 			if err != nil {
@@ -112,7 +121,6 @@ func run(ctx context.Context, cfg *config, srcs []source, env *stages.Env) (*sta
 			if err := rej.close(); err != nil {
 				return nil, err
 			}
-			res.Metrics["rows_rejected"] = 0
 		}
 		return res, nil
 	}
@@ -173,7 +181,7 @@ func run(ctx context.Context, cfg *config, srcs []source, env *stages.Env) (*sta
 	if err := s.close(err); err != nil {
 		return nil, err
 	}
-	res := &stages.Result{Metrics: map[string]float64{"rows": float64(s.rows), "bytes": float64(nbytes)}}
+	res := &stages.Result{Metrics: map[string]float64{"rows": float64(s.rows), "bytes": float64(nbytes), "rows_rejected": 0}}
 	if rej != nil {
 		res.Metrics["rows_rejected"] = float64(rej.rows)
 		if rej.rows > 0 {

@@ -62,6 +62,15 @@ func ingestOne(t *testing.T, root, name string) (summary string) {
 		return "error: " + msg
 	}
 	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	var rows, schema string
+	for _, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "rows: "):
+			rows = l
+		case strings.HasPrefix(l, "--- data "):
+			schema = l
+		}
+	}
 	h := xxh3.HashString128(got).Bytes()
-	return fmt.Sprintf("%s | %s | %d lines | xxh3:%x", lines[0], lines[1], len(lines), h[:8])
+	return fmt.Sprintf("%s | %s | %d lines | xxh3:%x", rows, schema, len(lines), h[:8])
 }
