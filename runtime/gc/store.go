@@ -1,0 +1,201 @@
+package gc
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/mlpipe/pipeline/artifacts"
+)
+
+// object is one entry of the store's objects/ directory.
+type object struct {
+	// id is the object's path under objects/, slash-separated ("ab/ab12…").
+	id   string
+	path string
+	size int64
+}
+
+// record is one file of the action cache.
+type record struct {
+	path string
+	size int64
+	// outputs are the ids of the objects the record names; nil when the
+	// record could not be read.
+	outputs []string
+	// valid is false for a record that cannot be parsed or is misnamed: the
+	// runtime ignores such a record, so it is garbage.
+	valid bool
+	// temp marks a temporary file left by an interrupted atomic write.
+	temp bool
+}
+
+// objectID maps a digest to the id of its object, or "" when the digest is malformed.
+func objectID(s *artifacts.Store, digest string) string {
+	p := s.ObjectPath(digest)
+	rel, err := filepath.Rel(filepath.Join(s.Root, "objects"), p)
+	if err != nil || !strings.Contains(rel, string(filepath.Separator)) {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
+
+// pathSize returns the bytes of the regular files at path (a file or a tree).
+// Entries that vanish during the walk are not counted.
+func pathSize(path string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.Type().IsRegular() {
+			info, err := d.Info()
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					return nil
+				}
+				return err
+			}
+			n += info.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("measuring %s: %w", path, err)
+	}
+	return n, nil
+}
+
+// readDirIfExists lists a directory, treating a missing one as empty.
+func readDirIfExists(dir string) ([]fs.DirEntry, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing %s: %w", dir, err)
+	}
+	return entries, nil
+}
+
+// isShard reports whether name is a two-hex-digit shard directory name.
+func isShard(name string) bool {
+	if len(name) != 2 {
+		return false
+	}
+	for _, c := range name {
+		if !strings.ContainsRune("0123456789abcdef", c) {
+			return false
+		}
+	}
+	return true
+}
+
+// listObjects returns every object in the store, sorted by id.
+func listObjects(root string) ([]object, error) {
+	base := filepath.Join(root, "objects")
+	shards, err := readDirIfExists(base)
+	if err != nil {
+		return nil, err
+	}
+	var out []object
+	for _, sh := range shards {
+		if !sh.IsDir() || !isShard(sh.Name()) {
+			continue
+		}
+		entries, err := readDirIfExists(filepath.Join(base, sh.Name()))
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			p := filepath.Join(base, sh.Name(), e.Name())
+			size, err := pathSize(p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, object{id: sh.Name() + "/" + e.Name(), path: p, size: size})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out, nil
+}
+
+// listRecords returns every file of the action cache, sorted by path.
+func listRecords(s *artifacts.Store) ([]record, error) {
+	base := filepath.Join(s.Root, "ac")
+	shards, err := readDirIfExists(base)
+	if err != nil {
+		return nil, err
+	}
+	var out []record
+	for _, sh := range shards {
+		if !sh.IsDir() || !isShard(sh.Name()) {
+			continue
+		}
+		entries, err := readDirIfExists(filepath.Join(base, sh.Name()))
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if !e.Type().IsRegular() {
+				continue
+			}
+			p := filepath.Join(base, sh.Name(), e.Name())
+			info, err := e.Info()
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("reading action record %s: %w", p, err)
+			}
+			r := record{path: p, size: info.Size()}
+			if strings.HasPrefix(e.Name(), ".tmp-") {
+				r.temp = true
+			} else if err := r.parse(s, sh.Name(), e.Name()); err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out, nil
+}
+
+// parse reads the record's outputs; a record the runtime would ignore (not
+// JSON, or naming another key than its file name) stays invalid.
+func (r *record) parse(s *artifacts.Store, shard, name string) error {
+	b, err := os.ReadFile(r.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading action record %s: %w", r.path, err)
+	}
+	var rec artifacts.ActionRecord
+	if json.Unmarshal(b, &rec) != nil {
+		return nil
+	}
+	hex := strings.TrimSuffix(name, ".json")
+	_, keyHex, _ := strings.Cut(rec.Key, ":")
+	if keyHex != hex || !strings.HasPrefix(hex, shard) || !strings.HasSuffix(name, ".json") {
+		return nil
+	}
+	r.outputs = []string{}
+	for _, o := range rec.Outputs {
+		id := objectID(s, o.Digest)
+		if id == "" {
+			return nil
+		}
+		r.outputs = append(r.outputs, id)
+	}
+	r.valid = true
+	return nil
+}
