@@ -187,8 +187,13 @@ func readJSON(t *testing.T, path string, v any) {
 	if err != nil {
 		t.Fatalf("reading %s: %v", path, err)
 	}
+	readJSONBytes(t, data, v)
+}
+
+func readJSONBytes(t testing.TB, data []byte, v any) {
+	t.Helper()
 	if err := json.Unmarshal(data, v); err != nil {
-		t.Fatalf("parsing %s: %v", path, err)
+		t.Fatalf("parsing JSON: %v", err)
 	}
 }
 
