@@ -19,5 +19,19 @@
 // model contains, not how it encodes: the C++ encoder ignores them, and so
 // does this package.
 //
+// Exactness follows the C++ code down to its quirks: Unigram candidates are
+// scored in double precision and stored as floats (ties between equal-score
+// segmentations break as in C++), user-defined symbols score from a maximum
+// that starts at FLT_MIN, a character-map match looks at no more than 32
+// candidates, malformed UTF-8 becomes U+FFFD one byte at a time, reserved
+// pieces are looked up before normal ones, and UNUSED pieces reached by BPE
+// merges are split again along the recorded merges.
+//
+// The tests compare ids, pieces and decoded text with libsentencepiece
+// 0.1.97 on every line of ../shared/data/corpus.txt.gz and on hand-made hard
+// cases, for the three shared models and for small models that exercise the
+// remaining options; scripts/sentencepiece/gen_golden.py (or go test
+// -update) regenerates the goldens from the reference library.
+//
 // A *Model is immutable once loaded and safe for concurrent use.
 package sentencepiece
