@@ -1,0 +1,57 @@
+package records
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// listMetrics is how many key metrics a listing line shows.
+const listMetrics = 4
+
+// WriteList prints the run listing as aligned columns, one run per line.
+func WriteList(w io.Writer, runs []Summary) error {
+	if len(runs) == 0 {
+		_, err := fmt.Fprintln(w, "no runs recorded")
+		return err
+	}
+	tw := newColumns(w)
+	fmt.Fprintln(tw, "RUN\tSTARTED\tTOOK\tSTATUS\tDEFINITION\tRAN\tCACHED\tFAILED\tMETRICS")
+	for _, s := range runs {
+		if s.Status == StatusUnreadable {
+			fmt.Fprintf(tw, "%s\t-\t-\t%s\t-\t-\t-\t-\t%s\n", s.ID, s.Status, oneLine(s.Error))
+			continue
+		}
+		def := s.Definition
+		if sets := Flatten(s.Overrides); len(sets) > 0 {
+			parts := make([]string, len(sets))
+			for i, p := range sets {
+				parts[i] = p.Key + "=" + FormatValue(p.Value)
+			}
+			def += " (" + strings.Join(parts, " ") + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", s.ID, FormatTime(s.StartedAt), FormatDuration(s.DurationMS),
+			s.Status, def, s.Ran, s.Cached, s.Failed, metricsText(s.Metrics, listMetrics))
+	}
+	return tw.Flush()
+}
+
+// metricsText writes up to n metrics as label=value, noting how many more there are.
+func metricsText(ms []Metric, n int) string {
+	labels := MetricLabels(ms)
+	var parts []string
+	for i, m := range ms {
+		if i == n {
+			parts = append(parts, fmt.Sprintf("(+%d more)", len(ms)-n))
+			break
+		}
+		parts = append(parts, labels[i]+"="+FormatMetric(m.Value))
+	}
+	return strings.Join(parts, " ")
+}
+
+// oneLine keeps the first line of a message.
+func oneLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}
