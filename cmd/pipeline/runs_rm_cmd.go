@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlpipe/pipeline/runtime/gc"
+)
+
+// newRunsRmCmd is `runs rm`, a subcommand of `runs`.
+func newRunsRmCmd() *cobra.Command {
+	var workspace string
+	c := &cobra.Command{
+		Use:   "rm ID [FILE | --workspace DIR]",
+		Short: "Delete a run's manifest and logs (its objects stay until `pipeline gc`)",
+		Long: "rm deletes runs/<ID>/ of the workspace. ID is a run id, an unambiguous prefix of one, or `latest`.\n" +
+			"The objects the run references are left in the store; `pipeline gc` frees those no other run needs.",
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) < 1 || len(args) > 2 {
+				return usageError("%s expects a run ID and optionally a definition FILE, got %d argument(s) (usage: %s)", c.CommandPath(), len(args), c.UseLine())
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			ws, err := lifecycleWorkspace(workspace, args[1:])
+			if err != nil {
+				return err
+			}
+			id, err := gc.ResolveRun(ws, args[0])
+			if err != nil {
+				return failure("%v", err)
+			}
+			freed, err := gc.RemoveRun(ws, id)
+			if err != nil {
+				return failure("%v", err)
+			}
+			_, err = fmt.Fprintf(c.OutOrStdout(), "removed run %s (%s); run `pipeline gc` to free the objects no other run needs\n", id, gc.FormatBytes(freed.Bytes))
+			return err
+		},
+	}
+	c.Flags().StringVar(&workspace, "workspace", "", "workspace directory (default: .pipeline beside FILE, or ./.pipeline)")
+	return c
+}
