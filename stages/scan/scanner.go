@@ -89,8 +89,8 @@ func (r *Report) finish() {
 // job is one file to scan: its display name and where it is.
 type job struct{ display, path string }
 
-// ScanPaths scans files and directories (recursively; symbolic links are not
-// followed). A path that does not exist is a usage error.
+// ScanPaths scans files and directories (recursively; symbolic links inside
+// directories are not followed). A path that does not exist is a usage error.
 func (s *Scanner) ScanPaths(ctx context.Context, paths []string) (*Report, error) {
 	named := make([]Named, len(paths))
 	for i, p := range paths {
@@ -113,7 +113,8 @@ type Named struct {
 func (s *Scanner) ScanNamed(ctx context.Context, paths []Named) (*Report, error) {
 	var jobs []job
 	for _, n := range paths {
-		st, err := os.Lstat(n.Path)
+		st, err := os.Stat(n.Path) // a link named on the command line is followed
+
 		if err != nil {
 			return nil, usagef("cannot scan %s: %v", n.Display, err)
 		}
