@@ -44,9 +44,13 @@ const GPT2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|
 const splitThenBytes = (regex) => ({ type: "Sequence", pretokenizers: [
   { type: "Split", pattern: { Regex: regex }, behavior: "Isolated", invert: false },
   { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: false }] });
-const variants = { gpt2_cl100k: splitThenBytes(CL100K), gpt2_split: splitThenBytes(GPT2) };
+const variants = {
+  gpt2_cl100k: splitThenBytes(CL100K),
+  gpt2_split: splitThenBytes(GPT2),
+  gpt2_prefix: { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true },
+};
 // Tokenizers checked on every n-th corpus line only (their goldens hold those lines).
-const every = { metaspace: 7, llama: 7, splits: 7, gpt2_cl100k: 3, gpt2_split: 7 };
+const every = { metaspace: 7, llama: 7, splits: 7, gpt2_cl100k: 3, gpt2_split: 7, gpt2_prefix: 7 };
 
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });

@@ -34,13 +34,14 @@ var goldenTokenizers = map[string]string{
 
 // corpusEvery lists the tokenizers checked on every n-th corpus line only,
 // as scripts/tokenize/gen_golden.js wrote their goldens.
-var corpusEvery = map[string]int{"metaspace": 7, "llama": 7, "splits": 7, "gpt2_cl100k": 3, "gpt2_split": 7}
+var corpusEvery = map[string]int{"metaspace": 7, "llama": 7, "splits": 7, "gpt2_cl100k": 3, "gpt2_split": 7, "gpt2_prefix": 7}
 
 // variants are GPT-2 behind other pre-tokenizers, built in memory from
 // GPT-2's file here and in gen_golden.js.
 var variants = map[string]string{
 	"gpt2_cl100k": splitThenBytes(patternCL100K),
 	"gpt2_split":  splitThenBytes(patternGPT2),
+	"gpt2_prefix": `{"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true}`,
 }
 
 func splitThenBytes(regex string) string {
