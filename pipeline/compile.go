@@ -26,6 +26,8 @@ type Graph struct {
 
 	byName map[string]*Node
 	dag    graph.Graph[string, *Node]
+	// up and down hold each node's neighbours, sorted by name.
+	up, down map[*Node][]*Node
 }
 
 // Node is one stage instance ready to run.
@@ -66,33 +68,10 @@ func (g *Graph) Node(name string) (*Node, bool) {
 }
 
 // Upstream returns the instances n reads from, sorted by name.
-func (g *Graph) Upstream(n *Node) []*Node {
-	seen := map[string]*Node{}
-	for _, in := range n.Inputs {
-		seen[in.From.Name] = in.From
-	}
-	out := make([]*Node, 0, len(seen))
-	for _, u := range seen {
-		out = append(out, u)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
+func (g *Graph) Upstream(n *Node) []*Node { return g.up[n] }
 
 // Downstream returns the instances that read from n, sorted by name.
-func (g *Graph) Downstream(n *Node) []*Node {
-	var out []*Node
-	for _, m := range g.Nodes {
-		for _, in := range m.Inputs {
-			if in.From == n {
-				out = append(out, m)
-				break
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
+func (g *Graph) Downstream(n *Node) []*Node { return g.down[n] }
 
 // Compile resolves params and overrides, expands the sweep, validates every
 // stage against its kind, and builds the DAG. Every problem it finds is a
@@ -123,6 +102,7 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 	for _, name := range order {
 		sd := def.Stages[name]
 		kind, _ := stages.Lookup(sd.Kind)
+		first := len(g.Nodes)
 		for pi, point := range points {
 			pparams := params
 			for _, ax := range def.Sweep {
@@ -203,6 +183,9 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 			instances[pi][name] = node
 			g.Nodes = append(g.Nodes, node)
 		}
+		// Instances of one stage are listed by name, for stable output.
+		inst := g.Nodes[first:]
+		sort.Slice(inst, func(i, j int) bool { return inst[i].Name < inst[j].Name })
 	}
 	if err := e.err(); err != nil {
 		return nil, err
@@ -369,28 +352,39 @@ func wireInputs(e *errs, sd *StageDef, kind stages.Kind, node *Node, upstream ma
 	}
 }
 
-// buildDAG puts the instances into a dominikbraun/graph and orders them.
+// buildDAG puts the instances into a dominikbraun/graph and records each
+// node's neighbours. Nodes are already in topological order: stages were
+// compiled in dependency order and cycles rejected before.
 func (g *Graph) buildDAG() error {
-	dag := graph.New(func(n *Node) string { return n.Name }, graph.Directed(), graph.Acyclic(), graph.PreventCycles())
+	dag := graph.New(func(n *Node) string { return n.Name }, graph.Directed(), graph.Acyclic())
+	g.up, g.down = map[*Node][]*Node{}, map[*Node][]*Node{}
 	for _, n := range g.Nodes {
 		if err := dag.AddVertex(n); err != nil {
 			return fmt.Errorf("adding stage %s to the graph: %w", n.Name, err)
 		}
 	}
 	for _, n := range g.Nodes {
-		for _, u := range g.Upstream(n) {
-			if err := dag.AddEdge(u.Name, n.Name); err != nil {
-				return fmt.Errorf("wiring %s -> %s: %w", u.Name, n.Name, err)
+		seen := map[*Node]bool{}
+		for _, in := range n.Inputs {
+			if seen[in.From] {
+				continue
 			}
+			seen[in.From] = true
+			if err := dag.AddEdge(in.From.Name, n.Name); err != nil {
+				return fmt.Errorf("wiring %s -> %s: %w", in.From.Name, n.Name, err)
+			}
+			g.up[n] = append(g.up[n], in.From)
+			g.down[in.From] = append(g.down[in.From], n)
 		}
 	}
-	names, err := graph.StableTopologicalSort(dag, func(a, b string) bool { return a < b })
-	if err != nil {
-		return fmt.Errorf("ordering stages: %w", err)
+	byName := func(l []*Node) {
+		sort.Slice(l, func(i, j int) bool { return l[i].Name < l[j].Name })
 	}
-	g.Nodes = g.Nodes[:0]
-	for _, name := range names {
-		g.Nodes = append(g.Nodes, g.byName[name])
+	for _, l := range g.up {
+		byName(l)
+	}
+	for _, l := range g.down {
+		byName(l)
 	}
 	g.dag = dag
 	return nil

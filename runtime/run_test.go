@@ -98,7 +98,7 @@ func TestFailuresAreNotCached(t *testing.T) {
 	if res.Status != RunFailed {
 		t.Fatalf("run status %s", res.Status)
 	}
-	if got := statuses(res); got != "bad=failed missing=skipped other=skipped after=skipped" {
+	if got := statuses(res); got != "bad=failed after=skipped other=skipped missing=skipped" {
 		t.Fatalf("statuses %s", got)
 	}
 	bad := res.Stages[0]

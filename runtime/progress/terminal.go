@@ -28,9 +28,16 @@ type Terminal struct {
 type termStage struct {
 	m   *meter
 	bar *mpb.Bar
-	// ended is shown instead of the progress once the bar is stopped.
+	// ended is shown before the progress once the bar is stopped.
 	ended atomic.Pointer[string]
+	clock func() time.Time
+	// synced is when the bar last took the meter's amount (Unix ns): the bar
+	// is a goroutine, so it is told at most every syncEvery, not per report.
+	synced atomic.Int64
 }
+
+// syncEvery bounds how often a report is passed on to the bar.
+const syncEvery = 50 * time.Millisecond
 
 // NewTerminal draws on w, which should be a terminal.
 func NewTerminal(w io.Writer, opts ...Option) *Terminal {
@@ -51,7 +58,7 @@ const nameWidth = 16
 // Stage adds a bar for a stage that starts running.
 func (t *Terminal) Stage(name string) stages.Progress {
 	m := newMeter(t.cfg.clock())
-	s := &termStage{m: m}
+	s := &termStage{m: m, clock: t.cfg.clock}
 	label := name
 	if len(label) > nameWidth {
 		label = label[:nameWidth-1] + "…"
@@ -85,12 +92,24 @@ func (s *termStage) Start(total int64, unit string) {
 }
 
 // Add implements stages.Progress.
-func (s *termStage) Add(n int64) { s.bar.SetCurrent(s.m.add(n)) }
+func (s *termStage) Add(n int64) { s.sync(s.m.add(n), false) }
 
 // Set implements stages.Progress.
 func (s *termStage) Set(done int64, status string) {
 	s.m.set(done, status)
-	s.bar.SetCurrent(done)
+	s.sync(done, false)
+}
+
+// sync passes the amount done to the bar if it was last told long enough ago.
+func (s *termStage) sync(done int64, force bool) {
+	now := s.clock().UnixNano()
+	last := s.synced.Load()
+	if !force && now-last < int64(syncEvery) {
+		return
+	}
+	if s.synced.CompareAndSwap(last, now) || force {
+		s.bar.SetCurrent(done)
+	}
 }
 
 // Finish removes the bar of a stage that succeeded and leaves that of a
@@ -107,11 +126,13 @@ func (t *Terminal) Finish(name, status string) {
 		s.stop(status, false)
 		return
 	}
+	s.sync(s.m.read(s.clock()).Done, true)
 	s.bar.SetTotal(-1, true)
 }
 
 // stop ends the bar showing why; drop removes it.
 func (s *termStage) stop(why string, drop bool) {
+	s.sync(s.m.read(s.clock()).Done, true)
 	s.ended.Store(&why)
 	s.bar.Abort(drop)
 }

@@ -1,0 +1,140 @@
+// Package report renders one run as a self-contained HTML page: the stage
+// graph, each stage's status, time and cache result, the parameters, the
+// training loss curves, the metrics as charts, the confusion matrices and
+// the sweep table. Everything is inline (styles and SVG); the page loads
+// nothing from anywhere, and the same run always gives the same bytes.
+package report
+
+import (
+	"strings"
+
+	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/runtime/records"
+)
+
+// Report is what the page shows, gathered from a manifest and the artifacts
+// it names.
+type Report struct {
+	Manifest  *artifacts.Manifest
+	Summary   records.Summary
+	DAG       DAG
+	Params    []records.Param
+	Overrides []records.Param
+	// Curves holds the loss curves, one chart per definition stage (a sweep's
+	// instances share a chart).
+	Curves []LossChart
+	// Scores are per-stage charts of the [0, 1] scores an eval stage reports.
+	Scores []BarChart
+	// Comparisons chart one metric across the stage instances reporting it.
+	Comparisons []BarChart
+	Confusions  []*Confusion
+	Sweep       records.SweepTable
+	// Notes say what could not be shown and why (an artifact missing from the store).
+	Notes []string
+}
+
+// LossChart is the loss curves of the instances of one definition stage.
+type LossChart struct {
+	Stage  string
+	Curves []*LossCurve
+}
+
+// Build gathers a run's report. Artifacts that cannot be read (collected
+// by gc, or from another workspace) become notes, not errors.
+func Build(ws *runtime.Workspace, m *artifacts.Manifest) *Report {
+	r := &Report{
+		Manifest:  m,
+		Summary:   records.Summarize(m),
+		DAG:       LayoutDAG(m),
+		Params:    records.Flatten(m.Params),
+		Overrides: records.Flatten(m.Overrides),
+		Sweep:     records.Sweep(m),
+	}
+	charts := map[string]int{}
+	for i := range m.Stages {
+		st := &m.Stages[i]
+		if st.Status != runtime.StatusRan && st.Status != runtime.StatusCached {
+			continue
+		}
+		curve, err := readLossCurve(ws, st)
+		if err != nil {
+			r.Notes = append(r.Notes, err.Error())
+		} else if curve != nil {
+			stage := records.ParseInstance(st.Name).Stage
+			ci, ok := charts[stage]
+			if !ok {
+				ci = len(r.Curves)
+				charts[stage] = ci
+				r.Curves = append(r.Curves, LossChart{Stage: stage})
+			}
+			r.Curves[ci].Curves = append(r.Curves[ci].Curves, curve)
+		}
+		conf, err := readConfusion(ws, st)
+		if err != nil {
+			r.Notes = append(r.Notes, err.Error())
+		} else if conf != nil {
+			r.Confusions = append(r.Confusions, conf)
+		}
+		if chart, ok := scoreChart(st); ok {
+			r.Scores = append(r.Scores, chart)
+		}
+	}
+	r.Comparisons = comparisonCharts(m)
+	return r
+}
+
+// isScore reports whether a metric is a score in [0, 1] worth a bar.
+func isScore(name string) bool {
+	for _, p := range []string{"accuracy", "precision", "recall", "f1"} {
+		if name == p || strings.HasPrefix(name, p+"_") {
+			return true
+		}
+	}
+	return false
+}
+
+// scoreChart charts the scores a stage reports, when it reports two or more.
+func scoreChart(st *artifacts.StageRecord) (BarChart, bool) {
+	c := BarChart{Title: st.Name + ": scores", Unit: true}
+	for _, name := range sortedMetrics(st.Metrics) {
+		if isScore(name) {
+			c.Bars = append(c.Bars, Bar{Label: name, Value: st.Metrics[name]})
+		}
+	}
+	return c, len(c.Bars) >= 2
+}
+
+// comparisonCharts charts each key metric, and each metric of an eval
+// stage, that two or more stage instances report.
+func comparisonCharts(m *artifacts.Manifest) []BarChart {
+	byMetric := map[string][]Bar{}
+	var names []string
+	for _, st := range m.Stages {
+		for _, name := range sortedMetrics(st.Metrics) {
+			if !isKey(name) && st.Kind != "eval" {
+				continue
+			}
+			if _, ok := byMetric[name]; !ok {
+				names = append(names, name)
+			}
+			byMetric[name] = append(byMetric[name], Bar{Label: st.Name, Value: st.Metrics[name]})
+		}
+	}
+	var out []BarChart
+	for _, name := range sortMetricNames(names) {
+		if bars := byMetric[name]; len(bars) >= 2 {
+			out = append(out, BarChart{Title: name + " by stage", Bars: bars, Unit: isScore(name)})
+		}
+	}
+	return out
+}
+
+func isKey(name string) bool {
+	for _, k := range records.KeyMetricNames {
+		if k == name {
+			return true
+		}
+	}
+	return false
+}
