@@ -6,6 +6,19 @@ import (
 	"sync/atomic"
 )
 
+// workerMaker is implemented by tokenizers with a faster encoder for one
+// goroutine at a time (such as one with a private cache).
+type workerMaker interface {
+	newWorker() func(text string) []int32
+}
+
+func worker(t Tokenizer) func(string) []int32 {
+	if w, ok := t.(workerMaker); ok {
+		return w.newWorker()
+	}
+	return t.Encode
+}
+
 // EncodeBatch encodes texts on up to workers goroutines (0: one per CPU) and
 // returns their ids in the order of texts.
 func EncodeBatch(t Tokenizer, texts []string, workers int) [][]int32 {
@@ -17,8 +30,9 @@ func EncodeBatch(t Tokenizer, texts []string, workers int) [][]int32 {
 		workers = len(texts)
 	}
 	if workers <= 1 {
+		encode := worker(t)
 		for i, s := range texts {
-			out[i] = t.Encode(s)
+			out[i] = encode(s)
 		}
 		return out
 	}
@@ -37,13 +51,14 @@ func EncodeBatch(t Tokenizer, texts []string, workers int) [][]int32 {
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			encode := worker(t)
 			for {
 				lo, hi := take()
 				if lo == hi {
 					return
 				}
 				for i := lo; i < hi; i++ {
-					out[i] = t.Encode(texts[i])
+					out[i] = encode(texts[i])
 				}
 			}
 		})

@@ -81,3 +81,5 @@ func (t hfTokenizer) SpecialTokens() []SpecialToken {
 	}
 	return out
 }
+
+func (t hfTokenizer) newWorker() func(string) []int32 { return t.NewEncoder().Encode }

@@ -58,3 +58,10 @@ type bareTokenizer struct {
 }
 
 func (b bareTokenizer) Encode(text string) []int32 { return b.sa.EncodeBare(text) }
+
+func (b bareTokenizer) newWorker() func(string) []int32 {
+	if h, ok := b.Tokenizer.(hfTokenizer); ok {
+		return h.NewEncoder().EncodeBare
+	}
+	return b.Encode
+}

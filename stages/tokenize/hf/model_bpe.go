@@ -3,6 +3,7 @@ package hf
 import (
 	"fmt"
 	"hash/maphash"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -51,6 +52,37 @@ func (m *bpeModel) tokenize(word string, dst []int32) []int32 {
 	if ids, ok := m.cache.get(word); ok {
 		return append(dst, ids...)
 	}
+	n := len(dst)
+	dst = m.merge(word, dst)
+	m.cache.put(word, dst[n:])
+	return dst
+}
+
+// tokenizeLocal is tokenize with a cache that only one goroutine uses.
+func (m *bpeModel) tokenizeLocal(word string, dst []int32, cache map[string][]int32) []int32 {
+	if word == "" {
+		return dst
+	}
+	if len(word) > cacheMaxWord {
+		return m.merge(word, dst)
+	}
+	if ids, ok := cache[word]; ok {
+		return append(dst, ids...)
+	}
+	n := len(dst)
+	dst = m.merge(word, dst)
+	if len(cache) >= localCacheCap {
+		clear(cache)
+	}
+	cache[strings.Clone(word)] = append([]int32(nil), dst[n:]...)
+	return dst
+}
+
+// localCacheCap bounds an Encoder's word cache.
+const localCacheCap = 1 << 16
+
+// merge appends the ids of word, computed without any cache, to dst.
+func (m *bpeModel) merge(word string, dst []int32) []int32 {
 	var buf [64]int32
 	syms := buf[:0]
 	if m.byteLevel && m.unk < 0 && !m.byteFallback && !m.ignoreMerges {
@@ -62,9 +94,7 @@ func (m *bpeModel) tokenize(word string, dst []int32) []int32 {
 	} else {
 		syms = m.symbols(word, syms)
 	}
-	syms = m.merges.Apply(syms)
-	m.cache.put(word, syms)
-	return append(dst, syms...)
+	return append(dst, m.merges.Apply(syms)...)
 }
 
 // symbols returns the initial symbols of word: its characters (with the

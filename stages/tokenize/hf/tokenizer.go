@@ -57,6 +57,12 @@ func (t *Tokenizer) SpecialCount() int {
 
 // EncodeBare returns the ids of text without the post-processor's special tokens.
 func (t *Tokenizer) EncodeBare(text string) []int32 {
+	return t.encode(text, t.model.tokenize)
+}
+
+// encode runs the pipeline up to the post-processor, tokenizing each word
+// with word.
+func (t *Tokenizer) encode(text string, word func(w string, dst []int32) []int32) []int32 {
 	ids := make([]int32, 0, len(text)/3+1)
 	var segs [8]segment
 	for si, s := range t.rawMatch.split(text, segs[:0]) {
@@ -75,10 +81,10 @@ func (t *Tokenizer) EncodeBare(text string) []int32 {
 				continue
 			}
 			if t.pre == nil {
-				ids = t.model.tokenize(n.text, ids)
+				ids = word(n.text, ids)
 				continue
 			}
-			t.pre.split(n.text, si == 0 && ni == 0, func(w string) { ids = t.model.tokenize(w, ids) })
+			t.pre.split(n.text, si == 0 && ni == 0, func(w string) { ids = word(w, ids) })
 		}
 	}
 	return ids
