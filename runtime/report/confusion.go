@@ -48,6 +48,9 @@ func readConfusion(ws *runtime.Workspace, st *artifacts.StageRecord) (*Confusion
 		return nil, nil
 	}
 	dir := ws.Store.ObjectPath(out.Digest)
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("the tables of stage %s (%s) are not in the workspace's store", st.Name, out.Digest)
+	}
 	path := filepath.Join(dir, "confusion.parquet")
 	if _, err := os.Stat(path); err != nil {
 		return nil, nil

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"os"
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime"
@@ -39,6 +40,9 @@ func readLossCurve(ws *runtime.Workspace, st *artifacts.StageRecord) (*LossCurve
 		return nil, nil
 	}
 	path := ws.Store.ObjectPath(out.Digest)
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("the history of stage %s (%s) is not in the workspace's store", st.Name, out.Digest)
+	}
 	cols, err := columns(path, []string{"step", "train_loss", "val_loss"}, map[string]bool{"val_loss": true}, maxHistoryRows)
 	if err != nil {
 		return nil, fmt.Errorf("reading the history of stage %s: %w", st.Name, err)

@@ -105,26 +105,42 @@ func scoreChart(st *artifacts.StageRecord) (BarChart, bool) {
 	return c, len(c.Bars) >= 2
 }
 
-// comparisonCharts charts each key metric, and each metric of an eval
-// stage, that two or more stage instances report.
+// comparisonCharts charts a metric across the stage instances reporting
+// it, when there are two or more to compare: the instances of one
+// definition stage (a sweep's points), or eval stages, whose metrics compare
+// across stages (a base model against its fine-tuned one). Only key metrics
+// and eval metrics are charted; the rest are in the tables.
 func comparisonCharts(m *artifacts.Manifest) []BarChart {
-	byMetric := map[string][]Bar{}
-	var names []string
+	type group struct {
+		title  string
+		metric string
+		bars   []Bar
+	}
+	groups := map[string]*group{}
+	var order []string
 	for _, st := range m.Stages {
+		stage := records.ParseInstance(st.Name).Stage
 		for _, name := range sortedMetrics(st.Metrics) {
 			if !isKey(name) && st.Kind != "eval" {
 				continue
 			}
-			if _, ok := byMetric[name]; !ok {
-				names = append(names, name)
+			key, title := stage+"\x00"+name, stage+" · "+name
+			if st.Kind == "eval" {
+				key, title = "\x00"+name, name+" by stage"
 			}
-			byMetric[name] = append(byMetric[name], Bar{Label: st.Name, Value: st.Metrics[name]})
+			g, ok := groups[key]
+			if !ok {
+				g = &group{title: title, metric: name}
+				groups[key] = g
+				order = append(order, key)
+			}
+			g.bars = append(g.bars, Bar{Label: st.Name, Value: st.Metrics[name]})
 		}
 	}
 	var out []BarChart
-	for _, name := range sortMetricNames(names) {
-		if bars := byMetric[name]; len(bars) >= 2 {
-			out = append(out, BarChart{Title: name + " by stage", Bars: bars, Unit: isScore(name)})
+	for _, key := range order {
+		if g := groups[key]; len(g.bars) >= 2 {
+			out = append(out, BarChart{Title: g.title, Bars: g.bars, Unit: isScore(g.metric)})
 		}
 	}
 	return out

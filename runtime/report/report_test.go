@@ -96,8 +96,8 @@ func TestLayoutDAG(t *testing.T) {
 	if !reflect.DeepEqual(layer, want) {
 		t.Errorf("layers %v, want %v", layer, want)
 	}
-	if len(d.Edges) != 8 {
-		t.Errorf("%d edges, want 8", len(d.Edges))
+	if len(d.Edges) != 9 {
+		t.Errorf("%d edges, want 9", len(d.Edges))
 	}
 	// No two boxes of a layer overlap, and all lie inside the drawing.
 	for i, a := range d.Nodes {

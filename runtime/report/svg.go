@@ -46,8 +46,9 @@ func ticks(lo, hi float64, n int) (vals []float64, min, max float64) {
 			break
 		}
 	}
-	min = math.Floor(lo/step) * step
-	max = math.Ceil(hi/step) * step
+	// The slack keeps float noise (5.8/0.1 = 57.99…) from adding a tick.
+	min = math.Floor(lo/step+1e-9) * step
+	max = math.Ceil(hi/step-1e-9) * step
 	for v := min; v <= max+step/2; v += step {
 		// Round away float noise so labels print cleanly.
 		vals = append(vals, math.Round(v/step)*step)

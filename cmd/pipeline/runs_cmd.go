@@ -1,0 +1,196 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/runtime/records"
+)
+
+func init() { extraCommands = append(extraCommands, newRunsCmd, newMetricsCmd) }
+
+// recordFlags locate the workspace whose run records a command reads.
+type recordFlags struct {
+	workspace  string
+	definition string
+}
+
+func (f *recordFlags) add(c *cobra.Command) {
+	c.PersistentFlags().StringVar(&f.workspace, "workspace", "", "workspace directory (default: .pipeline beside --file, or ./.pipeline)")
+	c.PersistentFlags().StringVarP(&f.definition, "file", "f", "", "definition file whose workspace (.pipeline beside it) holds the runs")
+}
+
+// open opens the workspace the flags name, or the one beside the definition
+// file given as an argument; it never creates anything.
+func (f *recordFlags) open(defArg string) (*runtime.Workspace, error) {
+	dir := f.workspace
+	def := f.definition
+	if defArg != "" {
+		if def != "" && def != defArg {
+			return nil, usageError("give the definition once: %s or --file %s", defArg, def)
+		}
+		def = defArg
+	}
+	if dir == "" && def != "" {
+		if _, err := os.Stat(def); err != nil {
+			return nil, usageError("cannot read the definition %s: %v", def, err)
+		}
+		dir = runtime.DefaultWorkspace(def)
+	}
+	if dir == "" {
+		dir = ".pipeline"
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return nil, usageError("no workspace at %s: give a definition FILE, --file FILE or --workspace DIR", dir)
+	}
+	return runtime.OpenWorkspace(dir)
+}
+
+// load reads the manifest of a run reference (an id, a prefix, `latest`, or
+// a manifest or run directory path).
+func (f *recordFlags) load(ref string) (*artifacts.Manifest, *runtime.Workspace, error) {
+	if m, ws, err := records.Load(nil, ref); err == nil {
+		return m, ws, nil
+	}
+	ws, err := f.open("")
+	if err != nil {
+		return nil, nil, err
+	}
+	m, ws, err := records.Load(ws, ref)
+	if errors.Is(err, records.ErrNoRun) {
+		return nil, nil, usageError("%v", err)
+	}
+	if err != nil {
+		return nil, nil, failure("%v", err)
+	}
+	return m, ws, nil
+}
+
+func newRunsCmd() *cobra.Command {
+	var (
+		rf     recordFlags
+		asJSON bool
+	)
+	c := &cobra.Command{
+		Use:   "runs [FILE]",
+		Short: "List the recorded runs, newest first: time, status, definition, cache results and key metrics",
+		Long: "List the recorded runs of a workspace (.pipeline beside FILE, --workspace DIR, or ./.pipeline), newest first,\n" +
+			"with start time, duration, status, definition and overrides, how many stages ran, were cached or failed,\n" +
+			"and the key metrics the stages reported (accuracy, f1_macro, perplexity, cross_entropy, val_loss).",
+		Args: maxArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			defArg := ""
+			if len(args) == 1 {
+				defArg = args[0]
+			}
+			ws, err := rf.open(defArg)
+			if err != nil {
+				return err
+			}
+			list, err := records.List(ws)
+			if err != nil {
+				return failure("%v", err)
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), list)
+			}
+			return records.WriteList(c.OutOrStdout(), list)
+		},
+	}
+	rf.add(c)
+	c.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of runs")
+	c.AddCommand(newRunsShowCmd(&rf))
+	return c
+}
+
+func newRunsShowCmd(rf *recordFlags) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "show RUN",
+		Short: "Print one run in detail: stages, statuses, times, cache results, params, metrics, outputs",
+		Long: "Print one run in detail. RUN is a run id, an unambiguous prefix of one, `latest`, or the path of a\n" +
+			"manifest.json or run directory. --json prints the run's manifest.",
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			m, _, err := rf.load(args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), m)
+			}
+			return records.WriteDetail(c.OutOrStdout(), m)
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print the run's manifest as JSON")
+	return c
+}
+
+func newMetricsCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "metrics",
+		Short: "Compare the metrics of recorded runs",
+		Args:  exactArgs(0),
+		RunE: func(c *cobra.Command, args []string) error {
+			return usageError("%s needs a subcommand (see `%s --help`)", c.CommandPath(), c.CommandPath())
+		},
+	}
+	var (
+		rf     recordFlags
+		asJSON bool
+	)
+	diff := &cobra.Command{
+		Use:   "diff RUN_A RUN_B",
+		Short: "Params, overrides and per-stage metrics of two runs side by side, with the change",
+		Long: "Set two runs side by side: their params and overrides, each stage instance's status and whether its key\n" +
+			"changed, and each metric with the absolute (B−A) and relative change. Sweep points are stage instances\n" +
+			"(`stage@key=value`), so each point appears as its own rows. A run is an id, a prefix, `latest` or a path.",
+		Args: exactArgs(2),
+		RunE: func(c *cobra.Command, args []string) error {
+			a, _, err := rf.load(args[0])
+			if err != nil {
+				return err
+			}
+			b, _, err := rf.load(args[1])
+			if err != nil {
+				return err
+			}
+			d := records.Compare(a, b)
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), d)
+			}
+			return records.WriteDiff(c.OutOrStdout(), d)
+		},
+	}
+	rf.add(diff)
+	diff.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.AddCommand(diff)
+	return c
+}
+
+// maxArgs accepts at most n positional arguments.
+func maxArgs(n int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) > n {
+			return usageError("%s takes at most %d argument(s), got %d (usage: %s)", c.CommandPath(), n, len(args), c.UseLine())
+		}
+		return nil
+	}
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encoding JSON: %w", err)
+	}
+	return nil
+}
