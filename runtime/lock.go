@@ -35,10 +35,19 @@ func tryLockKey(root, key string) (l *keyLock, ok bool, err error) {
 }
 
 func lockKeyMode(root, key string, how int) (*keyLock, error) {
-	p := lockPath(root, key)
-	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o644)
+	f, err := flockFile(lockPath(root, key), how)
 	if err != nil {
-		return nil, fmt.Errorf("opening lock %s: %w", p, err)
+		return nil, err
+	}
+	return &keyLock{f: f}, nil
+}
+
+// flockFile opens (creating) path and takes a flock on it; EWOULDBLOCK is
+// returned as is for non-blocking attempts.
+func flockFile(path string, how int) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("opening lock %s: %w", path, err)
 	}
 	for {
 		err = syscall.Flock(int(f.Fd()), how)
@@ -51,9 +60,9 @@ func lockKeyMode(root, key string, how int) (*keyLock, error) {
 		if err == syscall.EWOULDBLOCK {
 			return nil, err
 		}
-		return nil, fmt.Errorf("locking %s: %w", p, err)
+		return nil, fmt.Errorf("locking %s: %w", path, err)
 	}
-	return &keyLock{f: f}, nil
+	return f, nil
 }
 
 // unlock releases the lock.
@@ -85,30 +94,16 @@ func TryLockWorkspace(root string, exclusive bool) (l *WorkspaceLock, ok bool, e
 }
 
 func lockWorkspace(root string, exclusive bool, flags int) (*WorkspaceLock, error) {
-	p := filepath.Join(root, "workspace.lock")
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("creating workspace %s: %w", root, err)
-	}
-	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w", p, err)
 	}
 	how := syscall.LOCK_SH
 	if exclusive {
 		how = syscall.LOCK_EX
 	}
-	for {
-		err = syscall.Flock(int(f.Fd()), how|flags)
-		if err != syscall.EINTR {
-			break
-		}
-	}
+	f, err := flockFile(filepath.Join(root, "workspace.lock"), how|flags)
 	if err != nil {
-		f.Close()
-		if err == syscall.EWOULDBLOCK {
-			return nil, err
-		}
-		return nil, fmt.Errorf("locking %s: %w", p, err)
+		return nil, err
 	}
 	return &WorkspaceLock{f: f}, nil
 }

@@ -29,11 +29,7 @@ func newCatCmd() *cobra.Command {
 			if format != "jsonl" && format != "csv" {
 				return usageError("--format must be jsonl or csv, got %q", format)
 			}
-			g, err := df.compile(args[0])
-			if err != nil {
-				return err
-			}
-			ws, err := df.openWorkspace(args[0])
+			g, ws, err := df.load(args[0])
 			if err != nil {
 				return err
 			}

@@ -117,3 +117,16 @@ func (f *definitionFlags) openWorkspace(defPath string) (*runtime.Workspace, err
 	}
 	return ws, nil
 }
+
+// load compiles a definition and opens its workspace (without writing to it).
+func (f *definitionFlags) load(path string) (*pipeline.Graph, *runtime.Workspace, error) {
+	g, err := f.compile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	ws, err := f.openWorkspace(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return g, ws, nil
+}

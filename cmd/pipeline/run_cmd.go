@@ -27,11 +27,7 @@ func newRunCmd() *cobra.Command {
 		Short: "Run a pipeline: cached stages are served from the store, the rest run in parallel",
 		Args:  exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			g, err := df.compile(args[0])
-			if err != nil {
-				return err
-			}
-			ws, err := df.openWorkspace(args[0])
+			g, ws, err := df.load(args[0])
 			if err != nil {
 				return err
 			}

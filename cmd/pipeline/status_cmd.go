@@ -20,11 +20,7 @@ func newStatusCmd() *cobra.Command {
 		Short: "Show which stages a run would execute, and why (writes nothing)",
 		Args:  exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			g, err := df.compile(args[0])
-			if err != nil {
-				return err
-			}
-			ws, err := df.openWorkspace(args[0])
+			g, ws, err := df.load(args[0])
 			if err != nil {
 				return err
 			}
@@ -67,11 +63,7 @@ func newExplainCmd() *cobra.Command {
 		Short: "Say which part of a stage's key changed since its last run",
 		Args:  exactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
-			g, err := df.compile(args[0])
-			if err != nil {
-				return err
-			}
-			ws, err := df.openWorkspace(args[0])
+			g, ws, err := df.load(args[0])
 			if err != nil {
 				return err
 			}
