@@ -73,6 +73,7 @@ func FromHF(t *hf.Tokenizer) Tokenizer { return hfTokenizer{t} }
 
 type hfTokenizer struct{ *hf.Tokenizer }
 
+// SpecialTokens implements Tokenizer.
 func (t hfTokenizer) SpecialTokens() []SpecialToken {
 	toks, ids := t.Special()
 	out := make([]SpecialToken, len(toks))

@@ -57,6 +57,7 @@ type bareTokenizer struct {
 	sa SpecialAdder
 }
 
+// Encode implements Tokenizer.
 func (b bareTokenizer) Encode(text string) []int32 { return b.sa.EncodeBare(text) }
 
 func (b bareTokenizer) newWorker() func(string) []int32 {

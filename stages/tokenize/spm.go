@@ -34,11 +34,19 @@ func FromSentencePiece(m *sentencepiece.Model, file []byte) Tokenizer {
 	return &spmTokenizer{m: m, file: file}
 }
 
-func (t *spmTokenizer) Type() string               { return "sentencepiece" }
-func (t *spmTokenizer) Encode(text string) []int32 { return t.m.Encode(text) }
-func (t *spmTokenizer) Decode(ids []int32) string  { return t.m.Decode(ids) }
-func (t *spmTokenizer) VocabSize() int             { return t.m.VocabSize() }
+// Type implements Tokenizer.
+func (t *spmTokenizer) Type() string { return "sentencepiece" }
 
+// Encode implements Tokenizer.
+func (t *spmTokenizer) Encode(text string) []int32 { return t.m.Encode(text) }
+
+// Decode implements Tokenizer.
+func (t *spmTokenizer) Decode(ids []int32) string { return t.m.Decode(ids) }
+
+// VocabSize implements Tokenizer.
+func (t *spmTokenizer) VocabSize() int { return t.m.VocabSize() }
+
+// IDToToken implements Tokenizer.
 func (t *spmTokenizer) IDToToken(id int32) (string, bool) {
 	if id < 0 || int(id) >= t.m.VocabSize() {
 		return "", false
@@ -46,6 +54,7 @@ func (t *spmTokenizer) IDToToken(id int32) (string, bool) {
 	return t.m.IDToPiece(id), true
 }
 
+// TokenToID implements Tokenizer.
 func (t *spmTokenizer) TokenToID(token string) (int32, bool) { return t.m.PieceToID(token) }
 
 // SpecialTokens lists the unknown, control and user-defined pieces.
@@ -60,6 +69,7 @@ func (t *spmTokenizer) SpecialTokens() []SpecialToken {
 	return out
 }
 
+// Save implements Tokenizer.
 func (t *spmTokenizer) Save(w io.Writer) error {
 	_, err := w.Write(t.file)
 	return err

@@ -141,15 +141,24 @@ type entry struct {
 // pairQueue pops the highest count first, the smallest pair among equals.
 type pairQueue []entry
 
+// Len implements heap.Interface.
 func (q pairQueue) Len() int { return len(q) }
+
+// Less implements heap.Interface.
 func (q pairQueue) Less(i, j int) bool {
 	if q[i].count != q[j].count {
 		return q[i].count > q[j].count
 	}
 	return q[i].pair < q[j].pair
 }
+
+// Swap implements heap.Interface.
 func (q pairQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *pairQueue) Push(x any)   { *q = append(*q, x.(entry)) }
+
+// Push implements heap.Interface.
+func (q *pairQueue) Push(x any) { *q = append(*q, x.(entry)) }
+
+// Pop implements heap.Interface.
 func (q *pairQueue) Pop() any {
 	old := *q
 	e := old[len(old)-1]
