@@ -3,6 +3,7 @@ package tokenize
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/mlpipe/pipeline/stages"
 )
@@ -57,10 +58,19 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	}
 	plan := &stages.Plan{Outputs: append(append([]string(nil), cfg.ports...), "tokenizer")}
 	if cfg.typ == TypeFile {
-		if _, err := Load(cfg.path); err != nil {
+		tok, err := Load(cfg.path)
+		if err != nil {
 			return nil, fmt.Errorf("with.tokenizer.path: %w", err)
 		}
+		if _, err := padIDOf(tok, cfg); err != nil {
+			return nil, err
+		}
 		plan.Sources = []string{cfg.path}
+	} else if cfg.padToken != "" && !slices.Contains(cfg.specials, cfg.padToken) {
+		return nil, fmt.Errorf("with.tokenizer.pad_token %q is not among special_tokens %v", cfg.padToken, cfg.specials)
+	} else if padding := cfg.shape.Pad != "" && cfg.shape.Pad != NoPadding; padding && cfg.padToken == "" &&
+		!slices.ContainsFunc(cfg.specials, func(s string) bool { return slices.Contains(padCandidates, s) }) {
+		return nil, fmt.Errorf("padding needs a pad token: special_tokens %v has none of %v; set with.tokenizer.pad_token", cfg.specials, padCandidates)
 	}
 	return plan, nil
 }

@@ -209,6 +209,12 @@ func TestStagePlanErrors(t *testing.T) {
 		"bpe no vocab":    {map[string]any{"tokenizer": map[string]any{"type": "bpe"}}, "vocab_size"},
 		"bad train_on":    {map[string]any{"tokenizer": map[string]any{"type": "char", "train_on": "dev"}}, `"dev" is not an input`},
 		"stride":          {map[string]any{"tokenizer": map[string]any{"type": "byte"}, "max_length": int64(2), "truncation": map[string]any{"stride": int64(2)}}, "stride"},
+		"no pad token":    {map[string]any{"tokenizer": map[string]any{"type": "byte", "special_tokens": []any{"<eos>"}}, "padding": true}, "pad token"},
+		"unknown pad":     {map[string]any{"tokenizer": map[string]any{"type": "char", "pad_token": "<p>"}}, `"<p>" is not among`},
+		"file no pad":     {map[string]any{"tokenizer": map[string]any{"type": "file", "path": gpt2Path}, "padding": true}, "pad token"},
+	}
+	if _, err := os.Stat(gpt2Path); err != nil {
+		delete(tests, "file no pad") // needs the shared data beside the repository
 	}
 	for name, tt := range tests {
 		_, err := (Kind{}).Plan(stages.PlanRequest{Stage: "tok", Params: tt.params, Inputs: []string{"data"}, WorkDir: "."})

@@ -48,28 +48,12 @@ func run(ctx context.Context, cfg *config, env *stages.Env) (map[string]float64,
 	if err != nil {
 		return nil, fmt.Errorf("hashing the tokenizer: %w", err)
 	}
-	padID := int32(-1)
-	if cfg.padToken != "" {
-		id, ok := tok.TokenToID(cfg.padToken)
-		if !ok {
-			return nil, fmt.Errorf("pad_token %q is not in the tokenizer's vocabulary", cfg.padToken)
-		}
-		padID = id
-	} else {
-		for _, c := range padCandidates {
-			if id, ok := tok.TokenToID(c); ok {
-				padID = id
-				break
-			}
-		}
+	padID, err := padIDOf(tok, cfg)
+	if err != nil {
+		return nil, err
 	}
 	shape := cfg.shape
-	if shape.Pad != "" && shape.Pad != NoPadding {
-		if padID < 0 {
-			return nil, fmt.Errorf("padding needs a pad token: the tokenizer has none of %v; set with.tokenizer.pad_token", padCandidates)
-		}
-		shape.PadID = padID
-	}
+	shape.PadID = padID
 	meta := map[string]string{
 		MetaType:      tok.Type(),
 		MetaVocabSize: strconv.Itoa(tok.VocabSize()),
@@ -87,6 +71,28 @@ func run(ctx context.Context, cfg *config, env *stages.Env) (map[string]float64,
 		}
 	}
 	return metrics, nil
+}
+
+// padIDOf returns the padding id: the named pad_token's, else that of the
+// first of padCandidates the tokenizer has, else -1. Padding without a pad
+// id is an error.
+func padIDOf(tok Tokenizer, cfg *config) (int32, error) {
+	if cfg.padToken != "" {
+		id, ok := tok.TokenToID(cfg.padToken)
+		if !ok {
+			return -1, fmt.Errorf("with.tokenizer.pad_token %q is not in the tokenizer's vocabulary", cfg.padToken)
+		}
+		return id, nil
+	}
+	for _, c := range padCandidates {
+		if id, ok := tok.TokenToID(c); ok {
+			return id, nil
+		}
+	}
+	if cfg.shape.Pad != "" && cfg.shape.Pad != NoPadding {
+		return -1, fmt.Errorf("padding needs a pad token: the tokenizer has none of %v; set with.tokenizer.pad_token", padCandidates)
+	}
+	return -1, nil
 }
 
 // buildTokenizer loads or trains the configured tokenizer.
