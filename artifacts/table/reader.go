@@ -15,7 +15,7 @@ import (
 )
 
 // BatchRows is the number of rows Reader.Next returns at most.
-const BatchRows = 16 * 1024
+const BatchRows = 4 * 1024
 
 // Reader streams the rows of one Parquet file as record batches. It is not
 // safe for concurrent use.

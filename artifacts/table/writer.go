@@ -15,11 +15,12 @@ import (
 // RowGroupRows is the number of rows after which a new row group starts.
 const RowGroupRows = 128 * 1024
 
-// RowGroupBytes caps the Arrow (uncompressed) size of the rows in one row
-// group. A row group is held in memory, encoded and compressed, until it is
-// complete, so wide rows such as long texts end their row group before
-// RowGroupRows.
-const RowGroupBytes = 64 << 20
+// RowGroupBytes caps the encoded size of a row group. A row group is held in
+// memory, encoded and compressed, until it is complete, so wide rows such as
+// long texts end their row group before RowGroupRows. Repetitive columns
+// encode small, so their row groups stay long and each dictionary serves
+// many rows.
+const RowGroupBytes = 16 << 20
 
 // DictionaryBytes is the largest dictionary a column chunk keeps before it
 // falls back to plain encoding. It is large enough for the distinct values of
@@ -41,7 +42,6 @@ type Writer struct {
 	schema *arrow.Schema
 	rows   int64
 	rgRows int64 // rows in the current row group
-	rgSize int64 // Arrow bytes in the current row group
 	err    error
 }
 
@@ -129,20 +129,19 @@ func (w *Writer) Write(rec arrow.RecordBatch) (err error) {
 }
 
 // writePart writes at most RowGroupRows rows, into the current row group if
-// they fit under RowGroupRows and RowGroupBytes, else into a new one.
+// they fit under RowGroupRows and it is under RowGroupBytes, else into a
+// new one.
 func (w *Writer) writePart(rec arrow.RecordBatch) error {
-	size := recordSize(rec)
-	if w.rgRows > 0 && (w.rgRows+rec.NumRows() > RowGroupRows || w.rgSize+size > RowGroupBytes) {
+	if w.rgRows > 0 && (w.rgRows+rec.NumRows() > RowGroupRows || w.fw.RowGroupTotalBytesWritten() >= RowGroupBytes) {
 		if err := w.fw.NewBufferedRowGroupChecked(); err != nil {
 			return fmt.Errorf("writing table %s: starting a row group: %w", w.path, err)
 		}
-		w.rgRows, w.rgSize = 0, 0
+		w.rgRows = 0
 	}
 	if err := w.fw.WriteBuffered(rec); err != nil {
 		return fmt.Errorf("writing table %s: %w", w.path, err)
 	}
 	w.rgRows += rec.NumRows()
-	w.rgSize += size
 	w.rows += rec.NumRows()
 	return nil
 }
