@@ -88,7 +88,7 @@ func TestRoundTrip(t *testing.T) {
 		{"empty", 0, 10, 0, 0},
 		{"one row", 1, 10, 1, 1},
 		{"small batches", 1000, 7, 1, 1},
-		{"two row groups", RowGroupRows + 5, 50000, 2, (RowGroupRows+5+BatchRows-1)/BatchRows},
+		{"two row groups", RowGroupRows + 5, 50000, 2, (RowGroupRows + 5 + BatchRows - 1) / BatchRows},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
