@@ -179,6 +179,7 @@ func TestIngest(t *testing.T) {
 		{"csv-semicolon", map[string]string{"d.txt": "a;b\n1;2.5\n"}, map[string]any{"path": "d.txt", "format": "csv", "delimiter": ";"}, ""},
 		{"csv-glob", map[string]string{"p/a.csv": "a,b\n1,2\n", "p/b.csv": "b,a\n3,4\n", "p/c.json": "x"}, map[string]any{"path": "p/*.csv"}, ""},
 		{"csv-glob-mismatch", map[string]string{"p/a.csv": "a,b\n1,2\n", "p/b.csv": "a,c\n3,4\n"}, map[string]any{"path": "p/*.csv"}, `p/b.csv:1: header lacks column "b"`},
+		{"jsonl-bom", map[string]string{"d.jsonl": "\uFEFF{\"a\": 1}\n"}, map[string]any{"path": "d.jsonl"}, ""},
 		{"text-lines", map[string]string{"t.txt": "first\r\nsecond\n\nlast"}, map[string]any{"path": "t.txt"}, ""},
 		{"text-dir", map[string]string{"d/a.txt": "a1\na2\n", "d/sub/b.txt.gz": gz("b1\n"), "d/.hidden.txt": "no"}, map[string]any{"path": "d", "format": "text"}, ""},
 		{"text-per-file", map[string]string{"d/a.txt": "a1\na2\n", "d/b.txt": "b"}, map[string]any{"path": "d", "per_file": true}, ""},

@@ -2,12 +2,14 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 )
 
 // lineReader splits a stream into lines of any length. A line excludes its
-// "\n" and a "\r" before it.
+// "\n" and a "\r" before it; a UTF-8 byte order mark opening the stream is
+// dropped.
 type lineReader struct {
 	r    *bufio.Reader
 	long []byte
@@ -37,6 +39,9 @@ func (l *lineReader) next() ([]byte, error) {
 		return nil, io.EOF
 	}
 	l.line++
+	if l.line == 1 {
+		b = bytes.TrimPrefix(b, []byte("\uFEFF"))
+	}
 	if n := len(b); n > 0 && b[n-1] == '\n' {
 		b = b[:n-1]
 	}
