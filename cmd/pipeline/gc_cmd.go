@@ -69,6 +69,9 @@ func lifecycleWorkspace(dir string, args []string) (*runtime.Workspace, error) {
 	case dir == "":
 		dir = ".pipeline"
 	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return nil, usageError("no workspace at %s: give a definition FILE or --workspace DIR", dir)
+	}
 	ws, err := runtime.OpenWorkspace(dir)
 	if err != nil {
 		return nil, failure("opening workspace: %v", err)

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 )
 
 const gcDef = `version: 1
@@ -58,7 +60,7 @@ func TestGCCommand(t *testing.T) {
 		{[]string{"gc", def, "--keep-runs", "-1"}, 2, "--keep-runs must be 0 or more"},
 		{[]string{"gc", def, "--workspace", ws}, 2, "not both"},
 		{[]string{"gc", "/nonexistent/p.yaml"}, 2, "cannot read the definition"},
-		{[]string{"gc", "--workspace", filepath.Join(t.TempDir(), "none")}, 1, "no workspace"},
+		{[]string{"gc", "--workspace", filepath.Join(t.TempDir(), "none")}, 2, "no workspace"},
 		{[]string{"gc", def, "extra"}, 2, "accepts at most 1 arg"},
 	} {
 		code, out, errs := cli(t, c.args...)
@@ -93,12 +95,17 @@ func TestDuCommand(t *testing.T) {
 	}
 }
 
-// runsRm runs the `runs rm` subcommand on its own and returns its exit status and output.
+// runsRm runs `rm` under a `runs` parent that, like the real one, gives
+// its subcommands --workspace and --file, and returns the exit status and output.
 func runsRm(t *testing.T, args ...string) (int, string) {
 	t.Helper()
-	c := newRunsRmCmd()
+	c := &cobra.Command{Use: "runs"}
+	var ws, file string
+	c.PersistentFlags().StringVar(&ws, "workspace", "", "")
+	c.PersistentFlags().StringVarP(&file, "file", "f", "", "")
+	c.AddCommand(newRunsRmCmd())
 	var out bytes.Buffer
-	c.SetArgs(args)
+	c.SetArgs(append([]string{"rm"}, args...))
 	c.SetOut(&out)
 	c.SetErr(&out)
 	c.SilenceUsage, c.SilenceErrors = true, true
@@ -131,7 +138,11 @@ func TestRunsRmCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "removed run "+ids[2]) {
 		t.Errorf("rm latest: exit %d: %s", code, out)
 	}
-	if left := runs(); len(left) != 1 || left[0] != ids[1] {
+	code, out = runsRm(t, ids[1][:len(ids[1])-2], "-f", def)
+	if code != 0 || !strings.Contains(out, "removed run "+ids[1]) {
+		t.Errorf("rm by prefix with --file: exit %d: %s", code, out)
+	}
+	if left := runs(); len(left) != 0 {
 		t.Errorf("runs left %v", left)
 	}
 	for _, c := range []struct {
@@ -139,9 +150,10 @@ func TestRunsRmCommand(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"nope", def}, 1, `no run "nope"`},
+		{[]string{"nope", def}, 1, "no runs in workspace"},
 		{[]string{}, 2, "expects a run ID"},
 		{[]string{"latest", def, "--workspace", ws}, 2, "not both"},
+		{[]string{"latest", def, "--file", "other.yaml"}, 2, "give the definition once"},
 	} {
 		code, out := runsRm(t, c.args...)
 		if code != c.code || !strings.Contains(out, c.want) {

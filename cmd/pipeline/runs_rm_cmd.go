@@ -12,7 +12,7 @@ import (
 func newRunsRmCmd() *cobra.Command {
 	var workspace string
 	c := &cobra.Command{
-		Use:   "rm ID [FILE | --workspace DIR]",
+		Use:   "rm ID [FILE | --file FILE | --workspace DIR]",
 		Short: "Delete a run's manifest and logs (its objects stay until `pipeline gc`)",
 		Long: "rm deletes runs/<ID>/ of the workspace. ID is a run id, an unambiguous prefix of one, or `latest`.\n" +
 			"The objects the run references are left in the store; `pipeline gc` frees those no other run needs.",
@@ -23,7 +23,15 @@ func newRunsRmCmd() *cobra.Command {
 			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			ws, err := lifecycleWorkspace(workspace, args[1:])
+			defs := args[1:]
+			// `runs` may give its subcommands a --file flag naming the definition.
+			if file, _ := c.Flags().GetString("file"); file != "" {
+				if len(defs) > 0 && defs[0] != file {
+					return usageError("give the definition once: %s or --file %s", defs[0], file)
+				}
+				defs = []string{file}
+			}
+			ws, err := lifecycleWorkspace(workspace, defs)
 			if err != nil {
 				return err
 			}
