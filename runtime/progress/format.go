@@ -54,20 +54,23 @@ func duration(d time.Duration) string {
 	return fmt.Sprintf("%dh%02dm", s/3600, (s%3600)/60)
 }
 
+// describeDone renders the amount done, of the total with the percentage
+// when the total is known.
+func (r reading) describeDone() string {
+	if r.Total <= 0 {
+		return amount(float64(r.Done), r.Unit)
+	}
+	pct := 100 * float64(r.Done) / float64(r.Total)
+	if r.Unit == "bytes" || r.Unit == "B" {
+		return fmt.Sprintf("%s / %s (%.0f%%)", amount(float64(r.Done), r.Unit), amount(float64(r.Total), r.Unit), pct)
+	}
+	return fmt.Sprintf("%s/%s %s (%.0f%%)", number(float64(r.Done)), number(float64(r.Total)), r.Unit, pct)
+}
+
 // describe renders a reading as one line: amount done (of total, with the
 // percentage), rate, time left or elapsed, and the stage's status text.
 func (r reading) describe() string {
-	var parts []string
-	if r.Total > 0 {
-		done := amount(float64(r.Done), r.Unit)
-		if r.Unit == "bytes" || r.Unit == "B" {
-			parts = append(parts, fmt.Sprintf("%s / %s (%.0f%%)", done, amount(float64(r.Total), r.Unit), 100*float64(r.Done)/float64(r.Total)))
-		} else {
-			parts = append(parts, fmt.Sprintf("%s/%s %s (%.0f%%)", number(float64(r.Done)), number(float64(r.Total)), r.Unit, 100*float64(r.Done)/float64(r.Total)))
-		}
-	} else {
-		parts = append(parts, amount(float64(r.Done), r.Unit))
-	}
+	parts := []string{r.describeDone()}
 	if r.Rate > 0 {
 		parts = append(parts, amount(r.Rate, r.Unit)+"/s")
 	}

@@ -66,11 +66,11 @@ func (t *Terminal) Stage(name string) stages.Progress {
 	bar := t.p.New(0, mpb.BarStyle().Lbound("[").Rbound("]"),
 		mpb.PrependDecorators(decor.Name(label, decor.WC{W: nameWidth + 1, C: decor.DindentRight})),
 		mpb.AppendDecorators(decor.Any(func(st decor.Statistics) string {
-			text := m.read(t.cfg.clock()).describe()
+			r := m.read(t.cfg.clock())
 			if e := s.ended.Load(); st.Aborted && e != nil {
-				return *e + ": " + text
+				return *e + " at " + r.describeDone() + " after " + duration(r.Elapsed)
 			}
-			return text
+			return r.describe()
 		}, decor.WC{W: 1, C: decor.DindentRight | decor.DextraSpace})),
 		mpb.BarRemoveOnComplete(),
 		mpb.BarWidth(30),

@@ -49,8 +49,8 @@ func TestTerminalSink(t *testing.T) {
 	term.Close()
 	text := out.String()
 	for _, want := range []string{
-		"tokens", "failed: 400/1.0k rows (40%), 100 rows/s, ETA 6s",
-		"a-very-long-sta…", "interrupted: 3.0 MiB, 768.0 KiB/s, 4s elapsed",
+		"tokens", "failed at 400/1.0k rows (40%) after 4s",
+		"a-very-long-sta…", "interrupted at 3.0 MiB after 4s",
 		"a log line",
 	} {
 		if !strings.Contains(text, want) {
