@@ -24,46 +24,53 @@ type recordFlags struct {
 
 func (f *recordFlags) add(c *cobra.Command) {
 	c.PersistentFlags().StringVar(&f.workspace, "workspace", "", "workspace directory (default: .pipeline beside --file, or ./.pipeline)")
-	c.PersistentFlags().StringVarP(&f.definition, "file", "f", "", "definition file whose workspace (.pipeline beside it) holds the runs")
+	c.PersistentFlags().StringVarP(&f.definition, "file", "f", "", "definition file: its runs, in the workspace beside it (.pipeline) unless --workspace")
 }
 
-// open opens the workspace the flags name, or the one beside the definition
-// file given as an argument; it never creates anything.
-func (f *recordFlags) open(defArg string) (*runtime.Workspace, error) {
+// selection opens the workspace the flags name, or the one beside the
+// definition file (given as an argument or with --file), without creating
+// anything. A definition narrows the selection to that definition's runs.
+func (f *recordFlags) selection(defArg string) (records.Selection, error) {
 	dir := f.workspace
 	def := f.definition
 	if defArg != "" {
 		if def != "" && def != defArg {
-			return nil, usageError("give the definition once: %s or --file %s", defArg, def)
+			return records.Selection{}, usageError("give the definition once: %s or --file %s", defArg, def)
 		}
 		def = defArg
 	}
-	if dir == "" && def != "" {
+	if def != "" {
 		if _, err := os.Stat(def); err != nil {
-			return nil, usageError("cannot read the definition %s: %v", def, err)
+			return records.Selection{}, usageError("cannot read the definition %s: %v", def, err)
 		}
-		dir = runtime.DefaultWorkspace(def)
+		if dir == "" {
+			dir = runtime.DefaultWorkspace(def)
+		}
 	}
 	if dir == "" {
 		dir = ".pipeline"
 	}
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		return nil, usageError("no workspace at %s: give a definition FILE, --file FILE or --workspace DIR", dir)
+		return records.Selection{}, usageError("no workspace at %s: give a definition FILE, --file FILE or --workspace DIR", dir)
 	}
-	return runtime.OpenWorkspace(dir)
+	ws, err := runtime.OpenWorkspace(dir)
+	if err != nil {
+		return records.Selection{}, err
+	}
+	return records.Selection{Workspace: ws, Definition: def}, nil
 }
 
 // load reads the manifest of a run reference (an id, a prefix, `latest`, or
 // a manifest or run directory path).
 func (f *recordFlags) load(ref string) (*artifacts.Manifest, *runtime.Workspace, error) {
-	if m, ws, err := records.Load(nil, ref); err == nil {
+	if m, ws, err := records.Load(records.Selection{}, ref); err == nil {
 		return m, ws, nil
 	}
-	ws, err := f.open("")
+	sel, err := f.selection("")
 	if err != nil {
 		return nil, nil, err
 	}
-	m, ws, err := records.Load(ws, ref)
+	m, ws, err := records.Load(sel, ref)
 	if errors.Is(err, records.ErrNoRun) {
 		return nil, nil, usageError("%v", err)
 	}
@@ -81,20 +88,22 @@ func newRunsCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "runs [FILE]",
 		Short: "List the recorded runs, newest first: time, status, definition, cache results and key metrics",
-		Long: "List the recorded runs of a workspace (.pipeline beside FILE, --workspace DIR, or ./.pipeline), newest first,\n" +
-			"with start time, duration, status, definition and overrides, how many stages ran, were cached or failed,\n" +
-			"and the key metrics the stages reported (accuracy, f1_macro, perplexity, cross_entropy, val_loss).",
+		Long: "List the recorded runs of a workspace (.pipeline beside FILE, --workspace DIR, or ./.pipeline), newest first;\n" +
+			"with a definition FILE (or --file), only that definition's runs. Each line has the run's\n" +
+			"start time, duration, status, definition and overrides, how many stages ran, were cached or failed, and the\n" +
+			"key metrics the stages reported (accuracy, f1_macro, perplexity, cross_entropy, val_loss; a range where\n" +
+			"several stage instances, such as sweep points, report one).",
 		Args: maxArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			defArg := ""
 			if len(args) == 1 {
 				defArg = args[0]
 			}
-			ws, err := rf.open(defArg)
+			sel, err := rf.selection(defArg)
 			if err != nil {
 				return err
 			}
-			list, err := records.List(ws)
+			list, err := records.List(sel)
 			if err != nil {
 				return failure("%v", err)
 			}

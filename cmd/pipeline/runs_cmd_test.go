@@ -56,17 +56,27 @@ func TestRunsListAndShow(t *testing.T) {
 	if len(lines) != 3 || !strings.HasPrefix(lines[1], second) || !strings.HasPrefix(lines[2], first) {
 		t.Fatalf("listing is not newest first:\n%s", out)
 	}
-	for _, want := range []string{"track (n=4)", "succeeded", "score@scale=1/accuracy=0.41", "score@scale=2/accuracy=0.42"} {
+	for _, want := range []string{"track (n=4)", "succeeded", "accuracy=0.41–0.42", "val_loss=1–2"} {
 		if !strings.Contains(lines[1], want) {
 			t.Errorf("listing line lacks %q:\n%s", want, lines[1])
 		}
 	}
-	// The same listing from --workspace, and as JSON.
-	_, out2, _ := cli(t, "runs", "--workspace", ws)
-	if out2 != out {
-		t.Errorf("--workspace lists differently:\n%s", out2)
+	// Another definition beside it shares the workspace: --workspace lists
+	// every run, a definition only its own, and `latest` is per definition.
+	other := filepath.Join(filepath.Dir(def), "other.yaml")
+	if err := os.WriteFile(other, []byte("version: 1\nname: other\nstages:\n  a: {kind: exec, with: {cmd: \"echo > $PIPELINE_OUT/o\", outputs: [o]}}\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	_, js, _ := cli(t, "runs", "--workspace", ws, "--json")
+	if code, _, errs := cli(t, "run", other); code != 0 {
+		t.Fatalf("run other: %s", errs)
+	}
+	if _, again, _ := cli(t, "runs", "-f", def); again != out {
+		t.Errorf("the definition's listing changed after another definition ran:\n%s", again)
+	}
+	if _, all, _ := cli(t, "runs", "--workspace", ws); strings.Count(all, "\n") != 4 || !strings.Contains(all, " other ") {
+		t.Errorf("--workspace does not list every run:\n%s", all)
+	}
+	_, js, _ := cli(t, "runs", def, "--json")
 	var list []struct {
 		ID     string `json:"id"`
 		Ran    int    `json:"ran"`

@@ -176,7 +176,7 @@ func fixtureWorkspace(t *testing.T) *runtime.Workspace {
 
 func load(t *testing.T, ws *runtime.Workspace, id string) *artifacts.Manifest {
 	t.Helper()
-	m, _, err := Load(ws, id)
+	m, _, err := Load(Selection{Workspace: ws}, id)
 	if err != nil {
 		t.Fatal(err)
 	}

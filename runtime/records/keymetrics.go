@@ -1,6 +1,11 @@
 package records
 
-import "github.com/mlpipe/pipeline/artifacts"
+import (
+	"math"
+	"strings"
+
+	"github.com/mlpipe/pipeline/artifacts"
+)
 
 // KeyMetricNames are the metrics a run is summarised by, in the order they
 // are shown: whichever of them the run's stages report.
@@ -27,7 +32,55 @@ func KeyMetrics(m *artifacts.Manifest) []Metric {
 	return out
 }
 
-// isKeyMetric reports whether name is one of KeyMetricNames, and its rank.
+// HigherIsBetter reports whether a larger value of the metric is better
+// (accuracy and the precision, recall and F1 scores); for losses,
+// cross-entropy and perplexity smaller is better.
+func HigherIsBetter(name string) bool {
+	for _, p := range []string{"accuracy", "precision", "recall", "f1"} {
+		if name == p || strings.HasPrefix(name, p+"_") {
+			return true
+		}
+	}
+	return false
+}
+
+// MetricRange is one key metric over every stage instance reporting it.
+type MetricRange struct {
+	Metric string `json:"metric"`
+	// Count is how many stage instances report it.
+	Count int     `json:"count"`
+	Min   float64 `json:"min"`
+	Max   float64 `json:"max"`
+	// Best is the best value (see HigherIsBetter) and BestStage who reported it.
+	Best      float64 `json:"best"`
+	BestStage string  `json:"best_stage"`
+}
+
+// KeyMetricRanges condenses key metrics to one entry per metric name, in
+// KeyMetricNames order: a sweep's points, or a base and a fine-tuned model,
+// become one range.
+func KeyMetricRanges(ms []Metric) []MetricRange {
+	var out []MetricRange
+	index := map[string]int{}
+	for _, m := range ms {
+		i, ok := index[m.Metric]
+		if !ok {
+			index[m.Metric] = len(out)
+			out = append(out, MetricRange{Metric: m.Metric, Min: m.Value, Max: m.Value, Best: m.Value, BestStage: m.Stage})
+			i = len(out) - 1
+		}
+		r := &out[i]
+		r.Count++
+		r.Min, r.Max = math.Min(r.Min, m.Value), math.Max(r.Max, m.Value)
+		higher := HigherIsBetter(m.Metric)
+		if (higher && m.Value > r.Best) || (!higher && m.Value < r.Best) {
+			r.Best, r.BestStage = m.Value, m.Stage
+		}
+	}
+	return out
+}
+
+// keyRank is the rank of name in KeyMetricNames (past the end when absent).
 func keyRank(name string) int {
 	for i, k := range KeyMetricNames {
 		if k == name {
@@ -37,19 +90,11 @@ func keyRank(name string) int {
 	return len(KeyMetricNames)
 }
 
-// MetricLabels names each metric for a compact listing: the metric's name
-// alone when no other entry has it, else `stage/metric`.
-func MetricLabels(ms []Metric) []string {
-	count := map[string]int{}
-	for _, m := range ms {
-		count[m.Metric]++
+// Text writes the range for a listing: the value, or `min–max` over the
+// instances reporting it.
+func (r MetricRange) Text() string {
+	if r.Count == 1 || r.Min == r.Max {
+		return FormatMetric(r.Min)
 	}
-	labels := make([]string, len(ms))
-	for i, m := range ms {
-		labels[i] = m.Metric
-		if count[m.Metric] > 1 {
-			labels[i] = m.Stage + "/" + m.Metric
-		}
-	}
-	return labels
+	return FormatMetric(r.Min) + "–" + FormatMetric(r.Max)
 }

@@ -6,9 +6,6 @@ import (
 	"strings"
 )
 
-// listMetrics is how many key metrics a listing line shows.
-const listMetrics = 4
-
 // WriteList prints the run listing as aligned columns, one run per line.
 func WriteList(w io.Writer, runs []Summary) error {
 	if len(runs) == 0 {
@@ -31,21 +28,17 @@ func WriteList(w io.Writer, runs []Summary) error {
 			def += " (" + strings.Join(parts, " ") + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", s.ID, FormatTime(s.StartedAt), FormatDuration(s.DurationMS),
-			s.Status, def, s.Ran, s.Cached, s.Failed, metricsText(s.Metrics, listMetrics))
+			s.Status, def, s.Ran, s.Cached, s.Failed, metricsText(s.Metrics))
 	}
 	return tw.Flush()
 }
 
-// metricsText writes up to n metrics as label=value, noting how many more there are.
-func metricsText(ms []Metric, n int) string {
-	labels := MetricLabels(ms)
+// metricsText writes the key metrics as name=value, or name=min–max where
+// several stage instances (sweep points) report one.
+func metricsText(ms []Metric) string {
 	var parts []string
-	for i, m := range ms {
-		if i == n {
-			parts = append(parts, fmt.Sprintf("(+%d more)", len(ms)-n))
-			break
-		}
-		parts = append(parts, labels[i]+"="+FormatMetric(m.Value))
+	for _, r := range KeyMetricRanges(ms) {
+		parts = append(parts, r.Metric+"="+r.Text())
 	}
 	return strings.Join(parts, " ")
 }

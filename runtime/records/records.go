@@ -16,21 +16,76 @@ import (
 	"github.com/mlpipe/pipeline/runtime"
 )
 
-// Latest is the run reference that names the newest run of a workspace.
+// Latest is the run reference that names the newest run of a selection.
 const Latest = "latest"
 
 // ErrNoRun reports a run reference that names no recorded run, or more than one.
 var ErrNoRun = errors.New("no such run")
 
-// Resolve maps a run reference to a run id of the workspace: `latest`, a
-// whole id, or a prefix of exactly one id.
-func Resolve(ws *runtime.Workspace, ref string) (string, error) {
-	ids, err := ws.RunIDs()
+// Selection is the runs a command looks at: every run of a workspace, or
+// only those of one definition file (a workspace beside several
+// definitions holds the runs of each).
+type Selection struct {
+	// Workspace holds the runs; nil when runs are named by path only.
+	Workspace *runtime.Workspace
+	// Definition, when set, is the definition file whose runs are selected.
+	Definition string
+}
+
+// IDs lists the selected runs, newest first. With a definition, a run is
+// selected when its manifest names that file (so a manifest that cannot be
+// read is not; listing the whole workspace shows it).
+func (s Selection) IDs() ([]string, error) {
+	if s.Workspace == nil {
+		return nil, nil
+	}
+	ids, err := s.Workspace.RunIDs()
+	if err != nil || s.Definition == "" {
+		return ids, err
+	}
+	want, err := filepath.Abs(s.Definition)
 	if err != nil {
-		return "", fmt.Errorf("resolving run %q in %s: %w", ref, ws.Root, err)
+		return nil, fmt.Errorf("resolving definition %s: %w", s.Definition, err)
+	}
+	var out []string
+	for _, id := range ids {
+		m, err := artifacts.ReadManifest(s.Workspace.ManifestPath(id))
+		if err == nil && DefinitionFile(m) == want {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// DefinitionFile is the absolute path of the definition a run compiled.
+func DefinitionFile(m *artifacts.Manifest) string {
+	p := m.Definition.Path
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(m.Definition.Dir, filepath.Base(p))
+	}
+	return filepath.Clean(p)
+}
+
+// where says which runs a selection holds, for messages.
+func (s Selection) where() string {
+	if s.Definition != "" {
+		return fmt.Sprintf("the runs of %s in %s", s.Definition, s.Workspace.Root)
+	}
+	return s.Workspace.Root
+}
+
+// Resolve maps a run reference to a selected run id: `latest`, a whole
+// id, or a prefix of exactly one id.
+func Resolve(s Selection, ref string) (string, error) {
+	if s.Workspace == nil {
+		return "", fmt.Errorf("resolving run %q: %w: no workspace given", ref, ErrNoRun)
+	}
+	ids, err := s.IDs()
+	if err != nil {
+		return "", fmt.Errorf("resolving run %q in %s: %w", ref, s.Workspace.Root, err)
 	}
 	if len(ids) == 0 {
-		return "", fmt.Errorf("resolving run %q: %w: workspace %s has no recorded runs", ref, ErrNoRun, ws.Root)
+		return "", fmt.Errorf("resolving run %q: %w: no recorded runs in %s", ref, ErrNoRun, s.where())
 	}
 	if ref == Latest {
 		return ids[0], nil
@@ -49,7 +104,7 @@ func Resolve(ws *runtime.Workspace, ref string) (string, error) {
 	}
 	switch len(matches) {
 	case 0:
-		return "", fmt.Errorf("resolving run %q: %w in %s (newest: %s)", ref, ErrNoRun, ws.Root, ids[0])
+		return "", fmt.Errorf("resolving run %q: %w among %s (newest: %s)", ref, ErrNoRun, s.where(), ids[0])
 	case 1:
 		return matches[0], nil
 	}
@@ -62,8 +117,8 @@ func Resolve(ws *runtime.Workspace, ref string) (string, error) {
 
 // Load reads the manifest a run reference names. ref may also be the path of
 // a manifest.json or of a run directory; then the workspace it belongs to
-// (three levels up from the manifest) is returned in place of ws.
-func Load(ws *runtime.Workspace, ref string) (*artifacts.Manifest, *runtime.Workspace, error) {
+// (three levels up from the manifest) is returned in place of the selection's.
+func Load(s Selection, ref string) (*artifacts.Manifest, *runtime.Workspace, error) {
 	if path, ok := manifestFile(ref); ok {
 		m, err := artifacts.ReadManifest(path)
 		if err != nil {
@@ -75,18 +130,15 @@ func Load(ws *runtime.Workspace, ref string) (*artifacts.Manifest, *runtime.Work
 		}
 		return m, owner, nil
 	}
-	if ws == nil {
-		return nil, nil, fmt.Errorf("resolving run %q: %w: no workspace given", ref, ErrNoRun)
-	}
-	id, err := Resolve(ws, ref)
+	id, err := Resolve(s, ref)
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := artifacts.ReadManifest(ws.ManifestPath(id))
+	m, err := artifacts.ReadManifest(s.Workspace.ManifestPath(id))
 	if err != nil {
 		return nil, nil, fmt.Errorf("loading run %s: %w", id, err)
 	}
-	return m, ws, nil
+	return m, s.Workspace, nil
 }
 
 // manifestFile reports whether ref is a path to a manifest file or a run

@@ -31,7 +31,7 @@ func TestResolve(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.ref, func(t *testing.T) {
-			got, err := Resolve(ws, c.ref)
+			got, err := Resolve(Selection{Workspace: ws}, c.ref)
 			if c.err != "" {
 				if err == nil || !strings.Contains(err.Error(), c.err) || !errors.Is(err, ErrNoRun) {
 					t.Fatalf("Resolve(%q) = %q, %v; want an ErrNoRun error containing %q", c.ref, got, err, c.err)
@@ -47,7 +47,7 @@ func TestResolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Resolve(empty, "latest"); !errors.Is(err, ErrNoRun) || !strings.Contains(err.Error(), "no recorded runs") {
+	if _, err := Resolve(Selection{Workspace: empty}, "latest"); !errors.Is(err, ErrNoRun) || !strings.Contains(err.Error(), "no recorded runs") {
 		t.Errorf("empty workspace: %v", err)
 	}
 }
@@ -55,7 +55,7 @@ func TestResolve(t *testing.T) {
 func TestLoadByPath(t *testing.T) {
 	ws := fixtureWorkspace(t)
 	for _, ref := range []string{ws.ManifestPath(idSweep), ws.RunDir(idSweep)} {
-		m, owner, err := Load(nil, ref)
+		m, owner, err := Load(Selection{}, ref)
 		if err != nil {
 			t.Fatalf("Load(%s): %v", ref, err)
 		}
@@ -63,8 +63,30 @@ func TestLoadByPath(t *testing.T) {
 			t.Errorf("Load(%s) = run %s in %s", ref, m.RunID, owner.Root)
 		}
 	}
-	if _, _, err := Load(ws, idDamaged); err == nil || !strings.Contains(err.Error(), "parsing manifest") {
+	if _, _, err := Load(Selection{Workspace: ws}, idDamaged); err == nil || !strings.Contains(err.Error(), "parsing manifest") {
 		t.Errorf("damaged manifest: %v", err)
+	}
+}
+
+func TestSelectionByDefinition(t *testing.T) {
+	ws := fixtureWorkspace(t)
+	sel := Selection{Workspace: ws, Definition: "/work/defs/tiny-lm.yaml"}
+	ids, err := sel.IDs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{idSweep}; !reflect.DeepEqual(ids, want) {
+		t.Errorf("ids %v, want %v", ids, want)
+	}
+	if id, err := Resolve(sel, "latest"); err != nil || id != idSweep {
+		t.Errorf("latest of tiny-lm = %q, %v", id, err)
+	}
+	if _, err := Resolve(sel, idBase); !errors.Is(err, ErrNoRun) || !strings.Contains(err.Error(), "the runs of /work/defs/tiny-lm.yaml") {
+		t.Errorf("a run of another definition resolved: %v", err)
+	}
+	sel.Definition = "/elsewhere/none.yaml"
+	if _, err := Resolve(sel, "latest"); !errors.Is(err, ErrNoRun) {
+		t.Errorf("latest of a definition without runs: %v", err)
 	}
 }
 
@@ -139,7 +161,7 @@ func TestFormatting(t *testing.T) {
 
 func TestListAndSummaries(t *testing.T) {
 	ws := fixtureWorkspace(t)
-	list, err := List(ws)
+	list, err := List(Selection{Workspace: ws})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,12 +194,18 @@ func TestListAndSummaries(t *testing.T) {
 	}
 }
 
-func TestKeyMetricLabels(t *testing.T) {
-	ms := []Metric{{"quality", "accuracy", 0.9}, {"perplexity@x=1", "perplexity", 300}, {"perplexity@x=2", "perplexity", 200}}
-	got := MetricLabels(ms)
-	want := []string{"accuracy", "perplexity@x=1/perplexity", "perplexity@x=2/perplexity"}
+func TestKeyMetricRanges(t *testing.T) {
+	ms := []Metric{{"p@x=1", "perplexity", 409.5}, {"q", "accuracy", 0.9}, {"p@x=2", "perplexity", 395.2}, {"p@x=3", "perplexity", 401}, {"r", "accuracy", 0.95}}
+	got := KeyMetricRanges(ms)
+	want := []MetricRange{
+		{Metric: "perplexity", Count: 3, Min: 395.2, Max: 409.5, Best: 395.2, BestStage: "p@x=2"},
+		{Metric: "accuracy", Count: 2, Min: 0.9, Max: 0.95, Best: 0.95, BestStage: "r"},
+	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("labels %v, want %v", got, want)
+		t.Fatalf("ranges %+v, want %+v", got, want)
+	}
+	if got[0].Text() != "395.2–409.5" || (MetricRange{Count: 1, Min: 2, Max: 2}).Text() != "2" {
+		t.Errorf("range texts %q", got[0].Text())
 	}
 }
 
@@ -290,7 +318,7 @@ func ptr(v float64) *float64 { return &v }
 func TestRecordsNeverWrite(t *testing.T) {
 	ws := fixtureWorkspace(t)
 	before := tree(t, ws.Root)
-	if _, err := List(ws); err != nil {
+	if _, err := List(Selection{Workspace: ws}); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{idBase, idSweep, idFailed} {

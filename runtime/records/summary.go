@@ -67,17 +67,17 @@ func Summarize(m *artifacts.Manifest) Summary {
 	return s
 }
 
-// List summarises every recorded run of the workspace, newest first. A run
-// whose manifest cannot be read is listed with status `unreadable` and the
-// reason, so one damaged record does not hide the others.
-func List(ws *runtime.Workspace) ([]Summary, error) {
-	ids, err := ws.RunIDs()
+// List summarises the selected runs, newest first. A run whose manifest
+// cannot be read is listed with status `unreadable` and the reason, so one
+// damaged record does not hide the others.
+func List(s Selection) ([]Summary, error) {
+	ids, err := s.IDs()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Summary, 0, len(ids))
 	for _, id := range ids {
-		m, err := artifacts.ReadManifest(ws.ManifestPath(id))
+		m, err := artifacts.ReadManifest(s.Workspace.ManifestPath(id))
 		if err != nil {
 			out = append(out, Summary{ID: id, Status: StatusUnreadable, Error: err.Error(), Overrides: map[string]any{}, Metrics: []Metric{}})
 			continue

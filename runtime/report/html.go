@@ -28,7 +28,6 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"lossSVG":  lossSVG,
 	"heat":     heat,
 	"rowTotal": rowTotal,
-	"labels":   records.MetricLabels,
 	"opt":      optMetric,
 	"join":     strings.Join,
 	"took":     stageTime,

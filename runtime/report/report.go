@@ -16,11 +16,13 @@ import (
 // Report is what the page shows, gathered from a manifest and the artifacts
 // it names.
 type Report struct {
-	Manifest  *artifacts.Manifest
-	Summary   records.Summary
-	DAG       DAG
-	Params    []records.Param
-	Overrides []records.Param
+	Manifest *artifacts.Manifest
+	Summary  records.Summary
+	// KeyMetrics condenses the summary's key metrics to one entry per name.
+	KeyMetrics []records.MetricRange
+	DAG        DAG
+	Params     []records.Param
+	Overrides  []records.Param
 	// Curves holds the loss curves, one chart per definition stage (a sweep's
 	// instances share a chart).
 	Curves []LossChart
@@ -51,6 +53,7 @@ func Build(ws *runtime.Workspace, m *artifacts.Manifest) *Report {
 		Overrides: records.Flatten(m.Overrides),
 		Sweep:     records.Sweep(m),
 	}
+	r.KeyMetrics = records.KeyMetricRanges(r.Summary.Metrics)
 	charts := map[string]int{}
 	for i := range m.Stages {
 		st := &m.Stages[i]
