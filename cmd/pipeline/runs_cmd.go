@@ -152,15 +152,16 @@ func newMetricsCmd() *cobra.Command {
 		},
 	}
 	var (
-		rf     recordFlags
-		asJSON bool
+		rf          recordFlags
+		asJSON, all bool
 	)
 	diff := &cobra.Command{
 		Use:   "diff RUN_A RUN_B",
 		Short: "Params, overrides and per-stage metrics of two runs side by side, with the change",
 		Long: "Set two runs side by side: their params and overrides, each stage instance's status and whether its key\n" +
 			"changed, and each metric with the absolute (B−A) and relative change. Sweep points are stage instances\n" +
-			"(`stage@key=value`), so each point appears as its own rows. A run is an id, a prefix, `latest` or a path.",
+			"(`stage@key=value`), so each point appears as its own rows. Metrics that did not change are left out\n" +
+			"unless --all (key metrics are always shown). A run is an id, a prefix, `latest` or a path.",
 		Args: exactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			a, _, err := rf.load(args[0])
@@ -175,11 +176,12 @@ func newMetricsCmd() *cobra.Command {
 			if asJSON {
 				return writeJSON(c.OutOrStdout(), d)
 			}
-			return records.WriteDiff(c.OutOrStdout(), d)
+			return records.WriteDiff(c.OutOrStdout(), d, all)
 		},
 	}
 	rf.add(diff)
-	diff.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	diff.Flags().BoolVar(&asJSON, "json", false, "print JSON (every metric)")
+	diff.Flags().BoolVar(&all, "all", false, "show metrics that did not change too (key metrics are always shown)")
 	c.AddCommand(diff)
 	return c
 }

@@ -7,7 +7,9 @@ import (
 
 // WriteDiff prints a diff as three aligned tables: parameters (and
 // overrides), stages, and metrics with their absolute and relative change.
-func WriteDiff(w io.Writer, d *Diff) error {
+// Unless all is set, metrics that did not change are left out (key metrics
+// are always shown) and counted in a closing line.
+func WriteDiff(w io.Writer, d *Diff, all bool) error {
 	fmt.Fprintf(w, "A  %s  %s  %s\n", d.A.ID, d.A.Definition, d.A.Status)
 	fmt.Fprintf(w, "B  %s  %s  %s\n", d.B.ID, d.B.Definition, d.B.Status)
 	tw := newColumns(w)
@@ -41,15 +43,27 @@ func WriteDiff(w io.Writer, d *Diff) error {
 		return err
 	}
 	tw = newColumns(w)
-	fmt.Fprintln(tw, "\nSTAGE\tMETRIC\tA\tB\tCHANGE\tRELATIVE\t")
+	fmt.Fprintln(tw, "\nSTAGE\tMETRIC\tA\tB\tCHANGE\tRELATIVE")
+	hidden := 0
 	for _, m := range d.Metrics {
+		if !all && m.Delta != nil && *m.Delta == 0 && keyRank(m.Metric) == len(KeyMetricNames) {
+			hidden++
+			continue
+		}
 		rel := relativeText(m.Relative)
 		if m.Delta != nil && *m.Delta == 0 {
 			rel = ""
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", m.Stage, m.Metric, metricSide(m.A), metricSide(m.B), deltaText(m.Delta), rel)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if hidden > 0 {
+		_, err := fmt.Fprintf(w, "(%d unchanged metrics not shown; --all shows them)\n", hidden)
+		return err
+	}
+	return nil
 }
 
 func paramChange(p ParamChange) string {

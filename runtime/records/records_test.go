@@ -274,10 +274,15 @@ func TestCompare(t *testing.T) {
 		t.Errorf("overrides %+v", d.Overrides)
 	}
 	var buf bytes.Buffer
-	if err := WriteDiff(&buf, d); err != nil {
+	if err := WriteDiff(&buf, d, false); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "diff-base-lowlr.golden", buf.Bytes())
+	buf.Reset()
+	if err := WriteDiff(&buf, d, true); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "diff-base-lowlr-all.golden", buf.Bytes())
 	b, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -286,7 +291,7 @@ func TestCompare(t *testing.T) {
 
 	// Different definitions: every stage and metric is on one side only.
 	buf.Reset()
-	if err := WriteDiff(&buf, Compare(load(t, ws, idSweep), load(t, ws, idFailed))); err != nil {
+	if err := WriteDiff(&buf, Compare(load(t, ws, idSweep), load(t, ws, idFailed)), false); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "diff-sweep-failed.golden", buf.Bytes())
