@@ -44,22 +44,31 @@ const GPT2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|
 const splitThenBytes = (regex) => ({ type: "Sequence", pretokenizers: [
   { type: "Split", pattern: { Regex: regex }, behavior: "Isolated", invert: false },
   { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: false }] });
+// name: [base tokenizer, fields of its tokenizer.json replaced]
 const variants = {
-  gpt2_cl100k: splitThenBytes(CL100K),
-  gpt2_split: splitThenBytes(GPT2),
-  gpt2_prefix: { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true },
+  gpt2_cl100k: ["gpt2", { pre_tokenizer: splitThenBytes(CL100K) }],
+  gpt2_split: ["gpt2", { pre_tokenizer: splitThenBytes(GPT2) }],
+  gpt2_prefix: ["gpt2", { pre_tokenizer: { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true } }],
+  gpt2_limits: ["gpt2", {
+    truncation: { direction: "Left", max_length: 10, strategy: "LongestFirst", stride: 0 },
+    padding: { strategy: "BatchLongest", direction: "Right", pad_to_multiple_of: 4, pad_id: 50256, pad_type_id: 0, pad_token: "<|endoftext|>" },
+  }],
+  wordpiece_limits: ["wordpiece", {
+    truncation: { direction: "Right", max_length: 12, strategy: "LongestFirst", stride: 0 },
+    padding: { strategy: { Fixed: 16 }, direction: "Left", pad_to_multiple_of: null, pad_id: 0, pad_type_id: 0, pad_token: "[PAD]" },
+  }],
 };
 // Tokenizers checked on every n-th corpus line only (their goldens hold those lines).
-const every = { metaspace: 7, llama: 7, splits: 7, gpt2_cl100k: 3, gpt2_split: 7, gpt2_prefix: 7 };
+const every = { metaspace: 7, llama: 7, splits: 7, gpt2_cl100k: 3, gpt2_split: 7, gpt2_prefix: 7, gpt2_limits: 7, wordpiece_limits: 7 };
 
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
-  for (const name of Object.keys(variants)) tokenizers[name] = tokenizers.gpt2;
+  for (const [name, [base]] of Object.entries(variants)) tokenizers[name] = tokenizers[base];
   for (const [name, file] of Object.entries(tokenizers)) {
     let tok = Tokenizer.fromFile(file);
     if (variants[name]) {
       const json = JSON.parse(fs.readFileSync(file, "utf8"));
-      json.pre_tokenizer = variants[name];
+      Object.assign(json, variants[name][1]);
       tok = Tokenizer.fromString(JSON.stringify(json));
     }
     const run = async (text) => {

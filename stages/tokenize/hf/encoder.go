@@ -19,7 +19,7 @@ func (t *Tokenizer) NewEncoder() *Encoder {
 }
 
 // Encode is Tokenizer.Encode.
-func (e *Encoder) Encode(text string) []int32 { return e.t.AddSpecial(e.EncodeBare(text)) }
+func (e *Encoder) Encode(text string) []int32 { return e.t.finish(e.EncodeBare(text)) }
 
 // EncodeBare is Tokenizer.EncodeBare.
 func (e *Encoder) EncodeBare(text string) []int32 { return e.t.encode(text, e.word) }

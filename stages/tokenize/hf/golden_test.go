@@ -34,14 +34,26 @@ var goldenTokenizers = map[string]string{
 
 // corpusEvery lists the tokenizers checked on every n-th corpus line only,
 // as scripts/tokenize/gen_golden.js wrote their goldens.
-var corpusEvery = map[string]int{"metaspace": 7, "llama": 7, "splits": 7, "gpt2_cl100k": 3, "gpt2_split": 7, "gpt2_prefix": 7}
+var corpusEvery = map[string]int{"metaspace": 7, "llama": 7, "splits": 7, "gpt2_cl100k": 3, "gpt2_split": 7,
+	"gpt2_prefix": 7, "gpt2_limits": 7, "wordpiece_limits": 7}
 
-// variants are GPT-2 behind other pre-tokenizers, built in memory from
-// GPT-2's file here and in gen_golden.js.
-var variants = map[string]string{
-	"gpt2_cl100k": splitThenBytes(patternCL100K),
-	"gpt2_split":  splitThenBytes(patternGPT2),
-	"gpt2_prefix": `{"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true}`,
+// variants are tokenizers built in memory, here and in gen_golden.js, from
+// a base file with some of its tokenizer.json fields replaced.
+var variants = map[string]struct {
+	base  string
+	patch map[string]string
+}{
+	"gpt2_cl100k": {"gpt2", map[string]string{"pre_tokenizer": splitThenBytes(patternCL100K)}},
+	"gpt2_split":  {"gpt2", map[string]string{"pre_tokenizer": splitThenBytes(patternGPT2)}},
+	"gpt2_prefix": {"gpt2", map[string]string{"pre_tokenizer": `{"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true}`}},
+	"gpt2_limits": {"gpt2", map[string]string{
+		"truncation": `{"direction": "Left", "max_length": 10, "strategy": "LongestFirst", "stride": 0}`,
+		"padding":    `{"strategy": "BatchLongest", "direction": "Right", "pad_to_multiple_of": 4, "pad_id": 50256, "pad_type_id": 0, "pad_token": "<|endoftext|>"}`,
+	}},
+	"wordpiece_limits": {"wordpiece", map[string]string{
+		"truncation": `{"direction": "Right", "max_length": 12, "strategy": "LongestFirst", "stride": 0}`,
+		"padding":    `{"strategy": {"Fixed": 16}, "direction": "Left", "pad_to_multiple_of": null, "pad_id": 0, "pad_type_id": 0, "pad_token": "[PAD]"}`,
+	}},
 }
 
 func splitThenBytes(regex string) string {
@@ -51,8 +63,8 @@ func splitThenBytes(regex string) string {
 }
 
 func init() {
-	for name := range variants {
-		goldenTokenizers[name] = goldenTokenizers["gpt2"]
+	for name, v := range variants {
+		goldenTokenizers[name] = goldenTokenizers[v.base]
 	}
 }
 
@@ -87,7 +99,7 @@ func loadOrSkip(t testing.TB, path string) *Tokenizer {
 // loadGolden loads the tokenizer behind a golden name, variants included.
 func loadGolden(t testing.TB, name string) *Tokenizer {
 	t.Helper()
-	pre, ok := variants[name]
+	v, ok := variants[name]
 	if !ok {
 		return loadOrSkip(t, goldenTokenizers[name])
 	}
@@ -103,7 +115,9 @@ func loadGolden(t testing.TB, name string) *Tokenizer {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
-	doc["pre_tokenizer"] = json.RawMessage(pre)
+	for field, value := range v.patch {
+		doc[field] = json.RawMessage(value)
+	}
 	data, _ = json.Marshal(doc)
 	tok, err := Parse(data)
 	if err != nil {

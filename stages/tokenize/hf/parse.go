@@ -132,6 +132,9 @@ func Parse(data []byte) (*Tokenizer, error) {
 	if t.dec, err = parseDecoder(f.Decoder); err != nil {
 		return nil, fmt.Errorf("decoder: %w", err)
 	}
+	if t.limits, err = parseLimits(f.Truncation, f.Padding); err != nil {
+		return nil, err
+	}
 	t.setAdded(f.AddedTokens)
 	return t, nil
 }

@@ -23,6 +23,7 @@ type Tokenizer struct {
 	normMatch *matcher // added tokens matched after normalization
 	addedByID map[int32]addedToken
 	addedIDs  map[string]int32
+	limits    *limits // the file's own truncation and padding; nil: none
 	size      int
 	file      []byte // the tokenizer.json this was read from, or built as
 }
@@ -34,12 +35,22 @@ func (t *Tokenizer) Type() string { return t.kind }
 // SetType changes the name Type returns.
 func (t *Tokenizer) SetType(kind string) { t.kind = kind }
 
-// Encode returns the ids of text with the post-processor's special tokens.
+// Encode returns the ids of text with the post-processor's special tokens,
+// truncated and padded as the file's own truncation and padding say.
 func (t *Tokenizer) Encode(text string) []int32 {
-	return t.AddSpecial(t.EncodeBare(text))
+	return t.finish(t.EncodeBare(text))
 }
 
-// AddSpecial adds the post-processor's special tokens around ids.
+// finish applies the file's truncation, the post-processor and the file's padding.
+func (t *Tokenizer) finish(bare []int32) []int32 {
+	if t.limits == nil {
+		return t.AddSpecial(bare)
+	}
+	return t.limits.pad(t.AddSpecial(t.limits.truncate(bare, t.SpecialCount())))
+}
+
+// AddSpecial adds the post-processor's special tokens around ids (and
+// nothing else: not the file's own truncation or padding).
 func (t *Tokenizer) AddSpecial(ids []int32) []int32 {
 	if t.post != nil {
 		return t.post.process(ids)
@@ -55,7 +66,8 @@ func (t *Tokenizer) SpecialCount() int {
 	return len(t.post.process(nil))
 }
 
-// EncodeBare returns the ids of text without the post-processor's special tokens.
+// EncodeBare returns the ids of text without the post-processor's special
+// tokens, and without the file's own truncation and padding.
 func (t *Tokenizer) EncodeBare(text string) []int32 {
 	return t.encode(text, t.model.tokenize)
 }
