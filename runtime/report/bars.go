@@ -22,7 +22,25 @@ type BarChart struct {
 	Unit bool
 }
 
-// SVG draws the chart as inline SVG.
+// dots reports whether the values are better drawn as dots on an axis that
+// does not start at zero: all positive and within a narrow band (losses of
+// a sweep's points), where bars from zero would all look the same.
+func (c BarChart) dots() bool {
+	if c.Unit || len(c.Bars) < 2 {
+		return false
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, bar := range c.Bars {
+		if math.IsNaN(bar.Value) || math.IsInf(bar.Value, 0) {
+			return false
+		}
+		lo, hi = math.Min(lo, bar.Value), math.Max(hi, bar.Value)
+	}
+	return lo > 0 && hi-lo < 0.25*hi
+}
+
+// SVG draws the chart as inline SVG: bars from zero, or dots on a narrower
+// axis when the values lie close together.
 func (c BarChart) SVG() template.HTML {
 	const (
 		w, barH, gap, top = 620.0, 20.0, 8.0, 30.0
@@ -34,7 +52,11 @@ func (c BarChart) SVG() template.HTML {
 	}
 	labelW = math.Min(labelW, 300)
 	h := top + float64(len(c.Bars))*(barH+gap) + 24
+	dots := c.dots()
 	lo, hi := 0.0, 0.0
+	if dots {
+		lo, hi = math.Inf(1), math.Inf(-1)
+	}
 	for _, bar := range c.Bars {
 		if !math.IsNaN(bar.Value) && !math.IsInf(bar.Value, 0) {
 			lo, hi = math.Min(lo, bar.Value), math.Max(hi, bar.Value)
@@ -53,7 +75,12 @@ func (c BarChart) SVG() template.HTML {
 		y := top + float64(i)*(barH+gap)
 		b.f(`<text class="label" x="%s" y="%s" text-anchor="end">%s</text>`, num(labelW-8), num(y+barH/2+4), esc(clip(bar.Label, 300, 12)))
 		text := records.FormatMetric(bar.Value)
-		if !math.IsNaN(bar.Value) && !math.IsInf(bar.Value, 0) {
+		switch {
+		case math.IsNaN(bar.Value) || math.IsInf(bar.Value, 0):
+		case dots:
+			b.f(`<line class="guide" x1="%s" y1="%s" x2="%s" y2="%s"/>`, num(px(lo)), num(y+barH/2), num(px(hi)), num(y+barH/2))
+			b.f(`<circle cx="%s" cy="%s" r="6" fill="%s"><title>%s: %s</title></circle>`, num(px(bar.Value)), num(y+barH/2), color(i), esc(bar.Label), text)
+		default:
 			x0, x1 := px(math.Min(0, bar.Value)), px(math.Max(0, bar.Value))
 			b.f(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s: %s</title></rect>`,
 				num(x0), num(y), num(math.Max(x1-x0, 1)), num(barH), color(i), esc(bar.Label), text)

@@ -6,6 +6,7 @@
 package report
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/mlpipe/pipeline/artifacts"
@@ -23,6 +24,8 @@ type Report struct {
 	DAG        DAG
 	Params     []records.Param
 	Overrides  []records.Param
+	// Swept lists each swept parameter with the values its points took.
+	Swept []records.Param
 	// Curves holds the loss curves, one chart per definition stage (a sweep's
 	// instances share a chart).
 	Curves []LossChart
@@ -54,6 +57,15 @@ func Build(ws *runtime.Workspace, m *artifacts.Manifest) *Report {
 		Sweep:     records.Sweep(m),
 	}
 	r.KeyMetrics = records.KeyMetricRanges(r.Summary.Metrics)
+	for i, axis := range r.Sweep.Axes {
+		var values []string
+		for _, row := range r.Sweep.Rows {
+			if v := row.Point[i]; !slices.Contains(values, v) {
+				values = append(values, v)
+			}
+		}
+		r.Swept = append(r.Swept, records.Param{Key: axis, Value: strings.Join(values, ", ")})
+	}
 	charts := map[string]int{}
 	for i := range m.Stages {
 		st := &m.Stages[i]

@@ -177,6 +177,29 @@ func TestThin(t *testing.T) {
 	}
 }
 
+func TestBarsOrDots(t *testing.T) {
+	cases := []struct {
+		chart BarChart
+		dots  bool
+	}{
+		{BarChart{Bars: []Bar{{"a", 6.01}, {"b", 5.97}}}, true},
+		{BarChart{Bars: []Bar{{"a", 6.01}, {"b", 2}}}, false},
+		{BarChart{Bars: []Bar{{"a", 0.97}, {"b", 0.98}}, Unit: true}, false},
+		{BarChart{Bars: []Bar{{"a", 6.01}}}, false},
+		{BarChart{Bars: []Bar{{"a", -1}, {"b", -1.1}}}, false},
+		{BarChart{Bars: []Bar{{"a", 6}, {"b", math.NaN()}}}, false},
+	}
+	for i, c := range cases {
+		if got := c.chart.dots(); got != c.dots {
+			t.Errorf("case %d: dots() = %v, want %v", i, got, c.dots)
+		}
+		svg := string(c.chart.SVG())
+		if strings.Contains(svg, "<circle") != c.dots {
+			t.Errorf("case %d: drawn as %s", i, svg)
+		}
+	}
+}
+
 func TestEmptyChart(t *testing.T) {
 	svg := string(LineChart{Title: "nothing", Series: []Series{{Label: "a", X: []float64{1}, Y: []float64{math.NaN()}}}}.SVG())
 	if !strings.Contains(svg, "no values to plot") {
