@@ -49,7 +49,7 @@ func digest(n int) string {
 	return string(b)
 }
 
-func writeParquet(t *testing.T, path string, schema *arrow.Schema, fill func(b *array.RecordBuilder)) {
+func writeParquet(t testing.TB, path string, schema *arrow.Schema, fill func(b *array.RecordBuilder)) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
@@ -81,7 +81,7 @@ var historySchema = arrow.NewSchema([]arrow.Field{
 
 // writeHistory stores a history table whose loss decays from start, with a
 // validation loss every valEvery steps.
-func writeHistory(t *testing.T, ws *runtime.Workspace, d string, steps int, start float64, valEvery int) {
+func writeHistory(t testing.TB, ws *runtime.Workspace, d string, steps int, start float64, valEvery int) {
 	writeParquet(t, ws.Store.ObjectPath(d), historySchema, func(b *array.RecordBuilder) {
 		for s := 1; s <= steps; s++ {
 			loss := start*math.Exp(-float64(s)/float64(steps)*3) + 0.05*math.Sin(float64(s))
@@ -100,7 +100,7 @@ func writeHistory(t *testing.T, ws *runtime.Workspace, d string, steps int, star
 
 // writeEvalTables stores an eval stage's tables directory with a confusion
 // matrix over labels (counts[a][p]).
-func writeEvalTables(t *testing.T, ws *runtime.Workspace, d string, labels []string, counts [][]int64) {
+func writeEvalTables(t testing.TB, ws *runtime.Workspace, d string, labels []string, counts [][]int64) {
 	dir := ws.Store.ObjectPath(d)
 	conf := arrow.NewSchema([]arrow.Field{
 		{Name: "actual", Type: arrow.BinaryTypes.String},
@@ -167,7 +167,7 @@ func port(name, from string, d string, size int64, rows *int64, dir bool) artifa
 // fixture builds a workspace holding one run of a spam filter beside a
 // two-point learning-rate sweep of a language model, with a failed and a
 // skipped stage and a history missing from the store, and returns the run.
-func fixture(t *testing.T) (*runtime.Workspace, *artifacts.Manifest) {
+func fixture(t testing.TB) (*runtime.Workspace, *artifacts.Manifest) {
 	t.Helper()
 	ws, err := runtime.OpenWorkspace(t.TempDir())
 	if err != nil {
