@@ -24,7 +24,7 @@ GOBIN="$WORK/bin" go install github.com/zricethezav/gitleaks/v8@v8.30.1
 # cpu CMD... prints the CPU-seconds (user + system) CMD used.
 cpu() {
 	/usr/bin/time -f "%U %S" -o "$WORK/time" "$@" >/dev/null 2>&1 || true
-	awk '{ printf "%.3f", $1 + $2 }' "$WORK/time"
+	tail -n 1 "$WORK/time" | awk '{ printf "%.3f", $1 + $2 }'
 }
 
 OURS=$(cpu "$WORK/pipeline" scan --format jsonl "$WORK/corpus")
