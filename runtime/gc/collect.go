@@ -147,7 +147,7 @@ func makePlan(ws *runtime.Workspace, keep int, rep *Report) (*plan, error) {
 		}
 		rep.KeptRuns = append(rep.KeptRuns, r.ID)
 		for _, d := range r.references() {
-			if id := objectID(ws.Store, d); id != "" {
+			if id := objectID(d); id != "" {
 				live[id] = true
 			}
 		}
@@ -173,7 +173,7 @@ func makePlan(ws *runtime.Workspace, keep int, rep *Report) (*plan, error) {
 		p.objects = append(p.objects, o)
 		rep.Objects.add(o.size)
 	}
-	records, err := listRecords(ws.Store)
+	records, err := listRecords(ws.Store, true)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/pipeline"
 	"github.com/mlpipe/pipeline/runtime"
 	_ "github.com/mlpipe/pipeline/stages/exec"
@@ -141,7 +142,7 @@ func snapshot(t testing.TB, dir string) string {
 // the recorded size and every listed run with a manifest passes audit.
 func checkConsistent(t testing.TB, ws *runtime.Workspace) {
 	t.Helper()
-	records, err := listRecords(ws.Store)
+	records, err := listRecords(ws.Store, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,10 +164,14 @@ func checkConsistent(t testing.TB, ws *runtime.Workspace) {
 		t.Fatal(err)
 	}
 	for _, r := range runs {
-		if r.Manifest == nil {
+		if !r.Complete() {
 			continue
 		}
-		if ms := runtime.Audit(r.Manifest, ws); len(ms) > 0 {
+		m, err := artifacts.ReadManifest(ws.ManifestPath(r.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ms := runtime.Audit(m, ws); len(ms) > 0 {
 			t.Errorf("run %s no longer audits: %v", r.ID, ms)
 		}
 	}

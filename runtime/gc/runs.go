@@ -24,22 +24,42 @@ type Run struct {
 	// Time is when the run started (the manifest's started_at), or the
 	// directory's modification time when it has no readable manifest.
 	Time time.Time `json:"started_at"`
-	// Manifest is nil when the run has no manifest (it is running or was killed).
-	Manifest *artifacts.Manifest `json:"-"`
+	// Status is the manifest's status, or "incomplete" when the run has no
+	// manifest (it is running or was killed).
+	Status string `json:"status"`
+	// refs is what gc reads of the manifest; nil without one.
+	refs *manifestRefs
 	// Err says why an existing manifest could not be read.
 	Err error `json:"-"`
 }
 
 // Complete reports whether the run finished and recorded its manifest.
-func (r *Run) Complete() bool { return r.Manifest != nil }
+func (r *Run) Complete() bool { return r.refs != nil }
+
+// manifestRefs is the part of a manifest gc reads: decoding only it keeps
+// listing many large manifests cheap, and reads any schema version.
+type manifestRefs struct {
+	StartedAt time.Time `json:"started_at"`
+	Status    string    `json:"status"`
+	Stages    []struct {
+		Name    string       `json:"name"`
+		Inputs  []digestOnly `json:"inputs"`
+		Outputs []digestOnly `json:"outputs"`
+	} `json:"stages"`
+}
+
+// digestOnly is a port record reduced to its digest.
+type digestOnly struct {
+	Digest string `json:"digest"`
+}
 
 // outputs returns the digests of every output the run's stages recorded.
 func (r *Run) outputs() []string {
 	var ds []string
-	if r.Manifest == nil {
+	if r.refs == nil {
 		return nil
 	}
-	for _, s := range r.Manifest.Stages {
+	for _, s := range r.refs.Stages {
 		for _, o := range s.Outputs {
 			ds = append(ds, o.Digest)
 		}
@@ -50,10 +70,10 @@ func (r *Run) outputs() []string {
 // references returns the digests of every input and output the run recorded.
 func (r *Run) references() []string {
 	ds := r.outputs()
-	if r.Manifest == nil {
+	if r.refs == nil {
 		return ds
 	}
-	for _, s := range r.Manifest.Stages {
+	for _, s := range r.refs.Stages {
 		for _, in := range s.Inputs {
 			ds = append(ds, in.Digest)
 		}
@@ -80,22 +100,22 @@ func ListRuns(ws *runtime.Workspace) ([]Run, error) {
 		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		r := Run{ID: e.Name(), Dir: filepath.Join(base, e.Name())}
+		r := Run{ID: e.Name(), Dir: filepath.Join(base, e.Name()), Status: "incomplete"}
 		b, err := os.ReadFile(ws.ManifestPath(r.ID))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
 			r.Err = fmt.Errorf("reading manifest of run %s: %w", r.ID, err)
 		default:
-			var m artifacts.Manifest
+			var m manifestRefs
 			if err := json.Unmarshal(b, &m); err != nil {
 				r.Err = fmt.Errorf("parsing manifest %s: %w", ws.ManifestPath(r.ID), err)
 			} else {
-				r.Manifest = &m
-				r.Time = m.StartedAt
+				r.refs = &m
+				r.Time, r.Status = m.StartedAt, m.Status
 			}
 		}
-		if r.Manifest == nil {
+		if r.refs == nil {
 			info, err := e.Info()
 			if err != nil {
 				continue // removed meanwhile

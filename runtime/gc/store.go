@@ -35,14 +35,19 @@ type record struct {
 	temp bool
 }
 
-// objectID maps a digest to the id of its object, or "" when the digest is malformed.
-func objectID(s *artifacts.Store, digest string) string {
-	p := s.ObjectPath(digest)
-	rel, err := filepath.Rel(filepath.Join(s.Root, "objects"), p)
-	if err != nil || !strings.Contains(rel, string(filepath.Separator)) {
+// objectID maps a digest to the id of its object, "ab/ab12…" (where the
+// store keeps it: objects/ab/ab12…), or "" when the digest is malformed.
+func objectID(digest string) string {
+	_, h, ok := strings.Cut(digest, ":")
+	if !ok || len(h) < 4 {
 		return ""
 	}
-	return filepath.ToSlash(rel)
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return ""
+		}
+	}
+	return h[:2] + "/" + h
 }
 
 // pathSize returns the bytes of the regular files at path (a file or a tree).
@@ -128,8 +133,9 @@ func listObjects(root string) ([]object, error) {
 	return out, nil
 }
 
-// listRecords returns every file of the action cache, sorted by path.
-func listRecords(s *artifacts.Store) ([]record, error) {
+// listRecords returns every file of the action cache, sorted by path;
+// with parse, valid records name their outputs.
+func listRecords(s *artifacts.Store, parse bool) ([]record, error) {
 	base := filepath.Join(s.Root, "ac")
 	shards, err := readDirIfExists(base)
 	if err != nil {
@@ -159,7 +165,9 @@ func listRecords(s *artifacts.Store) ([]record, error) {
 			r := record{path: p, size: info.Size()}
 			if strings.HasPrefix(e.Name(), ".tmp-") {
 				r.temp = true
-			} else if err := r.parse(s, sh.Name(), e.Name()); err != nil {
+			} else if !parse {
+				r.valid = true
+			} else if err := r.parse(sh.Name(), e.Name()); err != nil {
 				return nil, err
 			}
 			out = append(out, r)
@@ -171,7 +179,7 @@ func listRecords(s *artifacts.Store) ([]record, error) {
 
 // parse reads the record's outputs; a record the runtime would ignore (not
 // JSON, or naming another key than its file name) stays invalid.
-func (r *record) parse(s *artifacts.Store, shard, name string) error {
+func (r *record) parse(shard, name string) error {
 	b, err := os.ReadFile(r.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -179,7 +187,12 @@ func (r *record) parse(s *artifacts.Store, shard, name string) error {
 	if err != nil {
 		return fmt.Errorf("reading action record %s: %w", r.path, err)
 	}
-	var rec artifacts.ActionRecord
+	// Only the key and the digests are decoded: cheaper than the whole
+	// artifacts.ActionRecord, with the same field names.
+	var rec struct {
+		Key     string                `json:"key"`
+		Outputs map[string]digestOnly `json:"outputs"`
+	}
 	if json.Unmarshal(b, &rec) != nil {
 		return nil
 	}
@@ -190,7 +203,7 @@ func (r *record) parse(s *artifacts.Store, shard, name string) error {
 	}
 	r.outputs = []string{}
 	for _, o := range rec.Outputs {
-		id := objectID(s, o.Digest)
+		id := objectID(o.Digest)
 		if id == "" {
 			return nil
 		}

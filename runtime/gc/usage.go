@@ -82,7 +82,7 @@ func DiskUsage(ws *runtime.Workspace) (*Usage, error) {
 		size[o.id] = o.size
 		u.Objects.add(o.size)
 	}
-	records, err := listRecords(ws.Store)
+	records, err := listRecords(ws.Store, false)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func DiskUsage(ws *runtime.Workspace) (*Usage, error) {
 	runRefs := make([]map[string]bool, len(runs))
 	for i := range runs {
 		r := &runs[i]
-		ru := RunUsage{ID: r.ID, StartedAt: r.Time, Status: "incomplete"}
+		ru := RunUsage{ID: r.ID, StartedAt: r.Time, Status: r.Status}
 		dirSize, err := pathSize(r.Dir)
 		if err != nil {
 			return nil, err
@@ -138,16 +138,15 @@ func DiskUsage(ws *runtime.Workspace) (*Usage, error) {
 		ru.Dir.add(dirSize)
 		u.Runs.add(dirSize)
 		runRefs[i] = map[string]bool{}
-		if r.Manifest != nil {
-			ru.Status = r.Manifest.Status
+		if r.refs != nil {
 			for _, d := range r.references() {
-				if id := objectID(ws.Store, d); id != "" {
+				if id := objectID(d); id != "" {
 					runRefs[i][id] = true
 				}
 			}
-			for _, s := range r.Manifest.Stages {
+			for _, s := range r.refs.Stages {
 				for _, o := range s.Outputs {
-					note(s.Name, objectID(ws.Store, o.Digest))
+					note(s.Name, objectID(o.Digest))
 				}
 			}
 		}
@@ -160,7 +159,7 @@ func DiskUsage(ws *runtime.Workspace) (*Usage, error) {
 		ru := &u.ByRun[i]
 		outs := map[string]bool{}
 		for _, d := range runs[i].outputs() {
-			if id := objectID(ws.Store, d); id != "" {
+			if id := objectID(d); id != "" {
 				outs[id] = true
 			}
 		}
