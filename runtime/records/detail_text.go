@@ -54,6 +54,12 @@ func WriteDetail(w io.Writer, m *artifacts.Manifest) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if sw := Sweep(m); len(sw.Rows) > 0 {
+		fmt.Fprintln(w, "\nsweep")
+		if err := WriteSweep(w, sw); err != nil {
+			return err
+		}
+	}
 	for i := range m.Stages {
 		if err := writeStage(w, &m.Stages[i]); err != nil {
 			return err

@@ -211,7 +211,7 @@ func TestKeyMetricRanges(t *testing.T) {
 
 func TestDetail(t *testing.T) {
 	ws := fixtureWorkspace(t)
-	for _, id := range []string{idLowLR, idFailed} {
+	for _, id := range []string{idLowLR, idFailed, idSweep} {
 		var buf bytes.Buffer
 		if err := WriteDetail(&buf, load(t, ws, id)); err != nil {
 			t.Fatal(err)
