@@ -36,12 +36,13 @@ func EncodeBatch(t Tokenizer, texts []string, workers int) [][]int32 {
 		}
 		return out
 	}
-	// Texts are handed out in small chunks so that long and short texts even
-	// out across workers; each worker writes only its own slots.
-	const chunk = 16
+	// Texts are handed out in chunks: contiguous enough that a worker's word
+	// cache sees related texts, small enough (about 8 per worker) that long
+	// and short texts even out. Each worker writes only its own slots.
+	chunk := max(16, len(texts)/(8*workers))
 	var next atomic.Int64
 	take := func() (int, int) {
-		hi := int(next.Add(chunk))
+		hi := int(next.Add(int64(chunk)))
 		lo := hi - chunk
 		if lo >= len(texts) {
 			return 0, 0
