@@ -115,7 +115,7 @@ func newRunsCmd() *cobra.Command {
 	}
 	rf.add(c)
 	c.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of runs")
-	c.AddCommand(newRunsShowCmd(&rf))
+	c.AddCommand(newRunsShowCmd(&rf), newRunsRmCmd())
 	return c
 }
 

@@ -100,6 +100,17 @@ func TestRunsListAndShow(t *testing.T) {
 	}
 }
 
+func TestRunsRmUnderRuns(t *testing.T) {
+	def, first, second := trackRuns(t)
+	if code, out, errs := cli(t, "runs", "rm", "latest", "-f", def); code != 0 || !strings.Contains(out, second) {
+		t.Fatalf("runs rm latest: exit %d\n%s%s", code, out, errs)
+	}
+	_, out, _ := cli(t, "runs", def)
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || !strings.HasPrefix(lines[1], first) {
+		t.Errorf("after rm:\n%s", out)
+	}
+}
+
 func TestRunsErrors(t *testing.T) {
 	def, _, _ := trackRuns(t)
 	dir := t.TempDir()
