@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mlpipe/pipeline/artifacts"
 )
@@ -167,14 +169,44 @@ func listRecords(s *artifacts.Store, parse bool) ([]record, error) {
 				r.temp = true
 			} else if !parse {
 				r.valid = true
-			} else if err := r.parse(sh.Name(), e.Name()); err != nil {
-				return nil, err
 			}
 			out = append(out, r)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
+	if parse {
+		if err := parseAll(out); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// parseAll parses the records on every CPU: reading and decoding many small
+// files is most of what collecting costs.
+func parseAll(recs []record) error {
+	workers := min(goruntime.GOMAXPROCS(0), len(recs))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(recs); i += workers {
+				r := &recs[i]
+				if r.temp {
+					continue
+				}
+				name := filepath.Base(r.path)
+				if err := r.parse(filepath.Base(filepath.Dir(r.path)), name); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // parse reads the record's outputs; a record the runtime would ignore (not
