@@ -92,9 +92,11 @@ type StageRecord struct {
 	Status    string         `json:"status"`
 	Error     string         `json:"error,omitempty"`
 	Params    map[string]any `json:"params"`
-	Seed      int64          `json:"seed"`
-	Inputs    []PortRecord   `json:"inputs"`
-	Outputs   []PortRecord   `json:"outputs"`
+	// Point holds the sweep values that reach this instance (empty without a sweep).
+	Point   map[string]any `json:"point,omitempty"`
+	Seed    int64          `json:"seed"`
+	Inputs  []PortRecord   `json:"inputs"`
+	Outputs []PortRecord   `json:"outputs"`
 	// TimingOutputs are outputs that record measured times and are not expected to reproduce bit for bit.
 	TimingOutputs []string           `json:"timing_outputs,omitempty"`
 	Sources       []Source           `json:"sources,omitempty"`

@@ -95,7 +95,7 @@ func (r *runner) runNode(ctx context.Context, n *pipeline.Node) *StageResult {
 	res := &StageResult{Node: n}
 	rec := &res.Record
 	*rec = artifacts.StageRecord{Name: n.Name, Stage: n.Stage, Kind: n.Kind.Name(), Version: n.Kind.Version(),
-		Params: n.Params, Seed: n.Seed, Inputs: []artifacts.PortRecord{}, Outputs: []artifacts.PortRecord{}, Metrics: map[string]float64{}}
+		Params: n.Params, Point: n.Point, Seed: n.Seed, Inputs: []artifacts.PortRecord{}, Outputs: []artifacts.PortRecord{}, Metrics: map[string]float64{}}
 	if n.Plan != nil {
 		rec.TimingOutputs = n.Plan.Timing
 	}

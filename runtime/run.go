@@ -247,7 +247,7 @@ func (r *runner) skipped(n *pipeline.Node) *StageResult {
 	r.opts.Log.Info().Str("stage", n.Name).Msg("skipped: an upstream stage did not succeed")
 	return &StageResult{Node: n, Status: StatusSkipped, Record: artifacts.StageRecord{
 		Name: n.Name, Stage: n.Stage, Kind: n.Kind.Name(), Version: n.Kind.Version(), Status: StatusSkipped,
-		Params: n.Params, Seed: n.Seed, Inputs: []artifacts.PortRecord{}, Outputs: []artifacts.PortRecord{}, Metrics: map[string]float64{},
+		Params: n.Params, Point: n.Point, Seed: n.Seed, Inputs: []artifacts.PortRecord{}, Outputs: []artifacts.PortRecord{}, Metrics: map[string]float64{},
 	}}
 }
 
