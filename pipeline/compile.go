@@ -52,6 +52,8 @@ type Node struct {
 	Plan *stages.Plan
 	// Point holds the sweep values that reach this instance.
 	Point map[string]any
+
+	broken bool
 }
 
 // Input wires one input port to an upstream output.
@@ -175,9 +177,10 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 				}
 			}
 			if len(pe.list) > 0 {
-				// Keep compiling other stages to report more errors at once,
-				// but never wire to a broken node.
+				// Keep compiling other stages to report more errors at once;
+				// stages reading from this one report nothing about it.
 				node.Plan = &stages.Plan{}
+				node.broken = true
 			}
 			g.byName[instName] = node
 			instances[pi][name] = node
@@ -328,7 +331,7 @@ func wireInputs(e *errs, sd *StageDef, kind stages.Kind, node *Node, upstream ma
 			continue
 		}
 		from := upstream[ref.Stage]
-		if from == nil || from.Plan == nil {
+		if from == nil || from.Plan == nil || from.broken {
 			continue
 		}
 		outs := from.Plan.Outputs

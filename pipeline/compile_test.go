@@ -201,3 +201,21 @@ func TestEditDistanceSuggestions(t *testing.T) {
 		}
 	}
 }
+
+func TestExponentNumbersAreFloats(t *testing.T) {
+	src := []byte("version: 1\nname: t\nparams: {lr: 3e-3, tag: \"1e-3\"}\nstages:\n  a: {kind: exec, with: {cmd: \"echo ${lr} ${tag}\"}}\n")
+	def, err := Parse("t.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := def.Params["lr"].(float64); !ok || v != 0.003 {
+		t.Errorf("lr = %#v, want float64 0.003", def.Params["lr"])
+	}
+	if def.Params["tag"] != "1e-3" {
+		t.Errorf("a quoted number must stay a string: %#v", def.Params["tag"])
+	}
+	o, err := ParseOverride("lr=1e-4")
+	if err != nil || o.Value != 1e-4 {
+		t.Errorf("--set lr=1e-4 gives %#v (%v)", o.Value, err)
+	}
+}

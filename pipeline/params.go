@@ -91,6 +91,11 @@ func ParseOverride(s string) (Override, error) {
 	if err := yaml.Unmarshal([]byte(raw), &v); err != nil {
 		v = raw
 	}
+	if s, ok := v.(string); ok && s == strings.TrimSpace(raw) {
+		if f, ok := plainFloat(s); ok {
+			v = f
+		}
+	}
 	return Override{Key: key, Value: normalize(v), Raw: raw}, nil
 }
 

@@ -2,9 +2,12 @@ package pipeline
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // nodeKind tells maps, lists and scalars apart.
@@ -177,6 +180,11 @@ func (c *converter) convert(an ast.Node) (*node, error) {
 		n.Value = v.GetValue()
 	case *ast.StringNode:
 		n.Value = v.Value
+		if tk := v.GetToken(); tk != nil && tk.Type != token.DoubleQuoteType && tk.Type != token.SingleQuoteType {
+			if f, ok := plainFloat(v.Value); ok {
+				n.Value = f
+			}
+		}
 	case *ast.LiteralNode:
 		n.Value = v.Value.Value
 	case *ast.CommentNode, *ast.CommentGroupNode:
@@ -210,4 +218,17 @@ func (c *converter) addPair(n *node, mv *ast.MappingValueNode) error {
 	n.KeyNodes[key] = keyNode
 	n.Map[key] = val
 	return nil
+}
+
+// floatRE is YAML 1.2's core-schema float, which YAML 1.1 parsers leave as a
+// string when it has no dot ("1e-3").
+var floatRE = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+$`)
+
+// plainFloat reads an unquoted scalar in exponent form as a number.
+func plainFloat(s string) (float64, bool) {
+	if !floatRE.MatchString(s) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
 }
