@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"sync"
 	"time"
@@ -168,11 +169,11 @@ func (s *Sampler) sample(now time.Time) {
 	if u, ok := s.measure(now); ok {
 		rec.Process = &u
 		if dt := now.Sub(s.prevAt).Seconds(); dt > 0 {
-			pct := max(u.CPUSeconds-s.prevCPU, 0) / dt * 100
+			pct := math.Round(max(u.CPUSeconds-s.prevCPU, 0)/dt*1000) / 10
 			rec.CPUPercent = &pct
 		}
 		s.prevCPU, s.prevAt = u.CPUSeconds, now
-		s.summary.CPUSeconds = max(u.CPUSeconds-s.base, 0)
+		s.summary.CPUSeconds = math.Round(max(u.CPUSeconds-s.base, 0)*userTicks) / userTicks
 		s.summary.PeakRSSBytes = max(s.summary.PeakRSSBytes, u.PeakRSSBytes)
 		for sp := range s.spans {
 			sp.peak = max(sp.peak, u.RSSBytes)
@@ -284,7 +285,7 @@ func (sp *Span) End() (Usage, error) {
 	if !ok || !sp.ok {
 		return Usage{}, errors.New("the process probe is unavailable")
 	}
-	u.CPUSeconds = max(u.CPUSeconds-sp.start.CPUSeconds, 0)
+	u.CPUSeconds = math.Round(max(u.CPUSeconds-sp.start.CPUSeconds, 0)*userTicks) / userTicks
 	u.PeakRSSBytes = max(u.RSSBytes, sp.peak)
 	return u, nil
 }

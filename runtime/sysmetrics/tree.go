@@ -3,6 +3,7 @@ package sysmetrics
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/shirou/gopsutil/v4/process"
 )
@@ -54,6 +55,8 @@ func measureTree(ctx context.Context, root int32, exclude map[int32]bool) (u Usa
 		}
 	}
 	u.PeakRSSBytes = max(u.PeakRSSBytes, u.RSSBytes)
+	// The kernel counts CPU time in ticks of 1/100 s; a sum of them stays a multiple.
+	u.CPUSeconds = math.Round(u.CPUSeconds*userTicks) / userTicks
 	if ioErr == nil {
 		u.IO = &io
 	}
@@ -84,3 +87,6 @@ func descendants(ctx context.Context, root *process.Process, exclude map[int32]b
 	}
 	return out, nil
 }
+
+// userTicks is the resolution of CPU times, per second.
+const userTicks = 100
