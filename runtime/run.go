@@ -124,6 +124,9 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*
 	}
 	m := buildManifest(g, ws, res, started, opts.Command)
 	res.Manifest = m
+	if err := writeMetricsLog(ws, m); err != nil {
+		opts.Log.Warn().Err(err).Msg("could not write the run's metrics log")
+	}
 	if err := m.Write(res.ManifestPath); err != nil {
 		return res, err
 	}

@@ -255,6 +255,19 @@ stages:
 	if m.Stages[0].Metrics["rows"] != 3 {
 		t.Errorf("stage metrics: %v", m.Stages[0].Metrics)
 	}
+	ndjson, err := os.ReadFile(filepath.Join(p.dir, ".pipeline", "runs", res.RunID, "metrics.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line struct {
+		SchemaVersion int                `json:"schema_version"`
+		Run, Stage    string
+		Timestamp     string
+		Metrics       map[string]float64
+	}
+	if err := json.Unmarshal(ndjson, &line); err != nil || line.SchemaVersion != 1 || line.Run != res.RunID || line.Stage != "leak" || line.Timestamp == "" || line.Metrics["rows"] != 3 {
+		t.Errorf("metrics.ndjson: %s (%v)", ndjson, err)
+	}
 	_ = filepath.WalkDir(filepath.Join(p.dir, ".pipeline"), func(path string, d os.DirEntry, err error) error {
 		if err == nil && d.Type().IsRegular() {
 			if data, _ := os.ReadFile(path); bytes.Contains(data, []byte(secret)) {
