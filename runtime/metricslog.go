@@ -47,4 +47,3 @@ func writeMetricsLog(ws *Workspace, m *artifacts.Manifest) error {
 	}
 	return artifacts.WriteFileAtomic(filepath.Join(ws.RunDir(m.RunID), "metrics.ndjson"), buf.Bytes())
 }
-

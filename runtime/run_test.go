@@ -260,7 +260,7 @@ stages:
 		t.Fatal(err)
 	}
 	var line struct {
-		SchemaVersion int                `json:"schema_version"`
+		SchemaVersion int `json:"schema_version"`
 		Run, Stage    string
 		Timestamp     string
 		Metrics       map[string]float64
