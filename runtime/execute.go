@@ -130,6 +130,11 @@ func (r *runner) runNode(ctx context.Context, n *pipeline.Node) *StageResult {
 			log.Info().Str("key", short(p.key)).Msg("cached (produced by a concurrent run)")
 			return res
 		}
+		if ar := r.remoteHit(ctx, p.key, log); ar != nil {
+			r.finishCached(res, ar)
+			log.Info().Str("key", short(p.key)).Msg("cached (from the remote store)")
+			return res
+		}
 	}
 	return r.runAndPublish(ctx, n, p, res, log, fail)
 }
@@ -266,6 +271,13 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 		Metrics: rec.Metrics, DurationMS: rec.DurationMS, Created: finish}
 	if err := r.ws.Store.SaveAction(ar); err != nil {
 		return fail(fmt.Errorf("recording the stage in the action cache: %w", err))
+	}
+	if adopted := r.pushRemote(ctx, ar, log); adopted != ar {
+		outputs = adopted.Outputs
+		rec.Outputs = rec.Outputs[:0]
+		for _, port := range n.Plan.Outputs {
+			rec.Outputs = append(rec.Outputs, portRecord(port, "", outputs[port]))
+		}
 	}
 	if err := artifacts.RemoveAll(scratch); err != nil {
 		log.Warn().Err(err).Msg("could not remove the scratch directory")

@@ -53,6 +53,8 @@ type Options struct {
 	Command []string
 	// RunID, when set, names the run (see NewRunID); otherwise one is made.
 	RunID string
+	// Remote, when set, is a shared second tier of the store.
+	Remote RemoteStore
 }
 
 // StageResult is the outcome of one stage instance.

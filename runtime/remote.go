@@ -1,0 +1,111 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mlpipe/pipeline/artifacts"
+)
+
+// RemoteStore is a shared second tier of the store (object storage a team
+// shares). The local store stays the first tier: hits are read through from
+// the remote, and what runs is written through to it. Implementations must
+// make PutAction the commit point: create-only, so that of two machines racing
+// on one stage exactly one record wins.
+type RemoteStore interface {
+	// GetAction returns the record for key, or nil when there is none.
+	GetAction(ctx context.Context, key string) (*artifacts.ActionRecord, error)
+	// Fetch downloads an object into the local store, verifying its digest
+	// while streaming; a mismatch is an error and nothing is kept.
+	Fetch(ctx context.Context, o artifacts.Output, local *artifacts.Store) error
+	// Push uploads a local object unless the remote already has it.
+	Push(ctx context.Context, o artifacts.Output, local *artifacts.Store) error
+	// PutAction writes rec unless a record for its key exists; it returns the
+	// record that holds afterwards (rec, or the one written first).
+	PutAction(ctx context.Context, rec *artifacts.ActionRecord) (*artifacts.ActionRecord, error)
+}
+
+// remoteHit looks key up in the remote store and, on a hit, brings every
+// output into the local store and records it locally. It returns nil on a
+// miss or on any remote failure (the stage then runs).
+func (r *runner) remoteHit(ctx context.Context, key string, log zerolog.Logger) *artifacts.ActionRecord {
+	if r.opts.Remote == nil {
+		return nil
+	}
+	rec, err := r.opts.Remote.GetAction(ctx, key)
+	if err != nil {
+		log.Warn().Err(err).Msg("remote cache lookup failed; running the stage")
+		return nil
+	}
+	if rec == nil {
+		return nil
+	}
+	if err := r.fetchOutputs(ctx, rec); err != nil {
+		log.Warn().Err(err).Msg("remote cache hit could not be fetched; running the stage")
+		return nil
+	}
+	if err := r.ws.Store.SaveAction(rec); err != nil {
+		log.Warn().Err(err).Msg("could not record a remote hit locally")
+	}
+	return rec
+}
+
+// fetchOutputs downloads the outputs of rec that the local store lacks.
+func (r *runner) fetchOutputs(ctx context.Context, rec *artifacts.ActionRecord) error {
+	for port, o := range rec.Outputs {
+		if r.ws.Store.HasObject(o.Tree) {
+			continue
+		}
+		if err := r.opts.Remote.Fetch(ctx, o, r.ws.Store); err != nil {
+			return fmt.Errorf("fetching output %s (%s): %w", port, short(o.Digest), err)
+		}
+	}
+	return nil
+}
+
+// pushRemote writes a freshly published stage through to the remote store:
+// objects first, the record last. When another machine recorded the same key
+// first, its outputs are adopted, so every machine agrees on the key's outputs.
+func (r *runner) pushRemote(ctx context.Context, rec *artifacts.ActionRecord, log zerolog.Logger) *artifacts.ActionRecord {
+	if r.opts.Remote == nil {
+		return rec
+	}
+	for port, o := range rec.Outputs {
+		if err := r.opts.Remote.Push(ctx, o, r.ws.Store); err != nil {
+			log.Warn().Err(err).Str("port", port).Msg("could not upload an output to the remote cache")
+			return rec
+		}
+	}
+	winner, err := r.opts.Remote.PutAction(ctx, rec)
+	if err != nil {
+		log.Warn().Err(err).Msg("could not record the stage in the remote cache")
+		return rec
+	}
+	if winner == nil || sameOutputs(winner, rec) {
+		return rec
+	}
+	log.Info().Msg("another machine recorded this stage first; adopting its outputs")
+	if err := r.fetchOutputs(ctx, winner); err != nil {
+		log.Warn().Err(err).Msg("could not fetch the winning outputs; keeping ours locally")
+		return rec
+	}
+	if err := r.ws.Store.SaveAction(winner); err != nil {
+		log.Warn().Err(err).Msg("could not record the winning outputs locally")
+		return rec
+	}
+	return winner
+}
+
+func sameOutputs(a, b *artifacts.ActionRecord) bool {
+	if len(a.Outputs) != len(b.Outputs) {
+		return false
+	}
+	for port, o := range a.Outputs {
+		if b.Outputs[port].Digest != o.Digest {
+			return false
+		}
+	}
+	return true
+}
