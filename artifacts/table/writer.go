@@ -26,7 +26,7 @@ const RowGroupBytes = 16 << 20
 // falls back to plain encoding. It is large enough for the distinct values of
 // a repetitive text column (labels, templates, duplicated documents) to stay
 // dictionary-encoded, which shrinks both the file and the work to write it.
-const DictionaryBytes = 16 << 20
+const DictionaryBytes = 12 << 20
 
 // CreatedBy is the writer name recorded in every Parquet footer. It is fixed so
 // that the same rows always produce the same bytes.

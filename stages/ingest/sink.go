@@ -14,7 +14,7 @@ import (
 
 // maxBatchBytes flushes a batch early when its strings grow past this size,
 // so that long texts do not hold batchRows rows in memory.
-const maxBatchBytes = 8 << 20
+const maxBatchBytes = 4 << 20
 
 // sink gathers converted rows into record batches and writes them to the
 // data table; rejected rows go to the rejected table (or, without one, stop
