@@ -27,6 +27,9 @@ type Manifest struct {
 	Environment   Environment    `json:"environment"`
 	Sources       []Source       `json:"sources"`
 	Stages        []StageRecord  `json:"stages"`
+	// System sums up the machine's use during the run (CPU, peak memory,
+	// GPUs); the samples are in the run's system.ndjson. Absent when no stage ran.
+	System json.RawMessage `json:"system,omitempty"`
 }
 
 // DefinitionRef names the definition file a run compiled.

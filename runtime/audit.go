@@ -91,6 +91,12 @@ func Reexecute(ctx context.Context, m *artifacts.Manifest, ws *Workspace, log ze
 	if err := ws.Store.Init(); err != nil {
 		return nil, err
 	}
+	// Hold the workspace lock shared, so gc cannot remove recorded inputs meanwhile.
+	wl, err := LockWorkspace(ws.Root, false)
+	if err != nil {
+		return nil, err
+	}
+	defer wl.Unlock()
 	var out []Reexecution
 	for _, s := range m.Stages {
 		r := Reexecution{Stage: s.Name}

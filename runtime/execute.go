@@ -15,6 +15,7 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/pipeline"
+	"github.com/mlpipe/pipeline/runtime/sysmetrics"
 	"github.com/mlpipe/pipeline/stages"
 )
 
@@ -221,6 +222,10 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 		Params: n.Params, Seed: n.Seed, Log: log.Hook(stageLogHook{w: out}), Output: out, Progress: r.progressFor(n),
 	}
 	log.Info().Str("key", short(p.key)).Msg("running")
+	var span *sysmetrics.Span
+	if sm := r.sampler(); sm != nil {
+		span = sm.Span()
+	}
 	before := usage()
 	start := time.Now().UTC()
 	result, runErr := safeRun(ctx, n.Kind, env)
@@ -232,6 +237,11 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 	rec.DurationMS = res.Duration.Milliseconds()
 	rec.CPUSeconds = after.cpu - before.cpu
 	rec.PeakRSSBytes = after.maxRSS
+	if span != nil {
+		if u, err := span.End(); err == nil {
+			rec.CPUSeconds, rec.PeakRSSBytes = u.CPUSeconds, u.PeakRSSBytes
+		}
+	}
 	res.LogTail = tail.String()
 	if runErr != nil {
 		_ = artifacts.RemoveAll(outDir)

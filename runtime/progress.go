@@ -12,6 +12,12 @@ type ProgressSink interface {
 	Stage(name string) stages.Progress
 }
 
+// ProgressFinisher is a ProgressSink that is told when a stage ends, so its
+// display can go away.
+type ProgressFinisher interface {
+	Finish(name, status string)
+}
+
 func (r *runner) progressFor(n *pipeline.Node) stages.Progress {
 	if r.opts.Progress == nil {
 		return stages.NopProgress{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/pipeline"
+	"github.com/mlpipe/pipeline/runtime/sysmetrics"
 )
 
 // Stage statuses, as they appear in manifests and `run --json`.
@@ -113,6 +115,7 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*
 	}
 	r := &runner{g: g, ws: ws, opts: opts, runID: id, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}}
 	r.execute(ctx)
+	system := r.stopSampler()
 	if err := ws.Stats.Save(); err != nil {
 		opts.Log.Warn().Err(err).Msg("could not save the stat cache")
 	}
@@ -125,6 +128,7 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*
 		}
 	}
 	m := buildManifest(g, ws, res, started, opts.Command)
+	m.System = system
 	res.Manifest = m
 	if err := writeMetricsLog(ws, m); err != nil {
 		opts.Log.Warn().Err(err).Msg("could not write the run's metrics log")
@@ -145,6 +149,11 @@ type runner struct {
 
 	// stopped is set once a stage fails.
 	stopped atomic.Bool
+
+	// smOnce starts sm, the system-metrics sampler, when the first stage
+	// runs (a fully cached run samples nothing).
+	smOnce sync.Once
+	sm     *sysmetrics.Sampler
 
 	mu sync.Mutex
 	// results is guarded by mu.
@@ -202,6 +211,9 @@ func (r *runner) execute(ctx context.Context) {
 				res := r.runNode(ctx, n)
 				if res.Status == StatusFailed {
 					r.stopped.Store(true)
+				}
+				if f, ok := r.opts.Progress.(ProgressFinisher); ok {
+					f.Finish(n.Name, res.Status)
 				}
 				r.gate.release(exclusive)
 				finished <- done{n, res}
@@ -334,3 +346,34 @@ func (t *tailWriter) String() string {
 }
 
 var _ io.Writer = (*tailWriter)(nil)
+
+// sampler starts the system-metrics sampler on first use; nil when it cannot
+// run (the run goes on without it).
+func (r *runner) sampler() *sysmetrics.Sampler {
+	r.smOnce.Do(func() {
+		path := filepath.Join(r.ws.RunDir(r.runID), "system.ndjson")
+		sm, err := sysmetrics.Start(path, time.Second, nil, sysmetrics.WithLogger(r.opts.Log))
+		if err != nil {
+			r.opts.Log.Warn().Err(err).Msg("system metrics are unavailable for this run")
+			return
+		}
+		r.sm = sm
+	})
+	return r.sm
+}
+
+// stopSampler stops the sampler, if it started, and returns its summary as JSON.
+func (r *runner) stopSampler() json.RawMessage {
+	if r.sm == nil {
+		return nil
+	}
+	sum, err := r.sm.Stop()
+	if err != nil {
+		r.opts.Log.Warn().Err(err).Msg("system metrics were not fully written")
+	}
+	b, err := json.Marshal(sum)
+	if err != nil {
+		return nil
+	}
+	return b
+}

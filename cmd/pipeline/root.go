@@ -52,10 +52,14 @@ func newRootCmd() *cobra.Command {
 var extraCommands []func() *cobra.Command
 
 // logger builds the engine's logger on stderr.
-func logger() zerolog.Logger {
-	var w io.Writer = os.Stderr
+func logger() zerolog.Logger { return loggerTo(os.Stderr) }
+
+// loggerTo builds the engine's logger writing to out (stderr, or the
+// progress display that keeps log lines above its bars).
+func loggerTo(out io.Writer) zerolog.Logger {
+	w := out
 	if globals.logFormat != "json" {
-		w = zerolog.ConsoleWriter{Out: os.Stderr, TimeFormat: time.TimeOnly, NoColor: noColor()}
+		w = zerolog.ConsoleWriter{Out: out, TimeFormat: time.TimeOnly, NoColor: noColor()}
 	}
 	level := zerolog.InfoLevel
 	if globals.quiet {

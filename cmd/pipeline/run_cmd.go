@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/runtime/progress"
 )
 
 func newRunCmd() *cobra.Command {
@@ -40,10 +41,20 @@ func newRunCmd() *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			res, err := runtime.Run(ctx, g, ws, runtime.Options{
-				Jobs: jobs, Force: force, KeepGoing: keepGoing, Verify: vf, Log: logger(),
+			log := logger()
+			opts := runtime.Options{
+				Jobs: jobs, Force: force, KeepGoing: keepGoing, Verify: vf,
 				Command: append([]string{"pipeline"}, os.Args[1:]...),
-			})
+			}
+			if !globals.quiet {
+				// Live bars on a terminal, periodic log lines otherwise.
+				sink, logOut := progress.ForTerminal(os.Stderr, log)
+				log = loggerTo(logOut)
+				opts.Progress = sink
+				defer sink.Close()
+			}
+			opts.Log = log
+			res, err := runtime.Run(ctx, g, ws, opts)
 			if err != nil {
 				return err
 			}
