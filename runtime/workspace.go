@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mlpipe/pipeline/artifacts"
 )
@@ -24,6 +25,10 @@ type Workspace struct {
 	Store *artifacts.Store
 	// Stats is the stat cache of source files.
 	Stats *artifacts.StatCache
+
+	lastOnce sync.Once
+	last     map[string]lastRecord
+	lastErr  error
 }
 
 // OpenWorkspace opens (without creating anything) the workspace at root.
@@ -79,11 +84,32 @@ func (w *Workspace) RunIDs() ([]string, error) {
 }
 
 // LastStageRecord finds the newest manifest holding a stage instance that
-// ran or was cached, for explaining what changed since.
+// ran or was cached, for explaining what changed since. Manifests are read
+// once per Workspace, newest first.
 func (w *Workspace) LastStageRecord(name string) (*artifacts.StageRecord, string, error) {
+	w.lastOnce.Do(w.loadLastRecords)
+	if w.lastErr != nil {
+		return nil, "", w.lastErr
+	}
+	l, ok := w.last[name]
+	if !ok {
+		return nil, "", nil
+	}
+	return l.rec, l.run, nil
+}
+
+// lastRecord is the newest record of one stage instance.
+type lastRecord struct {
+	rec *artifacts.StageRecord
+	run string
+}
+
+func (w *Workspace) loadLastRecords() {
+	w.last = map[string]lastRecord{}
 	ids, err := w.RunIDs()
 	if err != nil {
-		return nil, "", err
+		w.lastErr = err
+		return
 	}
 	for _, id := range ids {
 		m, err := artifacts.ReadManifest(w.ManifestPath(id))
@@ -92,10 +118,12 @@ func (w *Workspace) LastStageRecord(name string) (*artifacts.StageRecord, string
 		}
 		for i := range m.Stages {
 			s := &m.Stages[i]
-			if s.Name == name && s.KeyInputs != nil && (s.Status == StatusRan || s.Status == StatusCached) {
-				return s, id, nil
+			if _, seen := w.last[s.Name]; seen {
+				continue
+			}
+			if s.KeyInputs != nil && (s.Status == StatusRan || s.Status == StatusCached) {
+				w.last[s.Name] = lastRecord{rec: s, run: id}
 			}
 		}
 	}
-	return nil, "", nil
 }
