@@ -155,6 +155,9 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 		}
 		return nil, fmt.Errorf("%w; findings table kept at %s", &FindingsError{N: len(all)}, kept)
 	}
+	if len(all) > 0 {
+		env.Log.Warn().Int("findings", len(all)).Msg("secrets found; recorded (hashed, never in clear) in the findings output")
+	}
 	return res, nil
 }
 
