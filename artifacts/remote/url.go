@@ -1,0 +1,80 @@
+package remote
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gocloud.dev/blob"
+	"gocloud.dev/blob/fileblob"
+	_ "gocloud.dev/blob/s3blob" // registers s3:// URLs
+)
+
+// openBucket opens the bucket a URL names. For file:// URLs it also returns a
+// creator that makes create-only writes atomic across processes (fileblob's
+// own check is not); for the others create-only writes go through the driver.
+func openBucket(ctx context.Context, raw string) (*blob.Bucket, creator, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, nil, fmt.Errorf("parsing the URL: %w", err)
+	}
+	if u.Scheme == "" {
+		return nil, nil, fmt.Errorf("the URL has no scheme (want s3://, gs://, azblob:// or file://)")
+	}
+	if u.Scheme == "file" {
+		return openDir(u)
+	}
+	// A path after the bucket name is a key prefix (gocloud would ignore it).
+	prefix := strings.Trim(u.Path, "/")
+	u.Path = ""
+	if prefix != "" {
+		q := u.Query()
+		if p := q.Get("prefix"); p != "" {
+			return nil, nil, fmt.Errorf("both a path and a prefix parameter are given")
+		}
+		q.Set("prefix", prefix+"/")
+		u.RawQuery = q.Encode()
+	}
+	b, err := blob.OpenBucket(ctx, u.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, nil, nil
+}
+
+// openDir opens a directory as a bucket.
+func openDir(u *url.URL) (*blob.Bucket, creator, error) {
+	dir := filepath.FromSlash(u.Path)
+	if u.Host != "" && u.Host != "localhost" {
+		return nil, nil, fmt.Errorf("file URLs name a local directory (file:///abs/dir), not host %q", u.Host)
+	}
+	if dir == "" {
+		return nil, nil, fmt.Errorf("the file URL names no directory")
+	}
+	prefix := strings.Trim(u.Query().Get("prefix"), "/")
+	if prefix != "" {
+		prefix += "/"
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, nil, fmt.Errorf("creating the bucket directory: %w", err)
+	}
+	b, err := fileblob.OpenBucket(dir, &fileblob.Options{Metadata: fileblob.MetadataDontWrite})
+	if err != nil {
+		return nil, nil, err
+	}
+	if prefix != "" {
+		b = blob.PrefixedBucket(b, prefix)
+	}
+	return b, &dirCreator{root: filepath.Join(dir, filepath.FromSlash(prefix))}, nil
+}
+
+// redactURL drops the query of a URL, which may carry secrets, for messages.
+func redactURL(raw string) string {
+	if i := strings.IndexByte(raw, '?'); i >= 0 {
+		return raw[:i]
+	}
+	return raw
+}
