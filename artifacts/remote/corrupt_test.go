@@ -67,6 +67,16 @@ func TestCorruptRemoteObjectIsRefused(t *testing.T) {
 				t.Error("a corrupt remote object was kept in the local store")
 			}
 			tmpEmpty(t, dst)
+			if _, err := os.Lstat(p); err == nil {
+				t.Error("the corrupt remote object was not deleted")
+			}
+			// A fresh push replaces it and the object is served again.
+			if err := remote.Push(ctx, o, src); err != nil {
+				t.Fatal(err)
+			}
+			if err := remote.Fetch(ctx, o, dst); err != nil {
+				t.Fatalf("after re-uploading: %v", err)
+			}
 		})
 	}
 }

@@ -41,15 +41,32 @@ func (s *Store) Fetch(ctx context.Context, o artifacts.Output, local *artifacts.
 	}
 	s.stats.bytesDown.Add(cr.n)
 	if err != nil {
+		if cr.err == nil && ctx.Err() == nil {
+			// The bytes arrived intact but do not form the object.
+			s.quarantine(ctx, key)
+		}
 		return fmt.Errorf("fetching %s: %w", key, err)
 	}
 	if err := checkTree(o.Tree, got); err != nil {
+		s.quarantine(ctx, key)
 		return fmt.Errorf("refusing remote object %s: %w", key, err)
 	}
 	if _, err := local.Publish(dst, func(string) (artifacts.Tree, error) { return got, nil }); err != nil {
 		return fmt.Errorf("storing %s locally: %w", key, err)
 	}
 	return nil
+}
+
+// quarantine deletes a remote object whose content does not match its name,
+// so that the next machine to produce it uploads it afresh instead of finding
+// the damaged copy "already there". Records are never deleted.
+func (s *Store) quarantine(ctx context.Context, key string) {
+	s.stats.deletes.Add(1)
+	if err := s.bucket.Delete(ctx, key); err != nil {
+		s.log.Warn().Err(err).Str("key", key).Msg("could not delete a corrupt remote object")
+		return
+	}
+	s.log.Warn().Str("key", key).Msg("deleted a corrupt remote object; the stage that made it will upload it again")
 }
 
 // readFile streams r into the new file dst and returns what it hashed.
@@ -68,14 +85,19 @@ func readFile(r io.Reader, dst string) (artifacts.Tree, error) {
 	return artifacts.Tree{Digest: d, Size: n, Files: 1}, nil
 }
 
-// countingReader counts the bytes read through it.
+// countingReader counts the bytes read through it and keeps the first error
+// the source reported, which tells a failed transfer from a damaged object.
 type countingReader struct {
-	r io.Reader
-	n int64
+	r   io.Reader
+	n   int64
+	err error
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	k, err := c.r.Read(p)
 	c.n += int64(k)
+	if err != nil && err != io.EOF && c.err == nil {
+		c.err = err
+	}
 	return k, err
 }

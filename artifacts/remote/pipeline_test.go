@@ -179,6 +179,11 @@ func TestCorruptRemoteObjectMakesTheStageRun(t *testing.T) {
 	if err != nil || strings.TrimSpace(string(out)) != "2" {
 		t.Errorf("output after re-running = %q, %v", out, err)
 	}
+	// The re-runs uploaded good copies: a third machine gets all hits.
+	third := newProject(t, flow, map[string]string{"words.txt": "x y\n"})
+	if got := statuses(third.run(openRemote(t, bucket))); got != "clean=cached split=cached count=cached" {
+		t.Fatalf("after the remote was healed: %s", got)
+	}
 }
 
 // racy writes a different output on every execution.
