@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	goruntime "runtime"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -310,16 +309,6 @@ func removeStaleOutDirs(scratch string, log zerolog.Logger) {
 			}
 		}
 	}
-}
-
-// sortedPorts returns map keys sorted.
-func sortedPorts[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // tailWriter keeps the last bytes written to it.

@@ -9,9 +9,8 @@ import (
 
 // States a stage can be in before a run.
 const (
-	WouldRun    = "run"
-	WouldBeHit  = "cached"
-	WouldUnknow = "unknown"
+	WouldRun   = "run"
+	WouldBeHit = "cached"
 )
 
 // StageStatus says what a run would do with one stage instance, and why.
