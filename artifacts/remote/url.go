@@ -30,14 +30,23 @@ func openBucket(ctx context.Context, raw string) (*blob.Bucket, creator, error) 
 	// A path after the bucket name is a key prefix (gocloud would ignore it).
 	prefix := strings.Trim(u.Path, "/")
 	u.Path = ""
+	q := u.Query()
 	if prefix != "" {
-		q := u.Query()
 		if p := q.Get("prefix"); p != "" {
 			return nil, nil, fmt.Errorf("both a path and a prefix parameter are given")
 		}
 		q.Set("prefix", prefix+"/")
-		u.RawQuery = q.Encode()
 	}
+	if u.Scheme == "s3" {
+		// Every object is verified end to end by its digest, so the SDK's
+		// own CRCs only cost CPU (and trip some S3-compatible servers).
+		for _, k := range []string{"request_checksum_calculation", "response_checksum_validation"} {
+			if !q.Has(k) {
+				q.Set(k, "when_required")
+			}
+		}
+	}
+	u.RawQuery = q.Encode()
 	b, err := blob.OpenBucket(ctx, u.String())
 	if err != nil {
 		return nil, nil, err
