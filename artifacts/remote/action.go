@@ -54,8 +54,12 @@ func (s *Store) GetAction(ctx context.Context, key string) (*artifacts.ActionRec
 // first. Every object rec names must have been pushed before; this write is
 // the commit point. On a store that ignores create-only writes (see
 // Conditional) an existing record is looked for first, which narrows the race
-// but cannot close it.
+// but cannot close it. A read-only store (see ReadOnly) writes nothing and
+// returns rec.
 func (s *Store) PutAction(ctx context.Context, rec *artifacts.ActionRecord) (*artifacts.ActionRecord, error) {
+	if s.readOnly {
+		return rec, nil
+	}
 	k, err := actionKey(rec.Key)
 	if err != nil {
 		return nil, fmt.Errorf("recording stage %s: %w", rec.Key, err)

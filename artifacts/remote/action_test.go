@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -180,4 +181,60 @@ func memBucket(t *testing.T, o *overwriter) *blob.Bucket {
 		}
 	}
 	return b
+}
+
+// denier refuses every write, as a bucket does for read-only credentials.
+type denier struct{}
+
+func (denier) create(context.Context, string, func(io.Writer) error) (bool, error) {
+	return false, fmt.Errorf("writing: %w", fs.ErrPermission)
+}
+
+func TestReadOnlyCredentialsStillGetHits(t *testing.T) {
+	ctx := context.Background()
+	writer, dir := openTemp(t)
+	src := newLocal(t)
+	o := build(t, src, objectCases[0].specs)
+	key := artifacts.HashBytes([]byte("read-only"))
+	rec := record(key, "x")
+	rec.Outputs["o"] = o
+	if err := writer.Push(ctx, o, src); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writer.PutAction(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	reader, err := Open(ctx, fileURL(dir), WithoutProbe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	var logs bytes.Buffer
+	reader.log = zerolog.New(&logs)
+	reader.create = denier{}
+	if err := reader.checkConditional(ctx, fileURL(dir)); err != nil {
+		t.Fatal(err)
+	}
+	if !reader.ReadOnly() || strings.Count(logs.String(), "read-only") != 1 {
+		t.Fatalf("read-only credentials not detected: %v %q", reader.ReadOnly(), logs.String())
+	}
+	got, err := reader.GetAction(ctx, key)
+	if err != nil || got == nil {
+		t.Fatalf("hit on a read-only store: %v, %v", got, err)
+	}
+	dst := newLocal(t)
+	if err := reader.Fetch(ctx, o, dst); err != nil {
+		t.Fatal(err)
+	}
+	other := build(t, dst, []fileSpec{{path: "", content: "not uploaded"}})
+	if err := reader.Push(ctx, other, dst); err != nil {
+		t.Fatal(err)
+	}
+	rec2 := record(artifacts.HashBytes([]byte("other")), "y")
+	if won, err := reader.PutAction(ctx, rec2); err != nil || won != rec2 {
+		t.Fatalf("PutAction on a read-only store = %v, %v", won, err)
+	}
+	if got, _ := writer.GetAction(ctx, rec2.Key); got != nil {
+		t.Error("a read-only store wrote a record")
+	}
 }

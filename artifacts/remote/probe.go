@@ -5,8 +5,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+
+	"gocloud.dev/gcerrors"
 )
 
 // probeConditional writes one fresh probe key twice with create-only writes
@@ -44,6 +48,12 @@ func (s *Store) probeConditional(ctx context.Context) (bool, error) {
 // records so and warns once.
 func (s *Store) checkConditional(ctx context.Context, url string) error {
 	ok, err := s.probeConditional(ctx)
+	if errors.Is(err, fs.ErrPermission) || gcerrors.Code(err) == gcerrors.PermissionDenied {
+		s.readOnly = true
+		s.log.Warn().Str("remote", redactURL(url)).Err(err).
+			Msg("the remote cache is read-only for these credentials: hits are used, results are not uploaded")
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,11 @@ import (
 // machine uploading the same digest counts as success). The local bytes are
 // hashed while they stream, and an upload whose content is not o is abandoned
 // before it completes, so a damaged local object never reaches the remote.
+// A read-only store (see ReadOnly) uploads nothing.
 func (s *Store) Push(ctx context.Context, o artifacts.Output, local *artifacts.Store) error {
+	if s.readOnly {
+		return nil
+	}
 	key, err := objectKey(o.Tree)
 	if err != nil {
 		return fmt.Errorf("pushing object: %w", err)

@@ -36,9 +36,12 @@ type Store struct {
 	create creator
 	// conditional is false when the store was found to ignore create-only writes.
 	conditional bool
-	log         zerolog.Logger
-	cfg         config
-	stats       counters
+	// readOnly is true when the credentials may read but not write: runs
+	// still get hits, and nothing is uploaded.
+	readOnly bool
+	log      zerolog.Logger
+	cfg      config
+	stats    counters
 }
 
 // config holds what Options set.
@@ -72,7 +75,8 @@ func WithoutProbe() Option { return func(c *config) { c.probe = false } }
 // the bucket name becomes a key prefix. Credentials come from the usual
 // environment variables of each cloud. Open writes and deletes one probe key
 // to find out whether the store honours create-only writes, and warns once
-// when it does not.
+// when it does not; when the credentials may not write, it warns once and the
+// store is read-only (hits are still served).
 func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	cfg := config{log: zerolog.Nop(), probe: true}
 	for _, o := range opts {
@@ -97,6 +101,10 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 
 // Close releases the bucket.
 func (s *Store) Close() error { return s.bucket.Close() }
+
+// ReadOnly reports whether the probe at Open found that the credentials may
+// not write; Push and PutAction then upload nothing.
+func (s *Store) ReadOnly() bool { return s.readOnly }
 
 // Conditional reports whether the store honours create-only writes (true when
 // the probe at Open was skipped).
