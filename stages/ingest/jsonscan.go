@@ -235,10 +235,7 @@ func (s *jsonScanner) str(keep bool) ([]byte, error) {
 	s.pos++ // opening quote
 	start := s.pos
 	b := s.buf
-	i := start
-	for i < len(b) && !special[b[i]] {
-		i++
-	}
+	i := plainRun(b, start)
 	if i < len(b) && b[i] == '"' {
 		s.pos = i + 1
 		return b[start:i], nil
@@ -247,10 +244,7 @@ func (s *jsonScanner) str(keep bool) ([]byte, error) {
 	out := s.arena[len(s.arena):]
 	i = start
 	for {
-		j := i
-		for j < len(b) && !special[b[j]] {
-			j++
-		}
+		j := plainRun(b, i)
 		if keep {
 			out = append(out, b[i:j]...)
 		}

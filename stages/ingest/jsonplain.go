@@ -1,0 +1,38 @@
+package ingest
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// SWAR constants: one byte repeated over a 64-bit word.
+const (
+	ones   = 0x0101010101010101
+	highs  = 0x8080808080808080
+	quotes = '"' * ones
+	slashs = '\\' * ones
+	ctrls  = 0x20 * ones
+)
+
+// plainRun returns the index of the first byte at or after i in b that ends
+// a string's plain run (a double quote, a backslash or a control byte), or
+// len(b). It tests eight bytes at a time: in each word, a byte equal to the
+// quote or backslash becomes zero after the xor, and the classic
+// (x - 0x01..) &^ x & 0x80.. test flags zero bytes; bytes under 0x20 borrow
+// in w - 0x20.. while their high bit is clear. Borrows only ever flag bytes
+// above a true hit, so the lowest flag is exact.
+func plainRun(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q := w ^ quotes
+		s := w ^ slashs
+		m := ((q - ones) &^ q) | ((s - ones) &^ s) | ((w - ctrls) &^ w)
+		if m &= highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(b) && !special[b[i]] {
+		i++
+	}
+	return i
+}
