@@ -30,7 +30,7 @@ func openTemp(t *testing.T, opts ...Option) (*Store, string) {
 }
 
 // newLocal returns an initialised local store in a temporary directory.
-func newLocal(t *testing.T) *artifacts.Store {
+func newLocal(t testing.TB) *artifacts.Store {
 	t.Helper()
 	st := artifacts.NewStore(filepath.Join(t.TempDir(), ".pipeline"))
 	if err := st.Init(); err != nil {
@@ -48,7 +48,7 @@ type fileSpec struct {
 
 // build writes specs under a fresh directory (a single file when the only
 // spec's path is empty) and publishes it into local, returning its output.
-func build(t *testing.T, local *artifacts.Store, specs []fileSpec) artifacts.Output {
+func build(t testing.TB, local *artifacts.Store, specs []fileSpec) artifacts.Output {
 	t.Helper()
 	tmp, err := local.TempDir("test")
 	if err != nil {

@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -19,6 +20,10 @@ import (
 func openBucket(ctx context.Context, raw string) (*blob.Bucket, creator, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the URL, whose query may hold secrets
+		}
 		return nil, nil, fmt.Errorf("parsing the URL: %w", err)
 	}
 	if u.Scheme == "" {
@@ -27,27 +32,11 @@ func openBucket(ctx context.Context, raw string) (*blob.Bucket, creator, error) 
 	if u.Scheme == "file" {
 		return openDir(u)
 	}
-	// A path after the bucket name is a key prefix (gocloud would ignore it).
-	prefix := strings.Trim(u.Path, "/")
-	u.Path = ""
-	q := u.Query()
-	if prefix != "" {
-		if p := q.Get("prefix"); p != "" {
-			return nil, nil, fmt.Errorf("both a path and a prefix parameter are given")
-		}
-		q.Set("prefix", prefix+"/")
+	cloudURL, err := rewriteCloudURL(u)
+	if err != nil {
+		return nil, nil, err
 	}
-	if u.Scheme == "s3" {
-		// Every object is verified end to end by its digest, so the SDK's
-		// own CRCs only cost CPU (and trip some S3-compatible servers).
-		for _, k := range []string{"request_checksum_calculation", "response_checksum_validation"} {
-			if !q.Has(k) {
-				q.Set(k, "when_required")
-			}
-		}
-	}
-	u.RawQuery = q.Encode()
-	b, err := blob.OpenBucket(ctx, u.String())
+	b, err := blob.OpenBucket(ctx, cloudURL)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -86,4 +75,33 @@ func redactURL(raw string) string {
 		return raw[:i]
 	}
 	return raw
+}
+
+// rewriteCloudURL turns the path of a cloud URL into gocloud's prefix
+// parameter and, for s3, turns off the SDK's CRC32 checksums unless the URL
+// sets them.
+func rewriteCloudURL(u *url.URL) (string, error) {
+	c := *u
+	u = &c
+	// A path after the bucket name is a key prefix (gocloud would ignore it).
+	prefix := strings.Trim(u.Path, "/")
+	u.Path = ""
+	q := u.Query()
+	if prefix != "" {
+		if p := q.Get("prefix"); p != "" {
+			return "", fmt.Errorf("both a path and a prefix parameter are given")
+		}
+		q.Set("prefix", prefix+"/")
+	}
+	if u.Scheme == "s3" {
+		// Every object is verified end to end by its digest, so the SDK's
+		// own CRCs only cost CPU (and trip some S3-compatible servers).
+		for _, k := range []string{"request_checksum_calculation", "response_checksum_validation"} {
+			if !q.Has(k) {
+				q.Set(k, "when_required")
+			}
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
