@@ -24,6 +24,7 @@ type Reader struct {
 	file   *os.File
 	pq     *file.Reader
 	rr     pqarrow.RecordReader
+	flat   *flatReader // instead of rr, when every column is flat
 	schema *arrow.Schema
 	rows   int64
 }
@@ -66,15 +67,24 @@ func OpenColumns(path string, columns []string) (r *Reader, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening table %s: %w", path, err)
 	}
+	full, err := fr.Schema()
+	if err != nil {
+		return nil, fmt.Errorf("opening table %s: reading schema: %w", path, err)
+	}
+	if sch, flatLeaves := flatSelection(fr, full, columns); sch != nil {
+		schema := normalizeSchema(sch, full.Metadata())
+		if flat := newFlatReader(pq, schema, flatLeaves); flat != nil {
+			if err := flat.advance(); err != nil && !errors.Is(err, io.EOF) {
+				return nil, fmt.Errorf("opening table %s: %w", path, err)
+			}
+			return &Reader{path: path, file: f, pq: pq, flat: flat, schema: schema, rows: pq.NumRows()}, nil
+		}
+	}
 	rr, err := fr.GetRecordReader(context.Background(), leaves, nil)
 	if err != nil {
 		return nil, fmt.Errorf("opening table %s: %w", path, err)
 	}
 	// The record reader's schema lacks the file-level metadata.
-	full, err := fr.Schema()
-	if err != nil {
-		return nil, fmt.Errorf("opening table %s: reading schema: %w", path, err)
-	}
 	schema := normalizeSchema(rr.Schema(), full.Metadata())
 	return &Reader{path: path, file: f, pq: pq, rr: rr, schema: schema, rows: pq.NumRows()}, nil
 }
@@ -105,6 +115,44 @@ func leafIndices(fr *pqarrow.FileReader, names []string) ([]int, error) {
 	return leaves, nil
 }
 
+// flatSelection returns the schema of the selected top-level fields (nil
+// names: all of them, in order) and their leaf columns, or a nil schema when
+// a selected field is not a single leaf.
+func flatSelection(fr *pqarrow.FileReader, full *arrow.Schema, names []string) (*arrow.Schema, []int) {
+	var idx []int
+	if names == nil {
+		for i := range fr.Manifest.Fields {
+			idx = append(idx, i)
+		}
+	} else {
+		for _, name := range names {
+			n := 0
+			for i, f := range fr.Manifest.Fields {
+				if f.Field.Name == name {
+					idx = append(idx, i)
+					n++
+				}
+			}
+			if n != 1 {
+				return nil, nil
+			}
+		}
+	}
+	if len(idx) == 0 || full.NumFields() != len(fr.Manifest.Fields) {
+		return nil, nil
+	}
+	fields := make([]arrow.Field, len(idx))
+	leaves := make([]int, len(idx))
+	for k, i := range idx {
+		mf := &fr.Manifest.Fields[i]
+		if len(mf.Children) != 0 || mf.ColIndex < 0 {
+			return nil, nil
+		}
+		fields[k], leaves[k] = full.Field(i), mf.ColIndex
+	}
+	return arrow.NewSchema(fields, nil), leaves
+}
+
 // leavesOf returns the leaf column indices under a schema field.
 func leavesOf(f *pqarrow.SchemaField) []int {
 	if len(f.Children) == 0 {
@@ -129,7 +177,7 @@ func (r *Reader) NumRows() int64 { return r.rows }
 // Next returns the next batch of at most BatchRows rows, or io.EOF after the
 // last one. The caller owns the batch and must Release it.
 func (r *Reader) Next() (rec arrow.RecordBatch, err error) {
-	if r.rr == nil {
+	if r.rr == nil && r.flat == nil {
 		return nil, fmt.Errorf("reading table %s: reader is closed", r.path)
 	}
 	defer func() {
@@ -137,6 +185,13 @@ func (r *Reader) Next() (rec arrow.RecordBatch, err error) {
 			rec, err = nil, fmt.Errorf("reading table %s: unreadable Parquet: %v", r.path, p)
 		}
 	}()
+	if r.flat != nil {
+		rec, err := r.flat.next()
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("reading table %s: %w", r.path, err)
+		}
+		return rec, err
+	}
 	if !r.rr.Next() {
 		if err := r.rr.Err(); err != nil && !errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("reading table %s: %w", r.path, err)
@@ -150,14 +205,16 @@ func (r *Reader) Next() (rec arrow.RecordBatch, err error) {
 
 // Close releases the reader and closes the file. It is idempotent.
 func (r *Reader) Close() error {
-	if r.rr == nil {
+	if r.rr == nil && r.flat == nil {
 		return nil
 	}
-	func() {
-		defer func() { recover() }()
-		r.rr.Release()
-	}()
-	r.rr = nil
+	if r.rr != nil {
+		func() {
+			defer func() { recover() }()
+			r.rr.Release()
+		}()
+	}
+	r.rr, r.flat = nil, nil
 	if err := r.file.Close(); err != nil {
 		return fmt.Errorf("closing table %s: %w", r.path, err)
 	}

@@ -1,0 +1,315 @@
+package table
+
+import (
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/schema"
+)
+
+// flatReader decodes tables whose selected columns are all flat (neither
+// repeated nor nested) strings, binaries, 32/64-bit integers and floats, or
+// booleans, straight from Parquet's column readers into Arrow buffers sized
+// once per batch. String values are copied page by page from the decoded
+// page (plain encoding) or from the dictionary (dictionary encoding) into
+// one data buffer, so a dictionary-encoded column is materialised at its
+// exact size instead of through a growing builder. A batch never spans row
+// groups.
+type flatReader struct {
+	pq     *file.Reader
+	schema *arrow.Schema
+	cols   []flatColumn
+	rg     int   // next row group to open
+	left   int64 // rows left in the open row group
+}
+
+// flatColumn is one selected column and its decoding state.
+type flatColumn struct {
+	leaf   int
+	name   string
+	typ    arrow.DataType
+	maxDef int16
+	cr     file.ColumnChunkReader
+	defs   []int16
+	vals   []parquet.ByteArray
+	perRow float64 // bytes per string value in the last batch, to size the next
+}
+
+// newFlatReader returns a flatReader for the given leaves (one per field of
+// schema, in order), or nil when some column is not flat or of a type it
+// does not decode.
+func newFlatReader(pq *file.Reader, sch *arrow.Schema, leaves []int) *flatReader {
+	if len(leaves) != sch.NumFields() {
+		return nil
+	}
+	fr := &flatReader{pq: pq, schema: sch}
+	for i, leaf := range leaves {
+		descr := pq.MetaData().Schema.Column(leaf)
+		if descr.MaxRepetitionLevel() != 0 || descr.MaxDefinitionLevel() > 1 {
+			return nil
+		}
+		if parent := descr.SchemaNode().Parent(); parent == nil || parent != schema.Node(pq.MetaData().Schema.Root()) {
+			return nil
+		}
+		f := sch.Field(i)
+		if !flatPhysical(f.Type, descr.PhysicalType()) {
+			return nil
+		}
+		fr.cols = append(fr.cols, flatColumn{leaf: leaf, name: f.Name, typ: f.Type, maxDef: descr.MaxDefinitionLevel()})
+	}
+	return fr
+}
+
+// flatPhysical reports whether the flat reader decodes Parquet's physical
+// type pt into Arrow type dt.
+func flatPhysical(dt arrow.DataType, pt parquet.Type) bool {
+	switch dt.ID() {
+	case arrow.STRING, arrow.BINARY:
+		return pt == parquet.Types.ByteArray
+	case arrow.INT64:
+		return pt == parquet.Types.Int64
+	case arrow.INT32:
+		return pt == parquet.Types.Int32
+	case arrow.FLOAT64:
+		return pt == parquet.Types.Double
+	case arrow.FLOAT32:
+		return pt == parquet.Types.Float
+	case arrow.BOOL:
+		return pt == parquet.Types.Boolean
+	}
+	return false
+}
+
+// advance opens the next row group that has rows, unless the open one has
+// rows left; at the end of the file it returns io.EOF.
+func (fr *flatReader) advance() error {
+	for fr.left == 0 {
+		if fr.rg >= fr.pq.NumRowGroups() {
+			return io.EOF
+		}
+		rgr := fr.pq.RowGroup(fr.rg)
+		for i := range fr.cols {
+			cr, err := rgr.Column(fr.cols[i].leaf)
+			if err != nil {
+				return fmt.Errorf("row group %d, column %q: %w", fr.rg, fr.cols[i].name, err)
+			}
+			fr.cols[i].cr = cr
+		}
+		fr.left = rgr.NumRows()
+		fr.rg++
+	}
+	return nil
+}
+
+// next decodes the next batch of at most BatchRows rows, or returns io.EOF.
+func (fr *flatReader) next() (arrow.RecordBatch, error) {
+	if err := fr.advance(); err != nil {
+		return nil, err
+	}
+	n := min(fr.left, BatchRows)
+	arrs := make([]arrow.Array, len(fr.cols))
+	defer func() {
+		for _, a := range arrs {
+			if a != nil {
+				a.Release()
+			}
+		}
+	}()
+	for i := range fr.cols {
+		a, err := fr.cols[i].read(int(n))
+		if err != nil {
+			return nil, fmt.Errorf("row group %d, column %q: %w", fr.rg-1, fr.cols[i].name, err)
+		}
+		arrs[i] = a
+	}
+	fr.left -= n
+	return array.NewRecordBatch(fr.schema, arrs, n), nil
+}
+
+// read decodes the column's next n rows.
+func (c *flatColumn) read(n int) (arrow.Array, error) {
+	if cap(c.defs) < n {
+		c.defs = make([]int16, n)
+	}
+	defs := c.defs[:n]
+	if c.maxDef == 0 {
+		defs = nil
+	}
+	a, err := c.readAs(n, defs)
+	if err != nil {
+		if cerr := c.cr.Err(); cerr != nil {
+			return nil, cerr
+		}
+	}
+	return a, err
+}
+
+// readAs decodes n rows with the reader of the column's physical type.
+func (c *flatColumn) readAs(n int, defs []int16) (arrow.Array, error) {
+	switch cr := c.cr.(type) {
+	case *file.ByteArrayColumnChunkReader:
+		return c.readBytes(cr, n, defs)
+	case *file.Int64ColumnChunkReader:
+		return readFixed(c.typ, n, defs, c.maxDef, cr.ReadBatch)
+	case *file.Int32ColumnChunkReader:
+		return readFixed(c.typ, n, defs, c.maxDef, cr.ReadBatch)
+	case *file.Float64ColumnChunkReader:
+		return readFixed(c.typ, n, defs, c.maxDef, cr.ReadBatch)
+	case *file.Float32ColumnChunkReader:
+		return readFixed(c.typ, n, defs, c.maxDef, cr.ReadBatch)
+	case *file.BooleanColumnChunkReader:
+		return readBools(n, defs, c.maxDef, cr)
+	}
+	return nil, fmt.Errorf("unexpected column reader %T", c.cr)
+}
+
+// readBytes decodes n string or binary values, one page at a time, copying
+// each page's values into the batch's data buffer before the next page
+// replaces them.
+func (c *flatColumn) readBytes(cr *file.ByteArrayColumnChunkReader, n int, defs []int16) (arrow.Array, error) {
+	if cap(c.vals) < n {
+		c.vals = make([]parquet.ByteArray, n)
+	}
+	offsets := make([]int32, n+1)
+	data := make([]byte, 0, int(c.perRow*float64(n))+64)
+	got, nulls := 0, 0
+	for got < n {
+		var d []int16
+		if defs != nil {
+			d = defs[got:]
+		}
+		lv, nv, err := cr.ReadBatchInPage(int64(n-got), c.vals[:n-got], d, nil)
+		if err != nil {
+			return nil, err
+		}
+		if lv == 0 {
+			return nil, fmt.Errorf("column chunk ended %d rows early", n-got)
+		}
+		v := c.vals[:nv]
+		k := 0
+		for r := range int(lv) {
+			if d != nil && d[r] < c.maxDef {
+				nulls++
+			} else {
+				data = append(data, v[k]...)
+				k++
+			}
+			if len(data) > math.MaxInt32 {
+				return nil, fmt.Errorf("over 2 GiB of values in %d rows", n)
+			}
+			offsets[got+r+1] = int32(len(data))
+		}
+		got += int(lv)
+	}
+	c.perRow = float64(len(data)) / float64(n) * 1.0625
+	bufs := []*memory.Buffer{validity(defs, c.maxDef, nulls), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)),
+		memory.NewBufferBytes(data)}
+	d := array.NewData(c.typ, n, bufs, nil, nulls, 0)
+	defer d.Release()
+	return array.MakeFromData(d), nil
+}
+
+// fixedValue is a fixed-width Parquet value type that Arrow lays out the same.
+type fixedValue interface {
+	int32 | int64 | float32 | float64
+}
+
+// readFixed decodes n fixed-width values with read (a typed ReadBatch),
+// spreading them over the rows that are not null.
+func readFixed[T fixedValue](dt arrow.DataType, n int, defs []int16, maxDef int16,
+	read func(int64, []T, []int16, []int16) (int64, int, error)) (arrow.Array, error) {
+	vals := make([]T, n)
+	got, nv := 0, 0
+	for got < n {
+		var d []int16
+		if defs != nil {
+			d = defs[got:]
+		}
+		lv, k, err := read(int64(n-got), vals[nv:], d, nil)
+		if err != nil {
+			return nil, err
+		}
+		if lv == 0 {
+			return nil, fmt.Errorf("column chunk ended %d rows early", n-got)
+		}
+		got += int(lv)
+		nv += k
+	}
+	nulls := n - nv
+	if nulls > 0 {
+		// Spread the dense values to their rows, from the back.
+		k := nv
+		for r := n - 1; r >= 0; r-- {
+			if defs[r] < maxDef {
+				var zero T
+				vals[r] = zero
+				continue
+			}
+			k--
+			vals[r] = vals[k]
+		}
+	}
+	bufs := []*memory.Buffer{validity(defs, maxDef, nulls), memory.NewBufferBytes(arrow.GetBytes(vals))}
+	d := array.NewData(dt, n, bufs, nil, nulls, 0)
+	defer d.Release()
+	return array.MakeFromData(d), nil
+}
+
+// readBools decodes n booleans into a bitmap.
+func readBools(n int, defs []int16, maxDef int16, cr *file.BooleanColumnChunkReader) (arrow.Array, error) {
+	vals := make([]bool, n)
+	got, nv := 0, 0
+	for got < n {
+		var d []int16
+		if defs != nil {
+			d = defs[got:]
+		}
+		lv, k, err := cr.ReadBatch(int64(n-got), vals[nv:], d, nil)
+		if err != nil {
+			return nil, err
+		}
+		if lv == 0 {
+			return nil, fmt.Errorf("column chunk ended %d rows early", n-got)
+		}
+		got += int(lv)
+		nv += k
+	}
+	bits := make([]byte, bitutil.BytesForBits(int64(n)))
+	k := 0
+	for r := range n {
+		if defs != nil && defs[r] < maxDef {
+			continue
+		}
+		if vals[k] {
+			bitutil.SetBit(bits, r)
+		}
+		k++
+	}
+	nulls := n - nv
+	bufs := []*memory.Buffer{validity(defs, maxDef, nulls), memory.NewBufferBytes(bits)}
+	d := array.NewData(arrow.FixedWidthTypes.Boolean, n, bufs, nil, nulls, 0)
+	defer d.Release()
+	return array.MakeFromData(d), nil
+}
+
+// validity returns the validity bitmap of rows whose definition level is
+// maxDef, or nil when no row is null.
+func validity(defs []int16, maxDef int16, nulls int) *memory.Buffer {
+	if nulls == 0 {
+		return nil
+	}
+	bits := make([]byte, bitutil.BytesForBits(int64(len(defs))))
+	for r, d := range defs {
+		if d == maxDef {
+			bitutil.SetBit(bits, r)
+		}
+	}
+	return memory.NewBufferBytes(bits)
+}
