@@ -124,6 +124,14 @@ func hashPath(path string, fileHash func(string) (string, int64, error)) (Tree, 
 	if err != nil {
 		return Tree{}, err
 	}
+	return TreeDigest(entries), nil
+}
+
+// TreeDigest computes a directory's Tree from its members: the digest of the
+// sorted "type path\x00digest\n" lines, the total size and file count. It
+// sorts entries in place.
+func TreeDigest(entries []Entry) Tree {
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Path < entries[j].Path })
 	t := Tree{Dir: true}
 	var b strings.Builder
 	for _, e := range entries {
@@ -134,7 +142,7 @@ func hashPath(path string, fileHash func(string) (string, int64, error)) (Tree, 
 		}
 	}
 	t.Digest = HashBytes([]byte(b.String()))
-	return t, nil
+	return t
 }
 
 func mustEval(p string) string {

@@ -169,3 +169,33 @@ stages:
 		t.Errorf("unknown port: exit %d, want 2", code)
 	}
 }
+
+func TestRemoteCacheSharesRunsAcrossWorkspaces(t *testing.T) {
+	def := writeDef(t, `version: 1
+name: shared
+stages:
+  gen: {kind: exec, with: {cmd: "echo run >> calls.log; seq 1 50 > $PIPELINE_OUT/rows", outputs: [rows]}}
+  sum: {kind: exec, inputs: {rows: gen}, with: {cmd: "echo run >> calls.log; wc -l < $PIPELINE_IN_ROWS > $PIPELINE_OUT/n", outputs: [n]}}
+`)
+	remoteURL := "file://" + t.TempDir()
+	for i, ws := range []string{t.TempDir(), t.TempDir()} {
+		code, out, errs := cli(t, "run", def, "--workspace", ws, "--remote", remoteURL, "--json")
+		if code != 0 {
+			t.Fatalf("run %d: %s %s", i, out, errs)
+		}
+		want := `"status":"ran"`
+		if i == 1 {
+			want = `"status":"cached"`
+		}
+		if strings.Count(out, want) != 2 {
+			t.Errorf("run %d in a fresh workspace: %s", i, out)
+		}
+	}
+	calls, _ := os.ReadFile(filepath.Join(filepath.Dir(def), "calls.log"))
+	if strings.Count(string(calls), "run") != 2 {
+		t.Errorf("the stages ran %d times, want 2 (once each)", strings.Count(string(calls), "run"))
+	}
+	if code, _, _ := cli(t, "run", def, "--remote", "nosuch://x"); code != 2 {
+		t.Errorf("a bad remote URL should exit 2, got %d", code)
+	}
+}

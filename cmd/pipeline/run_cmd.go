@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlpipe/pipeline/artifacts/remote"
 	"github.com/mlpipe/pipeline/runtime"
 	"github.com/mlpipe/pipeline/runtime/progress"
 )
@@ -22,6 +23,7 @@ func newRunCmd() *cobra.Command {
 		df                                   definitionFlags
 		jobs                                 int
 		force, dryRun, keepGoing, asJSON, vf bool
+		remoteURL                            string
 	)
 	c := &cobra.Command{
 		Use:   "run FILE",
@@ -54,6 +56,17 @@ func newRunCmd() *cobra.Command {
 				defer sink.Close()
 			}
 			opts.Log = log
+			if remoteURL == "" {
+				remoteURL = os.Getenv("PIPELINE_REMOTE")
+			}
+			if remoteURL != "" {
+				rs, err := remote.Open(ctx, remoteURL, remote.WithLogger(log))
+				if err != nil {
+					return usageError("opening the remote store: %v", err)
+				}
+				defer rs.Close()
+				opts.Remote = rs
+			}
 			res, err := runtime.Run(ctx, g, ws, opts)
 			if err != nil {
 				return err
@@ -86,6 +99,7 @@ func newRunCmd() *cobra.Command {
 	c.Flags().BoolVar(&keepGoing, "keep-going", false, "after a failure, still run every stage not downstream of it")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as one JSON object on stdout")
 	c.Flags().BoolVar(&vf, "verify", false, "re-hash the objects behind cache hits and rebuild corrupt ones")
+	c.Flags().StringVar(&remoteURL, "remote", "", "shared remote cache (s3://bucket/prefix?..., file:///dir; default $PIPELINE_REMOTE)")
 	return c
 }
 
