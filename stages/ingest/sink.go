@@ -24,7 +24,7 @@ type sink struct {
 	cols     []column
 	schema   *arrow.Schema
 	w        *table.Writer
-	b        *array.RecordBuilder
+	bufs     []colBuf
 	pending  int
 	bytes    int
 	batch    int
@@ -40,28 +40,20 @@ func newSink(ctx context.Context, path string, cols []column, batch int, rej *re
 	if err != nil {
 		return nil, err
 	}
-	return &sink{ctx: ctx, cols: cols, schema: schema, w: w, b: array.NewRecordBuilder(memory.DefaultAllocator, schema),
+	bufs := make([]colBuf, len(cols))
+	for i, c := range cols {
+		bufs[i].typ = c.typ
+	}
+	return &sink{ctx: ctx, cols: cols, schema: schema, w: w, bufs: bufs,
 		batch: batch, rejected: rej, progress: progress}, nil
 }
 
 // add appends one row whose values match the sink's columns.
 func (s *sink) add(vals []value) error {
 	for i, v := range vals {
-		f := s.b.Field(i)
-		if v.null {
-			f.AppendNull()
-			continue
-		}
-		switch s.cols[i].typ {
-		case typeString:
-			f.(*array.StringBuilder).BinaryBuilder.Append(v.s)
+		s.bufs[i].add(v)
+		if !v.null {
 			s.bytes += len(v.s)
-		case typeInt:
-			f.(*array.Int64Builder).Append(v.i)
-		case typeFloat:
-			f.(*array.Float64Builder).Append(v.f)
-		case typeBool:
-			f.(*array.BooleanBuilder).Append(v.b)
 		}
 	}
 	s.pending++
@@ -87,24 +79,21 @@ func (s *sink) flush() error {
 	if err := s.ctx.Err(); err != nil {
 		return err
 	}
-	// Size the next batch's buffers like this one's, so that builders do not
-	// grow (copy and zero) their way up again.
-	sizes := make([]int, len(s.cols))
-	for i, c := range s.cols {
-		if c.typ == typeString {
-			sizes[i] = s.b.Field(i).(*array.StringBuilder).DataLen()
-		}
+	arrs := make([]arrow.Array, len(s.cols))
+	for i := range s.bufs {
+		arrs[i] = s.bufs[i].array(s.schema.Field(i).Type)
 	}
-	rec := s.b.NewRecordBatch()
-	defer rec.Release()
-	if err := s.w.Write(rec); err != nil {
+	rec := array.NewRecordBatch(s.schema, arrs, int64(s.pending))
+	for _, a := range arrs {
+		a.Release()
+	}
+	err := s.w.Write(rec)
+	rec.Release()
+	if err != nil {
 		return err
 	}
-	for i, n := range sizes {
-		s.b.Field(i).Reserve(s.pending)
-		if n > 0 {
-			s.b.Field(i).(*array.StringBuilder).ReserveData(n + n/8)
-		}
+	for i := range s.bufs {
+		s.bufs[i].reset()
 	}
 	s.rows += int64(s.pending)
 	s.progress.Add(int64(s.pending))
@@ -114,7 +103,6 @@ func (s *sink) flush() error {
 
 // close flushes and finishes both tables; on error it removes them.
 func (s *sink) close(failed error) error {
-	defer s.b.Release()
 	if failed == nil {
 		failed = s.flush()
 	}
