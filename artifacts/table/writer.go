@@ -159,6 +159,11 @@ func (w *Writer) Close() error {
 	if ferr := w.buf.Flush(); err == nil && ferr != nil {
 		err = fmt.Errorf("flushing table %s: %w", w.path, ferr)
 	}
+	if err == nil {
+		if serr := sortEncodingStats(w.file); serr != nil {
+			err = fmt.Errorf("finishing table %s: %w", w.path, serr)
+		}
+	}
 	if cerr := w.file.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("closing table %s: %w", w.path, cerr)
 	}
