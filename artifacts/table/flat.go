@@ -193,6 +193,18 @@ func (c *flatColumn) readBytes(cr *file.ByteArrayColumnChunkReader, n int, defs 
 			return nil, fmt.Errorf("column chunk ended %d rows early", n-got)
 		}
 		v := c.vals[:nv]
+		size := 0
+		for _, b := range v {
+			size += len(b)
+		}
+		if need := len(data) + size; need > cap(data) {
+			// Grow once for this page and, at the rate seen so far, the
+			// rows still to come.
+			more := float64(need) / float64(got+int(lv)) * float64(n-got-int(lv)) * 1.125
+			grown := make([]byte, len(data), need+int(more))
+			copy(grown, data)
+			data = grown
+		}
 		k := 0
 		for r := range int(lv) {
 			if d != nil && d[r] < c.maxDef {
