@@ -159,10 +159,9 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 				node.DepPaths = append(node.DepPaths, abs)
 			}
 			if len(pe.list) == 0 {
-				inputs := make([]string, len(node.Inputs))
-				for i, in := range node.Inputs {
-					inputs[i] = in.Port
-				}
+				// The declared ports, so a stage is checked even when an
+				// upstream stage is broken.
+				inputs := sortedKeys(sd.Inputs)
 				plan, err := kind.Plan(stages.PlanRequest{Stage: instName, Params: node.Params, Inputs: inputs, WorkDir: def.Dir})
 				if err != nil {
 					pe.at(orNode(sd.With, sd.node), "stage `%s`: %v", instName, err)
@@ -176,9 +175,9 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 					e.list = append(e.list, x)
 				}
 			}
-			if len(pe.list) > 0 {
+			if len(pe.list) > 0 || node.broken {
 				// Keep compiling other stages to report more errors at once;
-				// stages reading from this one report nothing about it.
+				// stages reading from a broken one report nothing about it.
 				node.Plan = &stages.Plan{}
 				node.broken = true
 			}
@@ -332,6 +331,7 @@ func wireInputs(e *errs, sd *StageDef, kind stages.Kind, node *Node, upstream ma
 		}
 		from := upstream[ref.Stage]
 		if from == nil || from.Plan == nil || from.broken {
+			node.broken = true // reported at the upstream stage
 			continue
 		}
 		outs := from.Plan.Outputs
