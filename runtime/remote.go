@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/rs/zerolog"
 
@@ -52,17 +53,32 @@ func (r *runner) remoteHit(ctx context.Context, key string, log zerolog.Logger) 
 	return rec
 }
 
-// fetchOutputs downloads the outputs of rec that the local store lacks.
+// fetchOutputs downloads the outputs of rec that the local store lacks, all
+// at once.
 func (r *runner) fetchOutputs(ctx context.Context, rec *artifacts.ActionRecord) error {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
 	for port, o := range rec.Outputs {
 		if r.ws.Store.HasObject(o.Tree) {
 			continue
 		}
-		if err := r.opts.Remote.Fetch(ctx, o, r.ws.Store); err != nil {
-			return fmt.Errorf("fetching output %s (%s): %w", port, short(o.Digest), err)
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := r.opts.Remote.Fetch(ctx, o, r.ws.Store); err != nil {
+				mu.Lock()
+				if first == nil {
+					first = fmt.Errorf("fetching output %s (%s): %w", port, short(o.Digest), err)
+				}
+				mu.Unlock()
+			}
+		}()
 	}
-	return nil
+	wg.Wait()
+	return first
 }
 
 // pushRemote writes a freshly published stage through to the remote store:
