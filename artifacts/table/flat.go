@@ -39,17 +39,21 @@ type flatColumn struct {
 	cr     file.ColumnChunkReader
 	defs   []int16
 	vals   []parquet.ByteArray
-	perRow float64 // bytes per string value in the last batch, to size the next
+	perRow float64   // bytes per string value in the last batch, to size the next
+	dict   dictState // for a column read as an Arrow dictionary
 }
 
 // newFlatReader returns a flatReader for the given leaves (one per field of
 // schema, in order), or nil when some column is not flat or of a type it
-// does not decode.
-func newFlatReader(pq *file.Reader, sch *arrow.Schema, leaves []int) *flatReader {
+// does not decode. With dicts, string and binary columns whose pages are
+// all dictionary-encoded are read as Arrow dictionaries (and typed so in
+// the reader's schema).
+func newFlatReader(pq *file.Reader, sch *arrow.Schema, leaves []int, dicts bool) *flatReader {
 	if len(leaves) != sch.NumFields() {
 		return nil
 	}
 	fr := &flatReader{pq: pq, schema: sch}
+	fields := sch.Fields()
 	for i, leaf := range leaves {
 		descr := pq.MetaData().Schema.Column(leaf)
 		if descr.MaxRepetitionLevel() != 0 || descr.MaxDefinitionLevel() > 1 {
@@ -62,7 +66,15 @@ func newFlatReader(pq *file.Reader, sch *arrow.Schema, leaves []int) *flatReader
 		if !flatPhysical(f.Type, descr.PhysicalType()) {
 			return nil
 		}
+		if dicts && (f.Type.ID() == arrow.STRING || f.Type.ID() == arrow.BINARY) && allDictionary(pq.MetaData(), leaf) {
+			f.Type = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: f.Type}
+			fields[i] = f
+		}
 		fr.cols = append(fr.cols, flatColumn{leaf: leaf, name: f.Name, typ: f.Type, maxDef: descr.MaxDefinitionLevel()})
+	}
+	if dicts {
+		md := sch.Metadata()
+		fr.schema = arrow.NewSchema(fields, &md)
 	}
 	return fr
 }
@@ -71,6 +83,8 @@ func newFlatReader(pq *file.Reader, sch *arrow.Schema, leaves []int) *flatReader
 // type pt into Arrow type dt.
 func flatPhysical(dt arrow.DataType, pt parquet.Type) bool {
 	switch dt.ID() {
+	case arrow.DICTIONARY:
+		return false
 	case arrow.STRING, arrow.BINARY:
 		return pt == parquet.Types.ByteArray
 	case arrow.INT64:
@@ -101,6 +115,13 @@ func (fr *flatReader) advance() error {
 				return fmt.Errorf("row group %d, column %q: %w", fr.rg, fr.cols[i].name, err)
 			}
 			fr.cols[i].cr = cr
+			if fr.cols[i].typ.ID() == arrow.DICTIONARY {
+				var size int64
+				if cc, err := rgr.MetaData().ColumnChunk(fr.cols[i].leaf); err == nil {
+					size = cc.TotalUncompressedSize()
+				}
+				fr.cols[i].dict.reset(size)
+			}
 		}
 		fr.left = rgr.NumRows()
 		fr.rg++
@@ -155,6 +176,9 @@ func (c *flatColumn) read(n int) (arrow.Array, error) {
 func (c *flatColumn) readAs(n int, defs []int16) (arrow.Array, error) {
 	switch cr := c.cr.(type) {
 	case *file.ByteArrayColumnChunkReader:
+		if c.typ.ID() == arrow.DICTIONARY {
+			return c.readDict(cr, n, defs)
+		}
 		return c.readBytes(cr, n, defs)
 	case *file.Int64ColumnChunkReader:
 		return readFixed(c.typ, n, defs, c.maxDef, cr.ReadBatch)

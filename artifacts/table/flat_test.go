@@ -103,38 +103,86 @@ func TestFlatReader(t *testing.T) {
 			if err := w.Close(); err != nil {
 				t.Fatal(err)
 			}
-			r, err := OpenColumns(path, tc.cols)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			if r.flat == nil {
-				t.Fatal("flat columns were not read by the flat reader")
-			}
-			row := int64(0)
-			for {
-				got, err := r.Next()
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				for k, fi := range tc.check {
-					want := array.NewSlice(rec.Column(fi), row, row+got.NumRows())
-					if !array.Equal(got.Column(k), want) {
-						t.Fatalf("rows %d+%d, column %s: got %v, want %v", row, got.NumRows(), flatSchema.Field(fi).Name, got.Column(k), want)
-					}
-					want.Release()
-				}
-				row += got.NumRows()
-				got.Release()
-			}
-			if row != n {
-				t.Fatalf("read %d rows, want %d", row, n)
+			for _, dicts := range []bool{false, true} {
+				checkFlat(t, path, tc.cols, tc.check, dicts, tc.dict, rec)
 			}
 		})
 	}
+}
+
+// checkFlat reads the file at path and compares its columns with the
+// fields check of rec. With dicts, it reads dictionary-encoded columns as
+// dictionaries (there must be some when dictEncoded) and compares their
+// values.
+func checkFlat(t *testing.T, path string, cols []string, check []int, dicts, dictEncoded bool, rec arrow.RecordBatch) {
+	t.Helper()
+	n := rec.NumRows()
+	r, err := open(path, cols, dicts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.flat == nil {
+		t.Fatal("flat columns were not read by the flat reader")
+	}
+	ndict := 0
+	for _, f := range r.Schema().Fields() {
+		if f.Type.ID() == arrow.DICTIONARY {
+			ndict++
+		}
+	}
+	if dicts && dictEncoded && ndict == 0 || !dicts && ndict > 0 {
+		t.Fatalf("dicts %v: %d dictionary columns in %s", dicts, ndict, r.Schema())
+	}
+	row := int64(0)
+	for {
+		got, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, fi := range check {
+			want := array.NewSlice(rec.Column(fi), row, row+got.NumRows())
+			col := got.Column(k)
+			if d, ok := col.(*array.Dictionary); ok {
+				col = materialize(t, d)
+				defer col.Release()
+			}
+			if !array.Equal(col, want) {
+				t.Fatalf("rows %d+%d, column %s: got %v, want %v", row, got.NumRows(), flatSchema.Field(fi).Name, col, want)
+			}
+			want.Release()
+		}
+		row += got.NumRows()
+		got.Release()
+	}
+	if row != n {
+		t.Fatalf("read %d rows, want %d", row, n)
+	}
+}
+
+// materialize returns the values of a string or binary dictionary array.
+func materialize(t *testing.T, d *array.Dictionary) arrow.Array {
+	t.Helper()
+	b := array.NewBuilder(memory.DefaultAllocator, d.Dictionary().DataType())
+	defer b.Release()
+	for i := range d.Len() {
+		if d.IsNull(i) {
+			b.AppendNull()
+			continue
+		}
+		switch v := d.Dictionary().(type) {
+		case *array.String:
+			b.(*array.StringBuilder).Append(v.Value(d.GetValueIndex(i)))
+		case *array.Binary:
+			b.(*array.BinaryBuilder).Append(v.Value(d.GetValueIndex(i)))
+		default:
+			t.Fatalf("dictionary of %s", v.DataType())
+		}
+	}
+	return b.NewArray()
 }
 
 // TestDeterministicFallback writes a column whose dictionary outgrows

@@ -39,6 +39,23 @@ func Open(path string) (*Reader, error) {
 // OpenColumns is Open reading only the named top-level columns, in the order
 // given (nil reads them all). A name the file lacks is an error.
 func OpenColumns(path string, columns []string) (r *Reader, err error) {
+	return open(path, columns, false)
+}
+
+// OpenDictionaries is OpenColumns, except that a string or binary column
+// whose pages are all dictionary-encoded (in every row group, as the file's
+// page encoding statistics say) comes back as an Arrow dictionary array
+// with int32 indices, typed so in Schema. Batches of one row group share
+// its dictionary, which holds the entries used so far, so repeated values
+// are neither copied nor compared more than once. Consumers that handle
+// *array.Dictionary use it to work once per distinct value.
+func OpenDictionaries(path string, columns []string) (*Reader, error) {
+	return open(path, columns, true)
+}
+
+// open opens the table, reading dictionary-encoded columns as Arrow
+// dictionaries when dicts is set.
+func open(path string, columns []string, dicts bool) (r *Reader, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening table %s: %w", path, err)
@@ -73,11 +90,11 @@ func OpenColumns(path string, columns []string) (r *Reader, err error) {
 	}
 	if sch, flatLeaves := flatSelection(fr, full, columns); sch != nil {
 		schema := normalizeSchema(sch, full.Metadata())
-		if flat := newFlatReader(pq, schema, flatLeaves); flat != nil {
+		if flat := newFlatReader(pq, schema, flatLeaves, dicts); flat != nil {
 			if err := flat.advance(); err != nil && !errors.Is(err, io.EOF) {
 				return nil, fmt.Errorf("opening table %s: %w", path, err)
 			}
-			return &Reader{path: path, file: f, pq: pq, flat: flat, schema: schema, rows: pq.NumRows()}, nil
+			return &Reader{path: path, file: f, pq: pq, flat: flat, schema: flat.schema, rows: pq.NumRows()}, nil
 		}
 	}
 	rr, err := fr.GetRecordReader(context.Background(), leaves, nil)

@@ -12,12 +12,13 @@ for (const r of rows) {
 const get = (input, step, engine, file = 'own') => best.get(`${input}|${step}|${engine}|${file}`);
 console.log('input     step    ours CPU-s  DuckDB CPU-s  ratio (ours faster if > 1)  ours RSS MB  DuckDB RSS MB');
 for (const input of ['repeated', 'unique']) {
-  for (const [step, file] of [['ingest', 'own'], ['read', 'own'], ['read', 'ours']]) {
-    const o = get(input, step, 'ours');
+  for (const [step, file, ourStep, label] of [['ingest', 'own', 'ingest', 'ingest'], ['read', 'own', 'read', 'read'],
+    ['read', 'own', 'read-dict', 'read-d'], ['read', 'ours', 'read', 'read*']]) {
+    const o = get(input, ourStep, 'ours');
     const d = get(input, step, 'duckdb', file);
     if (!o || !d) continue;
-    const label = step === 'read' && file === 'ours' ? 'read*' : step;
     console.log(`${input.padEnd(9)} ${label.padEnd(7)} ${o.cpu_s.toFixed(2).padStart(10)}  ${d.cpu_s.toFixed(2).padStart(12)}  ${(d.cpu_s / o.cpu_s).toFixed(2).padStart(26)}  ${String(o.peak_rss_mb).padStart(11)}  ${String(d.peak_rss_mb).padStart(13)}`);
   }
 }
-console.log('read: each engine reads the Parquet it wrote; read*: DuckDB reads the file ours wrote.');
+console.log('read: each engine reads the Parquet it wrote (ours materialising every string); read-d: ours keeps');
+console.log('dictionary-encoded columns as dictionaries; read*: DuckDB reads the file ours wrote (ours as in read).');

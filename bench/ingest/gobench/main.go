@@ -31,6 +31,7 @@ func main() {
 	out := flag.String("out", "", "output file or directory")
 	rows := flag.Int("rows", 1_000_000, "gen: rows to write")
 	unique := flag.Bool("unique", false, "gen: make every text unique (a first line with the row number)")
+	dicts := flag.Bool("dict", false, "read: dictionary-encoded text columns as Arrow dictionaries (table.OpenDictionaries)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile here")
 	flag.Parse()
 	if *profile != "" {
@@ -49,7 +50,11 @@ func main() {
 	case "ingest":
 		err = measure("ingest", func() (int64, error) { return runIngest(*in, *out) })
 	case "read":
-		err = measure("read", func() (int64, error) { return readBack(*in) })
+		step := "read"
+		if *dicts {
+			step = "read-dict"
+		}
+		err = measure(step, func() (int64, error) { return readBack(*in, *dicts) })
 	default:
 		err = fmt.Errorf("unknown -mode %q", *mode)
 	}
@@ -143,9 +148,15 @@ func runIngest(in, outDir string) (int64, error) {
 	return int64(res.Metrics["rows"]), nil
 }
 
-// readBack decodes every column of every row group of the table at path.
-func readBack(path string) (int64, error) {
-	r, err := table.Open(path)
+// readBack decodes every column of every row group of the table at path and
+// sums the lengths of its strings. With dicts, dictionary-encoded columns
+// stay dictionaries and each row's length is looked up in the dictionary.
+func readBack(path string, dicts bool) (int64, error) {
+	open := table.Open
+	if dicts {
+		open = func(path string) (*table.Reader, error) { return table.OpenDictionaries(path, nil) }
+	}
+	r, err := open(path)
 	if err != nil {
 		return 0, err
 	}
@@ -160,8 +171,17 @@ func readBack(path string) (int64, error) {
 			return 0, err
 		}
 		for _, c := range rec.Columns() {
-			if s, ok := c.(*array.String); ok {
+			switch s := c.(type) {
+			case *array.String:
 				chars += int64(len(s.ValueBytes()))
+			case *array.Dictionary:
+				offs := s.Dictionary().(*array.String).ValueOffsets()
+				for i := range s.Len() {
+					if s.IsValid(i) {
+						k := s.GetValueIndex(i)
+						chars += int64(offs[k+1] - offs[k])
+					}
+				}
 			}
 		}
 		rows += rec.NumRows()
