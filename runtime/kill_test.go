@@ -3,6 +3,7 @@ package runtime
 import (
 	"bufio"
 	"context"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -114,5 +116,52 @@ stages:
 	}
 	if left, _ := filepath.Glob(filepath.Join(ws.Root, "scratch", "*")); len(left) != 0 {
 		t.Errorf("scratch not cleaned: %v", left)
+	}
+}
+
+// TestKilledAtRandomMomentsConverges kills runs of a 40-stage pipeline with
+// SIGKILL after random delays (so at arbitrary points: inside a stage, while
+// publishing, between publishing and recording), then checks that the next
+// uninterrupted run serves nothing partial: every output equals a clean run's,
+// and every recorded artifact passes the audit.
+func TestKilledAtRandomMomentsConverges(t *testing.T) {
+	def := wideChainDefinition(20)
+	clean := newProject(t, def, map[string]string{"seed.txt": "seed\n"})
+	want := clean.run(Options{})
+	digests := map[string]string{}
+	for _, s := range want.Stages {
+		digests[s.Node.Name] = s.Outputs["o"].Digest
+	}
+
+	p := newProject(t, def, map[string]string{"seed.txt": "seed\n"})
+	rng := rand.New(rand.NewPCG(1, 2))
+	killed := 0
+	for i := 0; i < 8; i++ {
+		child := exec.Command(os.Args[0], "-test.run=^$")
+		child.Env = append(os.Environ(), childEnv+"="+p.def)
+		child.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		if err := child.Start(); err != nil {
+			t.Fatal(err)
+		}
+		delay := time.Duration(rng.IntN(60)) * time.Millisecond
+		timer := time.AfterFunc(delay, func() { _ = syscall.Kill(-child.Process.Pid, syscall.SIGKILL) })
+		_ = child.Wait()
+		timer.Stop()
+		if ws, ok := child.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			killed++
+		}
+	}
+	t.Logf("%d of 8 runs were killed before they finished", killed)
+	res := p.run(Options{})
+	if res.Status != RunSucceeded {
+		t.Fatalf("run after the kills: %s", statuses(res))
+	}
+	for _, s := range res.Stages {
+		if got := s.Outputs["o"].Digest; got != digests[s.Node.Name] {
+			t.Errorf("%s: output %s, a clean run gives %s", s.Node.Name, got, digests[s.Node.Name])
+		}
+	}
+	if bad := Audit(res.Manifest, p.workspace()); len(bad) != 0 {
+		t.Errorf("audit after the kills: %v", bad)
 	}
 }
