@@ -53,3 +53,46 @@ func BenchmarkRead(b *testing.B) {
 		r.Close()
 	}
 }
+
+// BenchmarkReadFlat measures reading a table of flat columns (the flat
+// reader's path), materialising strings and keeping dictionaries.
+func BenchmarkReadFlat(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "data")
+	rec := flatRows(50000)
+	w, err := Create(path, flatSchema)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Write(rec); err != nil {
+		b.Fatal(err)
+	}
+	rec.Release()
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	for _, dicts := range []bool{false, true} {
+		name := "strings"
+		if dicts {
+			name = "dictionaries"
+		}
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				r, err := open(path, nil, dicts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for {
+					rec, err := r.Next()
+					if errors.Is(err, io.EOF) {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					rec.Release()
+				}
+				r.Close()
+			}
+		})
+	}
+}
