@@ -221,6 +221,9 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 		Stage: n.Name, Key: p.key, Inputs: p.inputs, OutDir: outDir, ScratchDir: scratch, WorkDir: r.g.Def.Dir,
 		Params: n.Params, Seed: n.Seed, Log: log.Hook(stageLogHook{w: out}), Output: out, Progress: r.progressFor(n),
 	}
+	if r.opts.BeforeWork != nil {
+		r.workOnce.Do(r.opts.BeforeWork)
+	}
 	log.Info().Str("key", short(p.key)).Msg("running")
 	var span *sysmetrics.Span
 	if sm := r.sampler(); sm != nil {

@@ -56,6 +56,9 @@ type Options struct {
 	RunID string
 	// Remote, when set, is a shared second tier of the store.
 	Remote RemoteStore
+	// BeforeWork, when set, is called once before the first stage that is not
+	// a cache hit starts (the CLI restores its garbage-collector setting there).
+	BeforeWork func()
 }
 
 // StageResult is the outcome of one stage instance.
@@ -153,6 +156,8 @@ type runner struct {
 	// runs (a fully cached run samples nothing).
 	smOnce sync.Once
 	sm     *sysmetrics.Sampler
+	// workOnce calls Options.BeforeWork.
+	workOnce sync.Once
 
 	mu sync.Mutex
 	// results is guarded by mu.

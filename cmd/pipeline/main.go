@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/mlpipe/pipeline/pipeline"
 )
@@ -39,7 +40,28 @@ func usageError(format string, args ...any) error {
 }
 
 func main() {
+	relaxGC()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// gcPercent is the collector's setting before relaxGC.
+var gcPercent = -2
+
+// relaxGC lets the heap grow more between collections: most commands are
+// short (a fully cached run spends a quarter of its CPU collecting
+// otherwise). A GOGC set by the user is left alone. restoreGC undoes it
+// before real work starts, so long stages keep the usual memory bounds.
+func relaxGC() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		gcPercent = debug.SetGCPercent(400)
+	}
+}
+
+// restoreGC restores the collector's setting from before relaxGC.
+func restoreGC() {
+	if gcPercent != -2 {
+		debug.SetGCPercent(gcPercent)
+	}
 }
 
 // run executes the CLI with args and returns the exit status.

@@ -56,6 +56,7 @@ func newRunCmd() *cobra.Command {
 				defer sink.Close()
 			}
 			opts.Log = log
+			opts.BeforeWork = restoreGC
 			if remoteURL == "" {
 				remoteURL = os.Getenv("PIPELINE_REMOTE")
 			}
