@@ -226,17 +226,11 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 	case "Prepend":
 		return prependNorm{prefix: c.Prepend}, nil
 	case "Sequence":
-		var seq sequenceNorm
-		for i, sub := range c.Normalizers {
-			n, err := parseNormalizer(sub)
-			if err != nil {
-				return nil, fmt.Errorf("Sequence[%d]: %w", i, err)
-			}
-			if n != nil {
-				seq = append(seq, n)
-			}
+		seq, err := parseSequence(c.Normalizers, parseNormalizer)
+		if err != nil {
+			return nil, err
 		}
-		return seq, nil
+		return sequenceNorm(seq), nil
 	}
 	return nil, unsupported("normalizer", c)
 }
@@ -485,17 +479,11 @@ func parsePostProcessor(m json.RawMessage) (postProcessor, error) {
 		}
 		return p, nil
 	case "Sequence":
-		var seq sequencePost
-		for i, sub := range c.Processors {
-			p, err := parsePostProcessor(sub)
-			if err != nil {
-				return nil, fmt.Errorf("Sequence[%d]: %w", i, err)
-			}
-			if p != nil {
-				seq = append(seq, p)
-			}
+		seq, err := parseSequence(c.Processors, parsePostProcessor)
+		if err != nil {
+			return nil, err
 		}
-		return seq, nil
+		return sequencePost(seq), nil
 	}
 	return nil, unsupported("post-processor", c)
 }
@@ -549,17 +537,11 @@ func parseDecoder(m json.RawMessage) (decoder, error) {
 		}
 		return metaspaceDec{replacement: m.replacement, prepend: m.prepend}, nil
 	case "Sequence":
-		var seq sequenceDec
-		for i, sub := range c.Decoders {
-			d, err := parseDecoder(sub)
-			if err != nil {
-				return nil, fmt.Errorf("Sequence[%d]: %w", i, err)
-			}
-			if d != nil {
-				seq = append(seq, d)
-			}
+		seq, err := parseSequence(c.Decoders, parseDecoder)
+		if err != nil {
+			return nil, err
 		}
-		return seq, nil
+		return sequenceDec(seq), nil
 	}
 	return nil, unsupported("decoder", c)
 }
@@ -605,4 +587,21 @@ func (c *component) metaspace() (metaspacePre, error) {
 		m.splitWords = *c.Split
 	}
 	return m, nil
+}
+
+// parseSequence parses the members of a Sequence component with parse,
+// dropping members that parse to nothing.
+func parseSequence[T comparable](subs []json.RawMessage, parse func(json.RawMessage) (T, error)) ([]T, error) {
+	var zero T
+	var out []T
+	for i, sub := range subs {
+		v, err := parse(sub)
+		if err != nil {
+			return nil, fmt.Errorf("Sequence[%d]: %w", i, err)
+		}
+		if v != zero {
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }
