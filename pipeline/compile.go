@@ -52,6 +52,8 @@ type Node struct {
 	Plan *stages.Plan
 	// Point holds the sweep values that reach this instance.
 	Point map[string]any
+	// Resources is what the stage needs from the machine that runs it.
+	Resources Resources
 
 	broken bool
 }
@@ -142,7 +144,7 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 				instances[pi][name] = existing
 				continue
 			}
-			node := &Node{Name: instName, Stage: name, Kind: kind, Point: pointVals}
+			node := &Node{Name: instName, Stage: name, Kind: kind, Point: pointVals, Resources: sd.Resources}
 			node.Params = validateParams(pe, name, kind.Schema().Params, with, sd.With, orNode(sd.With, sd.node), "")
 			node.Seed = seedOf(node.Params, pparams)
 			wireInputs(pe, sd, kind, node, instances[pi])

@@ -21,6 +21,9 @@ func (g *Graph) ResolvedYAML() ([]byte, error) {
 		if len(n.Deps) > 0 {
 			st = append(st, yaml.MapItem{Key: "deps", Value: n.Deps})
 		}
+		if n.Resources.GPU > 0 {
+			st = append(st, yaml.MapItem{Key: "resources", Value: yaml.MapSlice{{Key: "gpu", Value: n.Resources.GPU}}})
+		}
 		st = append(st, yaml.MapItem{Key: "with", Value: sortedMapSlice(n.Params)})
 		st = append(st, yaml.MapItem{Key: "seed", Value: n.Seed})
 		if n.Plan != nil {

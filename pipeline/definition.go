@@ -48,6 +48,8 @@ type StageDef struct {
 	Inputs map[string]InputRef
 	Deps   []string
 	With   *node
+	// Resources is the stage's `resources:` block.
+	Resources Resources
 	// depNodes holds each dep's position.
 	depNodes []*node
 	node     *node
@@ -62,7 +64,7 @@ type InputRef struct {
 
 var (
 	topKeys   = []string{"version", "name", "description", "params", "sweep", "stages"}
-	stageKeys = []string{"kind", "description", "inputs", "deps", "with"}
+	stageKeys = []string{"kind", "description", "inputs", "deps", "resources", "with"}
 	nameRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 )
 
@@ -227,6 +229,7 @@ func parseStage(e *errs, name string, keyPos, n *node) *StageDef {
 			}
 		}
 	}
+	sd.Resources = parseResources(e, name, n.get("resources"))
 	if sd.With != nil && sd.With.Kind == scalarNode && sd.With.Value == nil {
 		sd.With = nil
 	}
