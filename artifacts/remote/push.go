@@ -16,10 +16,17 @@ import (
 // before it completes, so a damaged local object never reaches the remote.
 // A read-only store (see ReadOnly) uploads nothing.
 func (s *Store) Push(ctx context.Context, o artifacts.Output, local *artifacts.Store) error {
+	return s.PushPath(ctx, local.ObjectPath(o.Digest), o.Tree)
+}
+
+// PushPath uploads the file or directory at src as the object t unless the
+// remote already has it, exactly as Push does for a store object: it serves
+// to upload a project's source files, which live outside any store.
+func (s *Store) PushPath(ctx context.Context, src string, t artifacts.Tree) error {
 	if s.readOnly {
 		return nil
 	}
-	key, err := objectKey(o.Tree)
+	key, err := objectKey(t)
 	if err != nil {
 		return fmt.Errorf("pushing object: %w", err)
 	}
@@ -31,14 +38,13 @@ func (s *Store) Push(ctx context.Context, o artifacts.Output, local *artifacts.S
 	if ok {
 		return nil
 	}
-	src := local.ObjectPath(o.Digest)
 	cw := &countingWriter{}
 	s.stats.puts.Add(1)
 	_, err = s.create.create(ctx, key, func(w io.Writer) error {
 		cw.w = w
 		var got artifacts.Tree
 		var err error
-		if o.Dir {
+		if t.Dir {
 			got, err = writeTree(cw, src)
 		} else {
 			got, err = writeFile(cw, src)
@@ -46,7 +52,7 @@ func (s *Store) Push(ctx context.Context, o artifacts.Output, local *artifacts.S
 		if err != nil {
 			return err
 		}
-		if err := checkTree(o.Tree, got); err != nil {
+		if err := checkTree(t, got); err != nil {
 			return fmt.Errorf("local object %s: %w", src, err)
 		}
 		return nil
