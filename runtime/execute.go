@@ -93,13 +93,8 @@ func portRecord(port, from string, o artifacts.Output) artifacts.PortRecord {
 // runNode serves a node from the cache or runs it.
 func (r *runner) runNode(ctx context.Context, n *pipeline.Node) *StageResult {
 	log := r.opts.Log.With().Str("stage", n.Name).Logger()
-	res := &StageResult{Node: n}
+	res := newStageResult(n)
 	rec := &res.Record
-	*rec = artifacts.StageRecord{Name: n.Name, Stage: n.Stage, Kind: n.Kind.Name(), Version: n.Kind.Version(),
-		Params: n.Params, Point: n.Point, Seed: n.Seed, Inputs: []artifacts.PortRecord{}, Outputs: []artifacts.PortRecord{}, Metrics: map[string]float64{}}
-	if n.Plan != nil {
-		rec.TimingOutputs = n.Plan.Timing
-	}
 	fail := func(err error) *StageResult {
 		res.Status, res.Err = StatusFailed, err
 		rec.Status, rec.Error = StatusFailed, err.Error()
@@ -138,6 +133,17 @@ func (r *runner) runNode(ctx context.Context, n *pipeline.Node) *StageResult {
 		}
 	}
 	return r.runAndPublish(ctx, n, p, res, log, fail)
+}
+
+// newStageResult starts the result of a node with its record's static part.
+func newStageResult(n *pipeline.Node) *StageResult {
+	res := &StageResult{Node: n}
+	res.Record = artifacts.StageRecord{Name: n.Name, Stage: n.Stage, Kind: n.Kind.Name(), Version: n.Kind.Version(),
+		Params: n.Params, Point: n.Point, Seed: n.Seed, Inputs: []artifacts.PortRecord{}, Outputs: []artifacts.PortRecord{}, Metrics: map[string]float64{}}
+	if n.Plan != nil {
+		res.Record.TimingOutputs = n.Plan.Timing
+	}
+	return res
 }
 
 // tryLockKeyLogged takes the key lock, saying so when it must wait.
@@ -183,6 +189,12 @@ func (r *runner) cached(key string, log zerolog.Logger) *artifacts.ActionRecord 
 }
 
 func (r *runner) finishCached(res *StageResult, ar *artifacts.ActionRecord) {
+	recordCached(res, ar)
+	r.exposeOutputs(res.Node, ar.Outputs)
+}
+
+// recordCached fills a result served by the action record ar.
+func recordCached(res *StageResult, ar *artifacts.ActionRecord) {
 	res.Status = StatusCached
 	res.Outputs = ar.Outputs
 	rec := &res.Record
@@ -196,7 +208,6 @@ func (r *runner) finishCached(res *StageResult, ar *artifacts.ActionRecord) {
 			rec.Outputs = append(rec.Outputs, portRecord(port, "", o))
 		}
 	}
-	r.exposeOutputs(res.Node, ar.Outputs)
 }
 
 // runAndPublish runs the stage in a fresh output directory, then hashes and

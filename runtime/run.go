@@ -117,11 +117,18 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*
 	}
 	r := &runner{g: g, ws: ws, opts: opts, runID: id, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}}
 	r.execute(ctx)
+	return r.finish(started)
+}
+
+// finish saves the stat cache and writes the run's manifest and metrics log
+// from r.results, which holds every node.
+func (r *runner) finish(started time.Time) (*RunResult, error) {
+	ws, g, opts := r.ws, r.g, r.opts
 	system := r.stopSampler()
 	if err := ws.Stats.Save(); err != nil {
 		opts.Log.Warn().Err(err).Msg("could not save the stat cache")
 	}
-	res := &RunResult{RunID: id, ManifestPath: ws.ManifestPath(id), Status: RunSucceeded}
+	res := &RunResult{RunID: r.runID, ManifestPath: ws.ManifestPath(r.runID), Status: RunSucceeded}
 	for _, n := range g.Nodes {
 		sr := r.results[n]
 		res.Stages = append(res.Stages, sr)

@@ -1,0 +1,204 @@
+package runtime
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/artifacts/remote"
+)
+
+const distributedDef = `version: 1
+name: dist
+params: {greeting: hello}
+stages:
+  prep:
+    kind: exec
+    deps: [data/words.txt]
+    with: {cmd: "sort data/words.txt > $PIPELINE_OUT/sorted", outputs: [sorted]}
+  count:
+    kind: exec
+    inputs: {sorted: prep.sorted}
+    with: {cmd: "wc -l < $PIPELINE_IN_SORTED > $PIPELINE_OUT/n && echo ${greeting} >> $PIPELINE_OUT/n", outputs: [n]}
+  report:
+    kind: exec
+    inputs: {n: count.n, sorted: prep.sorted}
+    resources: {gpu: 1}
+    with: {cmd: "cat $PIPELINE_IN_N $PIPELINE_IN_SORTED > $PIPELINE_OUT/report", outputs: [report]}
+`
+
+// execOnWorker plays one worker: it rebuilds the bundle in its own
+// workspace, keys the stage, stores its spec and executes it.
+func execOnWorker(t *testing.T, ws *Workspace, rs *remote.Store, bundle artifacts.Tree, stage string, upstream map[string]map[string]artifacts.Output) *StageOutcome {
+	t.Helper()
+	ctx := context.Background()
+	m, err := MaterializeBundle(ctx, ws, rs, bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := &StageSpec{Bundle: bundle, Stage: stage, Upstream: upstream}
+	key, err := StageKey(g, ws, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.PutSpec(ctx, key, spec.Encode()); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := rs.GetSpec(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err = DecodeStageSpec(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ExecStage(ctx, g, ws, spec, Options{Remote: rs, Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Key != key {
+		t.Fatalf("stage %s ran under key %s, keyed %s beforehand", stage, res.Key, key)
+	}
+	return Outcome(res)
+}
+
+func TestDistributedStagesMatchALocalRun(t *testing.T) {
+	ctx := context.Background()
+	files := map[string]string{"data/words.txt": "pear\napple\nfig\n"}
+	local := newProject(t, distributedDef, files)
+	want := local.run(Options{})
+	if want.Status != RunSucceeded {
+		t.Fatalf("local run: %s", statuses(want))
+	}
+
+	rs, err := remote.Open(ctx, "file://"+filepath.ToSlash(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	client := newProject(t, distributedDef, files)
+	g, ws := client.graph(), client.workspace()
+	b, err := MakeBundle(g, ws, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range b.Files {
+		paths = append(paths, f.Path)
+	}
+	if got := strings.Join(paths, " "); got != "data/words.txt pipeline.yaml" || b.Definition != "pipeline.yaml" {
+		t.Fatalf("bundle files = %q (definition %q)", got, b.Definition)
+	}
+	bundle, err := PushBundle(ctx, g, ws, rs, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hits, err := RemoteOutcomes(ctx, g, ws, rs); err != nil || len(hits) != 0 {
+		t.Fatalf("an empty remote holds %d stages (%v)", len(hits), err)
+	}
+
+	// Two workers, each with its own workspace, share the stages.
+	workers := []*Workspace{}
+	for i := 0; i < 2; i++ {
+		w, err := OpenWorkspace(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		workers = append(workers, w)
+	}
+	outcomes := map[string]*StageOutcome{}
+	prep := execOnWorker(t, workers[0], rs, bundle, "prep", nil)
+	count := execOnWorker(t, workers[1], rs, bundle, "count", map[string]map[string]artifacts.Output{"prep": prep.Outputs})
+	report := execOnWorker(t, workers[0], rs, bundle, "report", map[string]map[string]artifacts.Output{"prep": prep.Outputs, "count": count.Outputs})
+	for _, o := range []*StageOutcome{prep, count, report} {
+		if o.Status != StatusRan {
+			t.Fatalf("stage %s: %s %s", o.Name, o.Status, o.Error)
+		}
+		outcomes[o.Name] = o
+	}
+	res, err := RecordRun(ctx, g, ws, outcomes, time.Now(), Options{Remote: rs, Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != RunSucceeded || statuses(res) != "prep=ran count=ran report=ran" {
+		t.Fatalf("recorded run: %s %s", res.Status, statuses(res))
+	}
+	for i, s := range res.Stages {
+		if s.Key != want.Stages[i].Key {
+			t.Errorf("stage %s: distributed key %s, local key %s", s.Node.Name, s.Key, want.Stages[i].Key)
+		}
+		for port, o := range want.Stages[i].Outputs {
+			if s.Outputs[port].Digest != o.Digest {
+				t.Errorf("stage %s.%s: distributed %s, local %s", s.Node.Name, port, s.Outputs[port].Digest, o.Digest)
+			}
+		}
+	}
+	got, err := os.ReadFile(ws.OutPath("report", "report"))
+	if err != nil || string(got) != "3\nhello\napple\nfig\npear\n" {
+		t.Fatalf("exposed report = %q, %v", got, err)
+	}
+	if _, err := artifacts.ReadManifest(res.ManifestPath); err != nil {
+		t.Fatal(err)
+	}
+
+	// A teammate's fresh workspace finds every stage in the remote, one
+	// lookup per stage, and a local run there is all hits.
+	mate := newProject(t, distributedDef, files)
+	gets := rs.Stats().Gets
+	hits, err := RemoteOutcomes(ctx, mate.graph(), mate.workspace(), rs)
+	if err != nil || len(hits) != 3 {
+		t.Fatalf("teammate found %d stages in the remote (%v)", len(hits), err)
+	}
+	if n := rs.Stats().Gets - gets; n != 3 {
+		t.Errorf("looking up 3 stages cost %d requests", n)
+	}
+	if rerun := mate.run(Options{Remote: rs}); statuses(rerun) != "prep=cached count=cached report=cached" {
+		t.Fatalf("teammate's run: %s", statuses(rerun))
+	}
+}
+
+func TestBundleRefusesFilesOutsideTheProject(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "elsewhere.txt")
+	if err := os.WriteFile(outside, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := newProject(t, strings.ReplaceAll(`version: 1
+name: out
+stages:
+  a:
+    kind: exec
+    deps: [OUTSIDE]
+    with: {cmd: "cat OUTSIDE > $PIPELINE_OUT/x", outputs: [x]}
+`, "OUTSIDE", outside), nil)
+	_, err := MakeBundle(p.graph(), p.workspace(), nil)
+	if err == nil || !strings.Contains(err.Error(), "lies outside the definition's directory") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestExecStageNeedsItsUpstreamOutputs(t *testing.T) {
+	p := newProject(t, distributedDef, map[string]string{"data/words.txt": "a\n"})
+	rs, err := remote.Open(context.Background(), "file://"+filepath.ToSlash(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	_, err = ExecStage(context.Background(), p.graph(), p.workspace(), &StageSpec{Stage: "count", Bundle: artifacts.Tree{Digest: "x"}}, Options{Remote: rs, Log: zerolog.Nop()})
+	if err == nil || !strings.Contains(err.Error(), "outputs of upstream stage prep are not given") {
+		t.Fatalf("err = %v", err)
+	}
+	_, err = ExecStage(context.Background(), p.graph(), p.workspace(), &StageSpec{Stage: "nope"}, Options{Remote: rs, Log: zerolog.Nop()})
+	if err == nil || !strings.Contains(err.Error(), "no stage instance nope") {
+		t.Fatalf("err = %v", err)
+	}
+}

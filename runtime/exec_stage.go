@@ -1,0 +1,153 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	goruntime "runtime"
+	"time"
+
+	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/pipeline"
+)
+
+// stageRunner builds a runner for one instance of g whose upstream outputs
+// are given, as a machine executing a single stage of a distributed run sees
+// it.
+func stageRunner(g *pipeline.Graph, ws *Workspace, spec *StageSpec, opts Options) (*runner, *pipeline.Node, error) {
+	n, ok := g.Node(spec.Stage)
+	if !ok {
+		return nil, nil, fmt.Errorf("the definition has no stage instance %s", spec.Stage)
+	}
+	if opts.Jobs <= 0 {
+		opts.Jobs = goruntime.NumCPU()
+	}
+	r := &runner{g: g, ws: ws, opts: opts, runID: opts.RunID, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}}
+	for _, u := range g.Upstream(n) {
+		outs, ok := spec.Upstream[u.Name]
+		if !ok {
+			return nil, nil, fmt.Errorf("stage %s: the outputs of upstream stage %s are not given", n.Name, u.Name)
+		}
+		r.results[u] = &StageResult{Node: u, Status: StatusCached, Outputs: outs}
+	}
+	for _, name := range spec.upstreamNames() {
+		if _, ok := g.Node(name); !ok {
+			return nil, nil, fmt.Errorf("stage %s: upstream %s is not in the definition", n.Name, name)
+		}
+	}
+	return r, n, nil
+}
+
+// StageKey computes the key of the stage a spec describes, hashing its
+// sources in ws without running or writing anything but the stat cache.
+func StageKey(g *pipeline.Graph, ws *Workspace, spec *StageSpec) (string, error) {
+	r, n, err := stageRunner(g, ws, spec, Options{})
+	if err != nil {
+		return "", err
+	}
+	p, err := r.prepare(n)
+	if err != nil {
+		return "", fmt.Errorf("stage %s: %w", n.Name, err)
+	}
+	if err := ws.Stats.Save(); err != nil {
+		return "", fmt.Errorf("saving the stat cache: %w", err)
+	}
+	return p.key, nil
+}
+
+// ExecStage executes the one stage a spec describes, as a worker of a
+// distributed run does: it fetches the stage's inputs from the remote store,
+// serves the stage from the local or remote cache or runs it, and makes sure
+// the remote store holds its outputs and record before returning, so the
+// machines running the stages downstream can fetch them. The stage's log is
+// kept under the workspace's runs/<RunID>/logs. A failed stage is reported in
+// the result's Status; the error is for what kept the stage from being tried.
+func ExecStage(ctx context.Context, g *pipeline.Graph, ws *Workspace, spec *StageSpec, opts Options) (*StageResult, error) {
+	if opts.Remote == nil {
+		return nil, fmt.Errorf("executing stage %s: a remote store is required", spec.Stage)
+	}
+	if opts.RunID == "" {
+		opts.RunID = NewRunID(time.Now())
+	}
+	if err := ws.Store.Init(); err != nil {
+		return nil, err
+	}
+	wl, err := LockWorkspace(ws.Root, false)
+	if err != nil {
+		return nil, err
+	}
+	defer wl.Unlock()
+	if err := os.MkdirAll(filepath.Join(ws.RunDir(opts.RunID), "logs"), 0o755); err != nil {
+		return nil, fmt.Errorf("creating run directory: %w", err)
+	}
+	r, n, err := stageRunner(g, ws, spec, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range n.Inputs {
+		o, ok := r.upstreamOutput(in)
+		if !ok {
+			return nil, fmt.Errorf("stage %s: input `%s` reads %s.%s, which the spec does not give", n.Name, in.Port, in.From.Name, in.FromPort)
+		}
+		if err := fetchMissing(ctx, ws, opts.Remote, o.Tree); err != nil {
+			return nil, fmt.Errorf("stage %s: fetching input `%s`: %w", n.Name, in.Port, err)
+		}
+	}
+	res := r.runNode(ctx, n)
+	r.stopSampler()
+	if err := ws.Stats.Save(); err != nil {
+		opts.Log.Warn().Err(err).Msg("could not save the stat cache")
+	}
+	if res.Status == StatusRan || res.Status == StatusCached {
+		winner, err := ensureRemote(ctx, ws, opts.Remote, res)
+		if err != nil {
+			return nil, fmt.Errorf("stage %s: %w", n.Name, err)
+		}
+		if !sameOutputs(winner, &artifacts.ActionRecord{Outputs: res.Outputs}) {
+			// Another machine recorded the key first with other bytes (a
+			// stage that is not deterministic): every machine uses theirs.
+			if err := r.fetchOutputs(ctx, winner); err != nil {
+				return nil, fmt.Errorf("stage %s: fetching the outputs recorded first: %w", n.Name, err)
+			}
+			if err := ws.Store.SaveAction(winner); err != nil {
+				return nil, fmt.Errorf("stage %s: %w", n.Name, err)
+			}
+			res.Outputs = winner.Outputs
+			res.Record.Outputs = res.Record.Outputs[:0]
+			for _, port := range n.Plan.Outputs {
+				res.Record.Outputs = append(res.Record.Outputs, portRecord(port, "", winner.Outputs[port]))
+			}
+			r.exposeOutputs(n, winner.Outputs)
+		}
+	}
+	return res, nil
+}
+
+// ensureRemote makes sure the remote holds the stage's record and outputs
+// (a local cache hit, or an upload that failed while the stage ran, would
+// otherwise leave other machines unable to read them) and returns the record
+// the remote holds.
+func ensureRemote(ctx context.Context, ws *Workspace, remote RemoteStore, res *StageResult) (*artifacts.ActionRecord, error) {
+	cur, err := remote.GetAction(ctx, res.Key)
+	if err != nil {
+		return nil, fmt.Errorf("checking the remote record: %w", err)
+	}
+	if cur != nil {
+		return cur, nil
+	}
+	ar, err := ws.Store.LoadAction(res.Key)
+	if err != nil || ar == nil {
+		return nil, fmt.Errorf("reading the local record of key %s: %v", short(res.Key), err)
+	}
+	for port, o := range ar.Outputs {
+		if err := remote.Push(ctx, o, ws.Store); err != nil {
+			return nil, fmt.Errorf("uploading output %s: %w", port, err)
+		}
+	}
+	winner, err := remote.PutAction(ctx, ar)
+	if err != nil {
+		return nil, fmt.Errorf("recording key %s in the remote store: %w", short(res.Key), err)
+	}
+	return winner, nil
+}

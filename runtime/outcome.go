@@ -1,0 +1,134 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	goruntime "runtime"
+	"time"
+
+	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/pipeline"
+)
+
+// StageOutcome is what one stage of a distributed run reports back: its
+// status, key, outputs by digest and its manifest record. It is small and
+// holds no data, so it can pass through a workflow engine.
+type StageOutcome struct {
+	// Name is the stage instance.
+	Name string `json:"name"`
+	// Status is StatusRan, StatusCached, StatusFailed or StatusSkipped.
+	Status string `json:"status"`
+	// Key is the stage's key (empty when it was never computed).
+	Key string `json:"key,omitempty"`
+	// Outputs are the published outputs by port.
+	Outputs map[string]artifacts.Output `json:"outputs,omitempty"`
+	// Record is the stage's manifest record.
+	Record artifacts.StageRecord `json:"record"`
+	// Error says why the stage failed.
+	Error string `json:"error,omitempty"`
+	// LogTail is the end of a failed stage's own output.
+	LogTail string `json:"log_tail,omitempty"`
+}
+
+// Outcome turns a stage result into its outcome.
+func Outcome(res *StageResult) *StageOutcome {
+	o := &StageOutcome{Name: res.Node.Name, Status: res.Status, Key: res.Key, Outputs: res.Outputs, Record: res.Record, LogTail: res.LogTail}
+	if res.Err != nil {
+		o.Error = res.Err.Error()
+	}
+	return o
+}
+
+// RemoteOutcomes finds the stages of g the remote store already holds,
+// walking the graph in order: a stage is looked up (one request) when every
+// stage upstream of it was found, since its key depends on their outputs.
+// Nothing is downloaded. The result maps instance names to cached outcomes.
+func RemoteOutcomes(ctx context.Context, g *pipeline.Graph, ws *Workspace, remote RemoteStore) (map[string]*StageOutcome, error) {
+	r := &runner{g: g, ws: ws, results: map[*pipeline.Node]*StageResult{}}
+	out := map[string]*StageOutcome{}
+	for _, n := range g.Nodes {
+		if r.blocked(n) {
+			continue
+		}
+		p, err := r.prepare(n)
+		if err != nil {
+			return nil, fmt.Errorf("stage %s: %w", n.Name, err)
+		}
+		ar, err := remote.GetAction(ctx, p.key)
+		if err != nil {
+			return nil, fmt.Errorf("stage %s: looking up key %s: %w", n.Name, short(p.key), err)
+		}
+		if ar == nil {
+			continue
+		}
+		res := newStageResult(n)
+		res.Key, res.Record.Key, res.Record.KeyInputs, res.Record.Sources = p.key, p.key, p.ki, p.sources
+		res.Record.Inputs = append(res.Record.Inputs, p.inRecs...)
+		recordCached(res, ar)
+		r.results[n] = res
+		out[n.Name] = Outcome(res)
+	}
+	if err := ws.Stats.Save(); err != nil {
+		return nil, fmt.Errorf("saving the stat cache: %w", err)
+	}
+	return out, nil
+}
+
+// RecordRun records, in ws, a run whose stages were carried out elsewhere:
+// it downloads every output into the local store (so `cat`, `status` and
+// later local runs see them), records each stage in the local action cache,
+// exposes the outputs under out/, and writes the manifest. A stage without
+// an outcome is recorded as skipped.
+func RecordRun(ctx context.Context, g *pipeline.Graph, ws *Workspace, outcomes map[string]*StageOutcome, started time.Time, opts Options) (*RunResult, error) {
+	if opts.Jobs <= 0 {
+		opts.Jobs = goruntime.NumCPU()
+	}
+	if err := ws.Store.Init(); err != nil {
+		return nil, err
+	}
+	wl, err := LockWorkspace(ws.Root, false)
+	if err != nil {
+		return nil, err
+	}
+	defer wl.Unlock()
+	if opts.RunID == "" {
+		opts.RunID = NewRunID(started)
+	}
+	if err := os.MkdirAll(filepath.Join(ws.RunDir(opts.RunID), "logs"), 0o755); err != nil {
+		return nil, fmt.Errorf("creating run directory: %w", err)
+	}
+	r := &runner{g: g, ws: ws, opts: opts, runID: opts.RunID, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}}
+	for _, n := range g.Nodes {
+		o := outcomes[n.Name]
+		if o == nil || o.Status == StatusSkipped {
+			r.results[n] = r.skipped(n)
+			continue
+		}
+		res := &StageResult{Node: n, Status: o.Status, Key: o.Key, Record: o.Record, Outputs: o.Outputs, LogTail: o.LogTail}
+		if o.Error != "" {
+			res.Err = errors.New(o.Error)
+		}
+		r.results[n] = res
+		if o.Status != StatusRan && o.Status != StatusCached {
+			continue
+		}
+		ar := &artifacts.ActionRecord{Key: o.Key, Kind: o.Record.Kind, Version: o.Record.Version, Outputs: o.Outputs,
+			Metrics: o.Record.Metrics, DurationMS: o.Record.DurationMS, Created: time.Now().UTC()}
+		if opts.Remote != nil {
+			if err := r.fetchOutputs(ctx, ar); err != nil {
+				return nil, fmt.Errorf("stage %s: %w", n.Name, err)
+			}
+		}
+		if !ws.Store.Complete(ar) {
+			return nil, fmt.Errorf("stage %s: its outputs are neither in the local store nor fetchable", n.Name)
+		}
+		if err := ws.Store.SaveAction(ar); err != nil {
+			return nil, fmt.Errorf("stage %s: %w", n.Name, err)
+		}
+		r.exposeOutputs(n, o.Outputs)
+	}
+	return r.finish(started)
+}
