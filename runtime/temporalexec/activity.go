@@ -1,0 +1,118 @@
+package temporalexec
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/mlpipe/pipeline/runtime"
+)
+
+// errSetup is the error type of failures no other attempt can fix: the
+// definition does not compile here, or the task names no stage of it.
+const errSetup = "PipelineSetup"
+
+// Activities executes stages on a worker machine.
+type Activities struct {
+	// Workspace is the worker's own workspace (its local store tier).
+	Workspace *runtime.Workspace
+	// Remote is the shared store, opened from RemoteURL.
+	Remote runtime.SharedStore
+	// RemoteURL is passed to each `exec-stage` child.
+	RemoteURL string
+	// Command starts `pipeline` (this binary) with the given arguments.
+	Command func(args ...string) *exec.Cmd
+	// Output receives the children's output.
+	Output io.Writer
+	// Log receives the worker's logs.
+	Log zerolog.Logger
+}
+
+// ExecStage keys the task's stage, stores its spec under that key and runs
+// `pipeline exec-stage KEY` as a child process, heartbeating until it exits.
+// The child is killed with the worker. A stage that fails by itself is
+// returned as a failed outcome, not an error, so it is not retried; an
+// error (the child crashed or was killed, a store could not be reached) is
+// retried by Temporal, on any worker of the queue.
+func (a *Activities) ExecStage(ctx context.Context, t Task) (*runtime.StageOutcome, error) {
+	info := activity.GetInfo(ctx)
+	log := a.Log.With().Str("stage", t.Stage).Int32("attempt", info.Attempt).Logger()
+	m, err := runtime.MaterializeBundle(ctx, a.Workspace, a.Remote, t.Bundle)
+	if err != nil {
+		return nil, fmt.Errorf("rebuilding the project of stage %s: %w", t.Stage, err)
+	}
+	g, err := m.Compile()
+	if err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("compiling the definition for stage %s: %v", t.Stage, err), errSetup, err)
+	}
+	spec := &runtime.StageSpec{Bundle: t.Bundle, Stage: t.Stage, Upstream: t.Upstream}
+	key, err := runtime.StageKey(g, a.Workspace, spec)
+	if err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(err.Error(), errSetup, err)
+	}
+	if err := a.Remote.PutSpec(ctx, key, spec.Encode()); err != nil {
+		return nil, err
+	}
+	resultDir, err := os.MkdirTemp("", "pipeline-stage-")
+	if err != nil {
+		return nil, fmt.Errorf("creating a result folder: %w", err)
+	}
+	defer os.RemoveAll(resultDir)
+	resultPath := filepath.Join(resultDir, "outcome.json")
+	cmd := a.Command("exec-stage", key, "--remote", a.RemoteURL, "--workspace", a.Workspace.Root, "--run-id", t.RunID, "--result", resultPath)
+	cmd.Stdout, cmd.Stderr = a.Output, a.Output
+	// The child dies with the worker, so a lost worker never leaves a stage
+	// running that another worker is about to run again.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	log.Info().Str("key", key).Msg("executing stage")
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting exec-stage for %s: %w", t.Stage, err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	every := info.HeartbeatTimeout / 3
+	if every <= 0 || every > 10*time.Second {
+		every = 10 * time.Second
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	var waitErr error
+wait:
+	for {
+		select {
+		case waitErr = <-exited:
+			break wait
+		case <-tick.C:
+			activity.RecordHeartbeat(ctx, key)
+		case <-ctx.Done():
+			_ = cmd.Process.Kill()
+			<-exited
+			return nil, fmt.Errorf("stage %s abandoned: %w", t.Stage, ctx.Err())
+		}
+	}
+	data, rerr := os.ReadFile(resultPath)
+	if rerr != nil {
+		var ee *exec.ExitError
+		if errors.As(waitErr, &ee) || waitErr != nil {
+			return nil, fmt.Errorf("exec-stage for %s ended without a result: %v", t.Stage, waitErr)
+		}
+		return nil, fmt.Errorf("reading the result of %s: %w", t.Stage, rerr)
+	}
+	var out runtime.StageOutcome
+	if err := json.Unmarshal(data, &out); err != nil {
+		return nil, fmt.Errorf("parsing the result of %s: %w", t.Stage, err)
+	}
+	log.Info().Str("status", out.Status).Msg("stage finished")
+	return &out, nil
+}

@@ -1,0 +1,54 @@
+package temporalexec
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/pipeline"
+	"github.com/mlpipe/pipeline/runtime"
+)
+
+// WorkflowID derives the workflow's id from the run's bundle (the
+// definition, its overrides and every source by digest, which together fix
+// every stage's key) and the keys of the stages already known, so that
+// teammates who launch the same run share one workflow.
+func WorkflowID(g *pipeline.Graph, bundle artifacts.Tree, known map[string]*runtime.StageOutcome) string {
+	var b strings.Builder
+	b.WriteString(bundle.Digest)
+	names := make([]string, 0, len(known))
+	for n := range known {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b.WriteString("\n" + n + "=" + known[n].Key)
+	}
+	d := artifacts.HashBytes([]byte(b.String()))
+	return "pipeline/" + g.Def.Name + "/" + d[strings.IndexByte(d, ':')+1:][:24]
+}
+
+// Submit starts the run's workflow, or joins the one running under the same
+// id, and waits for its result. The workflow's own tasks go to the cpu queue.
+func Submit(ctx context.Context, c client.Client, id string, in Input) (*Result, error) {
+	opts := client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                CPUQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+	}
+	run, err := c.ExecuteWorkflow(ctx, opts, WorkflowName, in)
+	if err != nil {
+		return nil, fmt.Errorf("starting workflow %s: %w", id, err)
+	}
+	var res Result
+	if err := run.Get(ctx, &res); err != nil {
+		return nil, fmt.Errorf("workflow %s (run %s): %w", id, run.GetRunID(), err)
+	}
+	return &res, nil
+}

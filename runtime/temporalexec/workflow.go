@@ -1,0 +1,95 @@
+package temporalexec
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/runtime"
+)
+
+// Workflow runs a pipeline's stages as activities, each once the stages
+// upstream of it are done. A stage that fails (by itself, or after its
+// worker failed Policy.Attempts times) stops the run unless KeepGoing;
+// stages downstream of it are skipped. It is deterministic: it walks the
+// stages in the order given and reads maps only by key.
+func Workflow(ctx workflow.Context, in Input) (*Result, error) {
+	if in.Policy.Attempts <= 0 {
+		in.Policy = DefaultPolicy()
+	}
+	done := map[string]*runtime.StageOutcome{}
+	for name, o := range in.Known {
+		done[name] = o
+	}
+	started := map[string]bool{}
+	sel := workflow.NewSelector(ctx)
+	running := 0
+	stopped := false
+	for {
+		for _, s := range in.Stages {
+			if done[s.Name] != nil || started[s.Name] {
+				continue
+			}
+			ready, blocked := true, false
+			for _, u := range s.Upstream {
+				o := done[u]
+				switch {
+				case o == nil:
+					ready = false
+				case o.Status != runtime.StatusRan && o.Status != runtime.StatusCached:
+					blocked = true
+				}
+			}
+			if blocked {
+				done[s.Name] = skippedOutcome(s.Name)
+				continue
+			}
+			if !ready || (stopped && !in.KeepGoing) {
+				continue
+			}
+			started[s.Name] = true
+			running++
+			task := Task{RunID: in.RunID, Bundle: in.Bundle, Stage: s.Name, Upstream: map[string]map[string]artifacts.Output{}}
+			for _, u := range s.Upstream {
+				task.Upstream[u] = done[u].Outputs
+			}
+			actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+				TaskQueue:           s.Queue,
+				StartToCloseTimeout: in.Policy.Timeout,
+				HeartbeatTimeout:    in.Policy.Heartbeat,
+				RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: in.Policy.Attempts, NonRetryableErrorTypes: []string{errSetup}},
+			})
+			name := s.Name
+			sel.AddFuture(workflow.ExecuteActivity(actx, ActivityName, task), func(f workflow.Future) {
+				running--
+				var out runtime.StageOutcome
+				if err := f.Get(ctx, &out); err != nil {
+					out = runtime.StageOutcome{Name: name, Status: runtime.StatusFailed, Error: fmt.Sprintf("stage %s could not be executed: %v", name, err)}
+					out.Record.Name, out.Record.Status, out.Record.Error = name, runtime.StatusFailed, out.Error
+				}
+				if out.Status == runtime.StatusFailed {
+					stopped = true
+				}
+				done[name] = &out
+			})
+		}
+		if running == 0 {
+			break
+		}
+		sel.Select(ctx)
+	}
+	res := &Result{Stages: map[string]*runtime.StageOutcome{}}
+	for _, s := range in.Stages {
+		if done[s.Name] == nil {
+			done[s.Name] = skippedOutcome(s.Name)
+		}
+		res.Stages[s.Name] = done[s.Name]
+	}
+	return res, nil
+}
+
+func skippedOutcome(name string) *runtime.StageOutcome {
+	return &runtime.StageOutcome{Name: name, Status: runtime.StatusSkipped}
+}
