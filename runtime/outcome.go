@@ -108,8 +108,14 @@ func RecordRun(ctx context.Context, g *pipeline.Graph, ws *Workspace, outcomes m
 			continue
 		}
 		res := &StageResult{Node: n, Status: o.Status, Key: o.Key, Record: o.Record, Outputs: o.Outputs, LogTail: o.LogTail}
+		if o.Record.Kind == "" {
+			// The stage never reached a machine that could record it.
+			res.Record = newStageResult(n).Record
+			res.Record.Key, res.Record.Status = o.Key, o.Status
+		}
 		if o.Error != "" {
 			res.Err = errors.New(o.Error)
+			res.Record.Error = o.Error
 		}
 		r.results[n] = res
 		if o.Status != StatusRan && o.Status != StatusCached {
