@@ -23,7 +23,8 @@ func newRunCmd() *cobra.Command {
 		df                                   definitionFlags
 		jobs                                 int
 		force, dryRun, keepGoing, asJSON, vf bool
-		remoteURL                            string
+		remoteURL, executor                  string
+		tr                                   temporalRun
 	)
 	c := &cobra.Command{
 		Use:   "run FILE",
@@ -57,10 +58,25 @@ func newRunCmd() *cobra.Command {
 			}
 			opts.Log = log
 			opts.BeforeWork = restoreGC
+			var res *runtime.RunResult
+			switch executor {
+			case "local":
+			case "temporal":
+				if force {
+					return usageError("--force is not supported with --executor temporal")
+				}
+				tr.remoteURL = remoteURL
+				res, err = tr.run(ctx, g, ws, df.sets, keepGoing, opts)
+				if err != nil {
+					return err
+				}
+			default:
+				return usageError("unknown --executor %q: use local or temporal", executor)
+			}
 			if remoteURL == "" {
 				remoteURL = os.Getenv("PIPELINE_REMOTE")
 			}
-			if remoteURL != "" {
+			if res == nil && remoteURL != "" {
 				rs, err := remote.Open(ctx, remoteURL, remote.WithLogger(log))
 				if err != nil {
 					return usageError("opening the remote store: %v", err)
@@ -68,9 +84,10 @@ func newRunCmd() *cobra.Command {
 				defer rs.Close()
 				opts.Remote = rs
 			}
-			res, err := runtime.Run(ctx, g, ws, opts)
-			if err != nil {
-				return err
+			if res == nil {
+				if res, err = runtime.Run(ctx, g, ws, opts); err != nil {
+					return err
+				}
 			}
 			if asJSON {
 				if err := printRunJSON(c.OutOrStdout(), res); err != nil {
@@ -101,6 +118,10 @@ func newRunCmd() *cobra.Command {
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as one JSON object on stdout")
 	c.Flags().BoolVar(&vf, "verify", false, "re-hash the objects behind cache hits and rebuild corrupt ones")
 	c.Flags().StringVar(&remoteURL, "remote", "", "shared remote cache (s3://bucket/prefix?..., file:///dir; default $PIPELINE_REMOTE)")
+	c.Flags().StringVar(&executor, "executor", "local", "where stages run: local, or temporal (workers started with `pipeline worker`; needs --remote)")
+	tr.flags.add(c)
+	c.Flags().DurationVar(&tr.heartbeat, "heartbeat", 0, "with --executor temporal: how long a stage's worker may stay silent before the stage moves to another (default 1m)")
+	c.Flags().IntVar(&tr.attempts, "attempts", 0, "with --executor temporal: tries of a stage whose worker is lost (default 3)")
 	return c
 }
 

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlpipe/pipeline/runtime"
+)
+
+func init() { extraCommands = append(extraCommands, newExecStageCmd) }
+
+func newExecStageCmd() *cobra.Command {
+	var remoteURL, workspace, runID, result string
+	c := &cobra.Command{
+		Use:   "exec-stage KEY",
+		Short: "Execute one stage of a distributed run from the spec stored under its key in the remote store",
+		Long: `Execute one stage of a distributed run. The remote store holds, under the
+stage's key, a spec naming the run's bundle (the definition and its files by
+digest) and the outputs of the stages upstream. exec-stage rebuilds the
+project in its workspace, fetches the inputs, serves the stage from the cache
+or runs it, and uploads its outputs and record before exiting. Workers run it
+for each stage; a Kubernetes Job or an Argo step can use it as entrypoint.
+
+The outcome (status, key, outputs by digest, manifest record) is printed as
+JSON on stdout, or written to --result. Exit status: 0 when the stage ran or
+was cached, 1 when it failed (the outcome is still written), 2 on bad usage.`,
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			key := args[0]
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			log := logger()
+			rs, _, err := openShared(ctx, remoteURL, log)
+			if err != nil {
+				return err
+			}
+			defer rs.Close()
+			ws, err := workerWorkspace(workspace)
+			if err != nil {
+				return err
+			}
+			raw, err := rs.GetSpec(ctx, key)
+			if err != nil {
+				return failure("reading the spec of %s: %v", key, err)
+			}
+			if raw == nil {
+				return usageError("the remote store holds no spec for stage key %s", key)
+			}
+			spec, err := runtime.DecodeStageSpec(raw)
+			if err != nil {
+				return failure("stage key %s: %v", key, err)
+			}
+			m, err := runtime.MaterializeBundle(ctx, ws, rs, spec.Bundle)
+			if err != nil {
+				return failure("rebuilding the project of stage %s: %v", spec.Stage, err)
+			}
+			g, err := m.Compile()
+			if err != nil {
+				return failure("compiling the definition of stage %s: %v", spec.Stage, err)
+			}
+			res, err := runtime.ExecStage(ctx, g, ws, spec, runtime.Options{Remote: rs, RunID: runID, Log: log, BeforeWork: restoreGC,
+				Command: append([]string{"pipeline"}, os.Args[1:]...)})
+			if err != nil {
+				return failure("%v", err)
+			}
+			if res.Key != key {
+				return failure("stage %s has key %s on this machine, not %s: this binary or its stage kinds differ from the ones that keyed it", spec.Stage, res.Key, key)
+			}
+			out, err := json.Marshal(runtime.Outcome(res))
+			if err != nil {
+				return failure("encoding the outcome: %v", err)
+			}
+			if result == "" {
+				fmt.Fprintln(c.OutOrStdout(), string(out))
+			} else if err := writeAtomically(result, out); err != nil {
+				return failure("writing the outcome: %v", err)
+			}
+			if res.Status == runtime.StatusFailed {
+				return failure("stage %s failed: %v", spec.Stage, res.Err)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&remoteURL, "remote", "", "shared store holding the spec and the data (default $PIPELINE_REMOTE)")
+	c.Flags().StringVar(&workspace, "workspace", "", "this machine's workspace (default: the user cache directory's pipeline/worker)")
+	c.Flags().StringVar(&runID, "run-id", "", "run the stage's log is kept under")
+	c.Flags().StringVar(&result, "result", "", "write the outcome JSON to this file instead of stdout")
+	return c
+}
+
+// writeAtomically writes data to path through a temporary file and a rename.
+func writeAtomically(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
