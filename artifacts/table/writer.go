@@ -28,6 +28,9 @@ const RowGroupBytes = 16 << 20
 // dictionary-encoded, which shrinks both the file and the work to write it.
 const DictionaryBytes = 12 << 20
 
+// zstdLevel is the zstd level of every column (zstd's fastest).
+const zstdLevel = 1
+
 // CreatedBy is the writer name recorded in every Parquet footer. It is fixed so
 // that the same rows always produce the same bytes.
 const CreatedBy = "mlpipe table (arrow-go v18)"
@@ -38,7 +41,8 @@ type Writer struct {
 	path   string
 	file   *os.File
 	buf    *bufio.Writer
-	fw     *pqarrow.FileWriter
+	fw     *pqarrow.FileWriter // tables with nested or other columns
+	flat   *flatWriter         // tables of flat columns
 	schema *arrow.Schema
 	rows   int64
 	rgRows int64 // rows in the current row group
@@ -55,20 +59,25 @@ func Create(path string, schema *arrow.Schema) (*Writer, error) {
 	buf := bufio.NewWriterSize(f, 1<<20)
 	props := parquet.NewWriterProperties(
 		parquet.WithCompression(compress.Codecs.Zstd),
-		parquet.WithCompressionLevel(1),
+		parquet.WithCompressionLevel(zstdLevel),
 		parquet.WithMaxRowGroupLength(RowGroupRows),
 		parquet.WithDictionaryDefault(true),
 		parquet.WithDictionaryPageSizeLimit(DictionaryBytes),
 		parquet.WithStats(true),
 		parquet.WithCreatedBy(CreatedBy),
 	)
-	fw, err := newFileWriter(schema, buf, props)
+	w := &Writer{path: path, file: f, buf: buf, schema: schema}
+	if flatTypes(schema) {
+		w.flat, err = newFlatWriter(schema, buf, props)
+	} else {
+		w.fw, err = newFileWriter(schema, buf, props)
+	}
 	if err != nil {
 		f.Close()
 		os.Remove(path)
 		return nil, fmt.Errorf("creating table %s: %w", path, err)
 	}
-	return &Writer{path: path, file: f, buf: buf, fw: fw, schema: schema}, nil
+	return w, nil
 }
 
 // newFileWriter builds the pqarrow writer, turning a panic on an unsupported
@@ -132,6 +141,16 @@ func (w *Writer) Write(rec arrow.RecordBatch) (err error) {
 // they fit under RowGroupRows and it is under RowGroupBytes, else into a
 // new one.
 func (w *Writer) writePart(rec arrow.RecordBatch) error {
+	if w.flat != nil {
+		if w.flat.rgRows > 0 && (w.flat.rgRows+rec.NumRows() > RowGroupRows || w.flat.bytes() >= RowGroupBytes) {
+			if err := w.flat.flushRowGroup(); err != nil {
+				return fmt.Errorf("writing table %s: row group %d: %w", w.path, w.flat.ordinal, err)
+			}
+		}
+		w.flat.write(rec)
+		w.rows += rec.NumRows()
+		return nil
+	}
 	if w.rgRows > 0 && (w.rgRows+rec.NumRows() > RowGroupRows || w.fw.RowGroupTotalBytesWritten() >= RowGroupBytes) {
 		if err := w.fw.NewBufferedRowGroupChecked(); err != nil {
 			return fmt.Errorf("writing table %s: starting a row group: %w", w.path, err)
@@ -182,6 +201,9 @@ func (w *Writer) closeWriter() (err error) {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
+	if w.flat != nil {
+		return w.flat.close()
+	}
 	return w.fw.Close()
 }
 
