@@ -94,7 +94,9 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	cmd.Dir = env.WorkDir
 	cmd.Stdout = env.Output
 	cmd.Stderr = env.Output
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group, so cancelling kills all it started; killed
+	// with the process running the stage, so a lost worker leaves nothing.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	vars := os.Environ()
 	vars = append(vars,
 		"PIPELINE_OUT="+env.OutDir,
