@@ -6,104 +6,36 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/artifacts/remote"
-)
-
-// Credentials of the throwaway gateway.
-const (
-	gwAccess = "pipeline-test"
-	gwSecret = "pipeline-test-secret"
-	gwBucket = "cache"
+	"github.com/mlpipe/pipeline/artifacts/remote/remotetest"
 )
 
 // gateway is a versitygw server on 127.0.0.1 with a posix backend in a
 // temporary directory.
 type gateway struct {
-	endpoint string
-	client   *s3.Client
+	*remotetest.Gateway
+	client *s3.Client
 }
 
-// startGateway starts versitygw (the binary named by $VERSITYGW, else found
-// on PATH) and creates the bucket; the test is skipped when there is none.
+// startGateway starts versitygw; the test is skipped when there is none.
 func startGateway(t *testing.T) *gateway {
-	t.Helper()
-	bin := os.Getenv("VERSITYGW")
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("versitygw"); err != nil {
-			t.Skip("versitygw not found: set VERSITYGW to its binary (scripts/remote/install-versitygw.sh installs it)")
-		}
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("versitygw not found at VERSITYGW=%s: %v", bin, err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	root := t.TempDir()
-	cmd := exec.Command(bin, "--access", gwAccess, "--secret", gwSecret, "--port", addr, "posix", root)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting versitygw: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("versitygw output:\n%s", logs.String())
-		}
-	})
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("versitygw did not listen on %s: %v\n%s", addr, err, logs.String())
-		}
-		pause()
-	}
-	g := &gateway{endpoint: "http://" + addr}
-	g.client = s3.New(s3.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(g.endpoint),
-		UsePathStyle: true,
-		Credentials:  credentials.NewStaticCredentialsProvider(gwAccess, gwSecret, ""),
-	})
-	if _, err := g.client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(gwBucket)}); err != nil {
-		t.Fatalf("creating bucket: %v", err)
-	}
-	t.Setenv("AWS_ACCESS_KEY_ID", gwAccess)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", gwSecret)
-	return g
+	gw := remotetest.Start(t)
+	return &gateway{Gateway: gw, client: gw.Client}
 }
-
-// pause waits a moment between connection attempts.
-func pause() { <-time.After(20 * time.Millisecond) }
 
 // url is the remote URL of prefix in the gateway's bucket.
-func (g *gateway) url(prefix string) string {
-	return fmt.Sprintf("s3://%s/%s?endpoint=%s&region=us-east-1&use_path_style=true&disable_https=true", gwBucket, prefix, g.endpoint)
-}
+func (g *gateway) url(prefix string) string { return g.URL(prefix) }
+
+const gwBucket = remotetest.Bucket
 
 func (g *gateway) open(t *testing.T, prefix string) *remote.Store {
 	t.Helper()
