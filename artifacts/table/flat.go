@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -24,6 +26,8 @@ import (
 // groups.
 type flatReader struct {
 	pq     *file.Reader
+	file   io.ReaderAt
+	own    bool // every chunk is decoded by page cursors
 	schema *arrow.Schema
 	cols   []flatColumn
 	rg     int   // next row group to open
@@ -36,11 +40,16 @@ type flatColumn struct {
 	name   string
 	typ    arrow.DataType
 	maxDef int16
-	cr     file.ColumnChunkReader
+	phys   parquet.Type
+	cr     file.ColumnChunkReader // when not decoded by pc
+	pc     *pageCursor
 	defs   []int16
 	vals   []parquet.ByteArray
 	perRow float64   // bytes per string value in the last batch, to size the next
-	dict   dictState // for a column read as an Arrow dictionary
+	dict   dictState // for a column read as an Arrow dictionary (through cr)
+
+	ownDict    *array.Data // the dictionary a page cursor's batches share
+	ownDictGen int         // the cursor's dictionary that ownDict holds
 }
 
 // newFlatReader returns a flatReader for the given leaves (one per field of
@@ -48,11 +57,11 @@ type flatColumn struct {
 // does not decode. With dicts, string and binary columns whose pages are
 // all dictionary-encoded are read as Arrow dictionaries (and typed so in
 // the reader's schema).
-func newFlatReader(pq *file.Reader, sch *arrow.Schema, leaves []int, dicts bool) *flatReader {
+func newFlatReader(pq *file.Reader, f io.ReaderAt, sch *arrow.Schema, leaves []int, dicts bool) *flatReader {
 	if len(leaves) != sch.NumFields() {
 		return nil
 	}
-	fr := &flatReader{pq: pq, schema: sch}
+	fr := &flatReader{pq: pq, file: f, schema: sch, own: decodeOwnPages}
 	fields := sch.Fields()
 	for i, leaf := range leaves {
 		descr := pq.MetaData().Schema.Column(leaf)
@@ -70,7 +79,13 @@ func newFlatReader(pq *file.Reader, sch *arrow.Schema, leaves []int, dicts bool)
 			f.Type = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: f.Type}
 			fields[i] = f
 		}
-		fr.cols = append(fr.cols, flatColumn{leaf: leaf, name: f.Name, typ: f.Type, maxDef: descr.MaxDefinitionLevel()})
+		fr.cols = append(fr.cols, flatColumn{leaf: leaf, name: f.Name, typ: f.Type, maxDef: descr.MaxDefinitionLevel(),
+			phys: descr.PhysicalType()})
+		for rg := range pq.NumRowGroups() {
+			if cc, err := pq.MetaData().RowGroup(rg).ColumnChunk(leaf); err != nil || !ownDecodable(cc) {
+				fr.own = false
+			}
+		}
 	}
 	if dicts {
 		md := sch.Metadata()
@@ -110,6 +125,20 @@ func (fr *flatReader) advance() error {
 		}
 		rgr := fr.pq.RowGroup(fr.rg)
 		for i := range fr.cols {
+			c := &fr.cols[i]
+			if fr.own {
+				cc, err := rgr.MetaData().ColumnChunk(c.leaf)
+				if err == nil {
+					if c.pc == nil {
+						c.pc = &pageCursor{}
+					}
+					err = c.pc.reset(fr.file, fr.pq.MetaData(), cc, c.phys, c.maxDef)
+				}
+				if err != nil {
+					return fmt.Errorf("row group %d, column %q: %w", fr.rg, c.name, err)
+				}
+				continue
+			}
 			cr, err := rgr.Column(fr.cols[i].leaf)
 			if err != nil {
 				return fmt.Errorf("row group %d, column %q: %w", fr.rg, fr.cols[i].name, err)
@@ -156,6 +185,9 @@ func (fr *flatReader) next() (arrow.RecordBatch, error) {
 
 // read decodes the column's next n rows.
 func (c *flatColumn) read(n int) (arrow.Array, error) {
+	if c.pc != nil {
+		return c.readOwn(n)
+	}
 	if cap(c.defs) < n {
 		c.defs = make([]int16, n)
 	}
@@ -202,7 +234,12 @@ func (c *flatColumn) readBytes(cr *file.ByteArrayColumnChunkReader, n int, defs 
 		c.vals = make([]parquet.ByteArray, n)
 	}
 	offsets := make([]int32, n+1)
-	data := make([]byte, 0, int(c.perRow*float64(n))+64)
+	// The values are gathered in a strings.Builder, whose buffers are
+	// allocated without being zeroed first: every byte is written before
+	// it is read, and zeroing the batch's text first cost as much as
+	// copying it.
+	var data strings.Builder
+	data.Grow(int(c.perRow*float64(n)) + 64)
 	got, nulls := 0, 0
 	for got < n {
 		var d []int16
@@ -221,32 +258,31 @@ func (c *flatColumn) readBytes(cr *file.ByteArrayColumnChunkReader, n int, defs 
 		for _, b := range v {
 			size += len(b)
 		}
-		if need := len(data) + size; need > cap(data) {
+		if need := data.Len() + size; need > data.Cap() {
 			// Grow once for this page and, at the rate seen so far, the
 			// rows still to come.
 			more := float64(need) / float64(got+int(lv)) * float64(n-got-int(lv)) * 1.125
-			grown := make([]byte, len(data), need+int(more))
-			copy(grown, data)
-			data = grown
+			data.Grow(size + int(more))
+		}
+		if data.Len()+size > math.MaxInt32 {
+			return nil, fmt.Errorf("over 2 GiB of values in %d rows", n)
 		}
 		k := 0
 		for r := range int(lv) {
 			if d != nil && d[r] < c.maxDef {
 				nulls++
 			} else {
-				data = append(data, v[k]...)
+				data.Write(v[k])
 				k++
 			}
-			if len(data) > math.MaxInt32 {
-				return nil, fmt.Errorf("over 2 GiB of values in %d rows", n)
-			}
-			offsets[got+r+1] = int32(len(data))
+			offsets[got+r+1] = int32(data.Len())
 		}
 		got += int(lv)
 	}
-	c.perRow = float64(len(data)) / float64(n) * 1.0625
+	c.perRow = float64(data.Len()) / float64(n) * 1.0625
+	str := data.String()
 	bufs := []*memory.Buffer{validity(defs, c.maxDef, nulls), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)),
-		memory.NewBufferBytes(data)}
+		memory.NewBufferBytes(unsafe.Slice(unsafe.StringData(str), len(str)))}
 	d := array.NewData(c.typ, n, bufs, nil, nulls, 0)
 	defer d.Release()
 	return array.MakeFromData(d), nil

@@ -77,12 +77,14 @@ func TestFlatReader(t *testing.T) {
 		rg    int64
 		page  int64
 		dict  bool
+		v2    bool
 		cols  []string
 		check []int // fields of flatSchema read, in order
 	}{
-		{"plain, one row group", n, 1 << 20, false, nil, []int{0, 1, 2, 3, 4, 5, 6}},
-		{"dictionary, small row groups and pages", 1000, 4 << 10, true, nil, []int{0, 1, 2, 3, 4, 5, 6}},
-		{"selected columns", 3000, 8 << 10, true, []string{"ok", "s"}, []int{6, 0}},
+		{"plain, one row group", n, 1 << 20, false, false, nil, []int{0, 1, 2, 3, 4, 5, 6}},
+		{"dictionary, small row groups and pages", 1000, 4 << 10, true, false, nil, []int{0, 1, 2, 3, 4, 5, 6}},
+		{"selected columns", 3000, 8 << 10, true, false, []string{"ok", "s"}, []int{6, 0}},
+		{"data pages v2", 2000, 8 << 10, true, true, nil, []int{0, 1, 2, 3, 4, 5, 6}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -91,8 +93,13 @@ func TestFlatReader(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			version := parquet.DataPageV1
+			if tc.v2 {
+				version = parquet.DataPageV2
+			}
 			props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd),
-				parquet.WithMaxRowGroupLength(tc.rg), parquet.WithDataPageSize(tc.page), parquet.WithDictionaryDefault(tc.dict))
+				parquet.WithMaxRowGroupLength(tc.rg), parquet.WithDataPageSize(tc.page), parquet.WithDictionaryDefault(tc.dict),
+				parquet.WithDataPageVersion(version))
 			w, err := pqarrow.NewFileWriter(flatSchema, f, props, pqarrow.DefaultWriterProps())
 			if err != nil {
 				t.Fatal(err)
@@ -103,9 +110,13 @@ func TestFlatReader(t *testing.T) {
 			if err := w.Close(); err != nil {
 				t.Fatal(err)
 			}
-			for _, dicts := range []bool{false, true} {
-				checkFlat(t, path, tc.cols, tc.check, dicts, tc.dict, rec)
+			for _, own := range []bool{true, false} {
+				decodeOwnPages = own
+				for _, dicts := range []bool{false, true} {
+					checkFlat(t, path, tc.cols, tc.check, dicts, tc.dict, rec)
+				}
 			}
+			decodeOwnPages = true
 		})
 	}
 }
@@ -124,6 +135,9 @@ func checkFlat(t *testing.T, path string, cols []string, check []int, dicts, dic
 	defer r.Close()
 	if r.flat == nil {
 		t.Fatal("flat columns were not read by the flat reader")
+	}
+	if r.flat.own != decodeOwnPages {
+		t.Fatalf("pages decoded by our own decoder: %v, want %v", r.flat.own, decodeOwnPages)
 	}
 	ndict := 0
 	for _, f := range r.Schema().Fields() {

@@ -90,7 +90,7 @@ func open(path string, columns []string, dicts bool) (r *Reader, err error) {
 	}
 	if sch, flatLeaves := flatSelection(fr, full, columns); sch != nil {
 		schema := normalizeSchema(sch, full.Metadata())
-		if flat := newFlatReader(pq, schema, flatLeaves, dicts); flat != nil {
+		if flat := newFlatReader(pq, f, schema, flatLeaves, dicts); flat != nil {
 			if err := flat.advance(); err != nil && !errors.Is(err, io.EOF) {
 				return nil, fmt.Errorf("opening table %s: %w", path, err)
 			}
