@@ -51,6 +51,8 @@ type chunkWriter struct {
 	page     []byte
 	pageN    int    // rows in the open page
 	pageBool []bool // BOOL values of the open page
+	pageMin  span   // the open page's least byte-array value
+	pageMax  span   // and its greatest
 
 	// the chunk's encoded pages
 	dictPage     []byte
@@ -72,6 +74,9 @@ type chunkWriter struct {
 	hdr     []byte
 	lv      []byte
 }
+
+// span locates a value in the open page (n < 0: none yet).
+type span struct{ off, n int }
 
 // newChunkWriter returns a writer for a column of Arrow type typ whose
 // values are compressed with enc.
@@ -105,6 +110,7 @@ func (c *chunkWriter) resetPage() {
 	c.page = c.page[:levelsReserve]
 	c.pageN = 0
 	c.pageBool = c.pageBool[:0]
+	c.pageMin, c.pageMax = span{n: -1}, span{n: -1}
 	if !c.dictMode {
 		c.defs = c.defs[:0]
 	}
@@ -210,9 +216,16 @@ func (c *chunkWriter) addBytes(v []byte) {
 		}
 		return
 	}
-	c.byteStats(v)
 	c.page = binary.LittleEndian.AppendUint32(c.page, uint32(len(v)))
+	at := span{len(c.page), len(v)}
 	c.page = append(c.page, v...)
+	if c.pageMin.n < 0 {
+		c.pageMin, c.pageMax = at, at
+	} else if bytes.Compare(v, c.value(c.pageMin)) < 0 {
+		c.pageMin = at
+	} else if bytes.Compare(v, c.value(c.pageMax)) > 0 {
+		c.pageMax = at
+	}
 	c.pageN++
 	c.checkPage()
 }
@@ -279,6 +292,9 @@ func (c *chunkWriter) addBool(v bool) {
 	}
 }
 
+// value returns the value at s in the open page.
+func (c *chunkWriter) value(s span) []byte { return c.page[s.off : s.off+s.n] }
+
 // byteStats updates the minimum and maximum with a byte-array value
 // (unsigned byte order).
 func (c *chunkWriter) byteStats(v []byte) {
@@ -304,6 +320,10 @@ func (c *chunkWriter) checkPage() {
 func (c *chunkWriter) flushPage() {
 	if c.pageN == 0 {
 		return
+	}
+	if c.pageMin.n >= 0 {
+		c.byteStats(c.value(c.pageMin))
+		c.byteStats(c.value(c.pageMax))
 	}
 	if c.typ == arrow.BOOL {
 		c.page = c.page[:levelsReserve]

@@ -5,9 +5,18 @@
 // never by the file. Arrow schema metadata (for example `tokenizer.vocab_size`)
 // round-trips through the file.
 //
-// Tables whose selected columns are all flat (strings, binaries, 32/64-bit
-// integers and floats, booleans) are decoded straight from Parquet's column
-// readers into Arrow buffers sized once per batch; other tables go through
-// arrow-go's generic record reader. OpenDictionaries keeps string columns
-// that are dictionary-encoded throughout as Arrow dictionary arrays.
+// Tables whose columns are all flat (strings, binaries, 32/64-bit integers
+// and floats, booleans) are written by this package's own page encoder
+// (chunkWriter): PLAIN or dictionary pages, a dictionary kept only where it
+// makes the column chunk smaller, buffers reused from page to page. Their
+// Parquet schema and footer are arrow-go's. Other tables go through
+// arrow-go's pqarrow writer.
+//
+// Reading, tables whose selected columns are all flat are decoded straight
+// into Arrow buffers sized once per batch: by this package's own page
+// decoder (pageCursor) when every chunk uses encodings it knows (PLAIN,
+// dictionary, RLE; data pages v1 and v2; any codec arrow-go has), else
+// through arrow-go's column readers. Other tables go through arrow-go's
+// generic record reader. OpenDictionaries keeps string columns that are
+// dictionary-encoded throughout as Arrow dictionary arrays.
 package table

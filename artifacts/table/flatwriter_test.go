@@ -80,14 +80,7 @@ func TestFlatWriter(t *testing.T) {
 			defer rec.Release()
 			path := filepath.Join(t.TempDir(), "data")
 			writeBatches(t, path, rec, tc.sizes)
-			if pf, err := file.OpenParquetFile(path, false); err != nil {
-				t.Fatal(err)
-			} else if got := pf.NumRowGroups(); got != tc.groups {
-				pf.Close()
-				t.Fatalf("%d row groups, want %d", got, tc.groups)
-			} else {
-				pf.Close()
-			}
+			checkByteStats(t, path, rec, 0, tc.groups)
 			tbl := readGeneric(t, path)
 			defer tbl.Release()
 			if tbl.NumRows() != rec.NumRows() {
@@ -105,6 +98,55 @@ func TestFlatWriter(t *testing.T) {
 				checkFlat(t, path, nil, all, dicts, false, rec)
 			}
 		})
+	}
+}
+
+// checkByteStats checks that the file at path has groups row groups and
+// that each chunk of byte-array column col has the minimum, maximum and
+// null count of its rows in rec.
+func checkByteStats(t *testing.T, path string, rec arrow.RecordBatch, col, groups int) {
+	t.Helper()
+	pf, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pf.Close()
+	if got := pf.NumRowGroups(); got != groups {
+		t.Fatalf("%d row groups, want %d", got, groups)
+	}
+	a := rec.Column(col).(*array.String)
+	row := 0
+	for rg := range groups {
+		md := pf.MetaData().RowGroup(rg)
+		var lo, hi string
+		nulls, seen := int64(0), false
+		for i := row; i < row+int(md.NumRows()); i++ {
+			if a.IsNull(i) {
+				nulls++
+				continue
+			}
+			v := a.Value(i)
+			if !seen || v < lo {
+				lo = v
+			}
+			if !seen || v > hi {
+				hi = v
+			}
+			seen = true
+		}
+		row += int(md.NumRows())
+		cc, err := md.ColumnChunk(col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := cc.Statistics()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := st.(*metadata.ByteArrayStatistics)
+		if string(s.Min()) != lo || string(s.Max()) != hi || s.NullCount() != nulls {
+			t.Errorf("row group %d: min %.20q max %.20q nulls %d, want %.20q %.20q %d", rg, s.Min(), s.Max(), s.NullCount(), lo, hi, nulls)
+		}
 	}
 }
 

@@ -46,8 +46,9 @@ func OpenColumns(path string, columns []string) (r *Reader, err error) {
 // whose pages are all dictionary-encoded (in every row group, as the file's
 // page encoding statistics say) comes back as an Arrow dictionary array
 // with int32 indices, typed so in Schema. Batches of one row group share
-// its dictionary, which holds the entries used so far, so repeated values
-// are neither copied nor compared more than once. Consumers that handle
+// its dictionary (the column chunk's dictionary page, or, when arrow-go
+// decodes the file, the entries used so far), so repeated values are
+// neither copied nor compared more than once. Consumers that handle
 // *array.Dictionary use it to work once per distinct value.
 func OpenDictionaries(path string, columns []string) (*Reader, error) {
 	return open(path, columns, true)

@@ -219,4 +219,3 @@ func TestTeammatesLaunchingTheSameRunShareIt(t *testing.T) {
 		}
 	}
 }
-
