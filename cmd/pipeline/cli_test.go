@@ -35,6 +35,7 @@ stages:
 `
 
 func TestExitStatuses(t *testing.T) {
+	t.Setenv("PIPELINE_REMOTE", "")
 	good := writeDef(t, okDef)
 	bad := writeDef(t, "version: 1\nname: x\nstages:\n  a: {kind: exec, with: {cmd: 'exit 4'}}\n")
 	broken := writeDef(t, "version: 1\nname: x\nstagse: {}\n")
@@ -53,6 +54,11 @@ func TestExitStatuses(t *testing.T) {
 		{"missing file", []string{"status", "/nonexistent/p.yaml"}, 2, "cannot read the definition"},
 		{"bad dag format", []string{"dag", good, "--format", "svg"}, 2, "--format must be"},
 		{"unknown stage to explain", []string{"explain", good, "nope"}, 2, "no stage `nope`"},
+		{"unknown executor", []string{"run", good, "--executor", "slurm"}, 2, "unknown --executor"},
+		{"temporal without a store", []string{"run", good, "--executor", "temporal"}, 2, "needs a shared store"},
+		{"temporal with --force", []string{"run", good, "--executor", "temporal", "--force"}, 2, "--force is not supported"},
+		{"worker without a store", []string{"worker"}, 2, "needs a shared store"},
+		{"exec-stage of an unknown key", []string{"exec-stage", "xxh3:00112233445566778899aabbccddeeff", "--remote", "file://" + t.TempDir(), "--workspace", t.TempDir()}, 2, "holds no spec"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -197,5 +203,42 @@ stages:
 	}
 	if code, _, _ := cli(t, "run", def, "--remote", "nosuch://x"); code != 2 {
 		t.Errorf("a bad remote URL should exit 2, got %d", code)
+	}
+}
+
+func TestTemporalExecutorSubmitsNothingWhenTheRemoteHasEverything(t *testing.T) {
+	def := writeDef(t, `version: 1
+name: shared
+stages:
+  gen: {kind: exec, deps: [seed.txt], with: {cmd: "cat seed.txt > $PIPELINE_OUT/rows", outputs: [rows]}}
+  sum: {kind: exec, inputs: {rows: gen}, with: {cmd: "wc -l < $PIPELINE_IN_ROWS > $PIPELINE_OUT/n", outputs: [n]}}
+`)
+	if err := os.WriteFile(filepath.Join(filepath.Dir(def), "seed.txt"), []byte("1\n2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	remoteURL := "file://" + t.TempDir()
+	if code, out, errs := cli(t, "run", def, "--workspace", t.TempDir(), "--remote", remoteURL); code != 0 {
+		t.Fatalf("filling the remote: %s %s", out, errs)
+	}
+	// No Temporal server listens here: a run the remote already holds must
+	// not need one.
+	ws := t.TempDir()
+	code, out, errs := cli(t, "run", def, "--workspace", ws, "--remote", remoteURL, "--executor", "temporal", "--temporal", "127.0.0.1:1", "--json")
+	if code != 0 || strings.Count(out, `"status":"cached"`) != 2 {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	// The outputs were fetched into the fresh workspace.
+	n, err := os.ReadFile(filepath.Join(ws, "out", "sum", "n"))
+	if err != nil || strings.TrimSpace(string(n)) != "2" {
+		t.Fatalf("exposed output: %q, %v", n, err)
+	}
+	// A file outside the definition's directory cannot travel.
+	outside := writeDef(t, "version: 1\nname: o\nstages:\n  a: {kind: exec, deps: [../elsewhere.txt], with: {cmd: 'true', outputs: []}}\n")
+	if err := os.WriteFile(filepath.Join(filepath.Dir(filepath.Dir(outside)), "elsewhere.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = cli(t, "run", outside, "--remote", remoteURL, "--executor", "temporal")
+	if code != 2 || !strings.Contains(errs, "lies outside the definition's directory") {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
 	}
 }
