@@ -48,6 +48,7 @@ type flatColumn struct {
 	perRow float64   // bytes per string value in the last batch, to size the next
 	dict   dictState // for a column read as an Arrow dictionary (through cr)
 
+	recycle    *recycler   // the reader's, with Reader.RecycleBatches
 	ownDict    *array.Data // the dictionary a page cursor's batches share
 	ownDictGen int         // the cursor's dictionary that ownDict holds
 }

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -67,22 +65,26 @@ func validityBuffer(bits []byte, nulls int) *memory.Buffer {
 	return memory.NewBufferBytes(bits)
 }
 
-// readOwnBytes decodes n string or binary rows into one data buffer. The
-// buffer is a strings.Builder's, allocated without being zeroed first:
-// every byte is written before it is read, and zeroing a batch of text
-// cost as much as copying it.
+// readOwnBytes decodes n string or binary rows into one data buffer,
+// allocated without being zeroed first (every byte is written before it
+// is read, and zeroing a batch of text cost as much as copying it), or
+// taken from the reader's recycler.
 func (c *flatColumn) readOwnBytes(n int) (arrow.Array, error) {
 	p := c.pc
 	offsets := make([]int32, n+1)
-	var data strings.Builder
-	data.Grow(int(c.perRow*float64(n)) + 64)
+	var data []byte
+	if c.recycle != nil {
+		data = c.recycle.get(int(c.perRow*float64(n)) + 64)
+	} else {
+		data = uninitialized(int(c.perRow*float64(n)) + 64)
+	}
 	bits := c.ownValidity(n)
 	nulls := 0
 	err := c.rows(n, func(at, k int, defs []uint8) error {
 		for r := range k {
 			if defs != nil && defs[r] == 0 {
 				nulls++
-				offsets[at+r+1] = int32(data.Len())
+				offsets[at+r+1] = int32(len(data))
 				continue
 			}
 			if bits != nil {
@@ -92,28 +94,31 @@ func (c *flatColumn) readOwnBytes(n int) (arrow.Array, error) {
 			if err != nil {
 				return err
 			}
-			if data.Len()+len(v) > maxValues {
+			if len(data)+len(v) > maxValues {
 				return fmt.Errorf("over 2 GiB of values in %d rows", n)
 			}
-			if data.Cap()-data.Len() < len(v) {
+			if cap(data)-len(data) < len(v) {
 				// Grow once for the rows still to come, at the rate so far.
-				rate := float64(data.Len()+len(v)) / float64(at+r+1)
-				data.Grow(len(v) + int(rate*float64(n-at-r-1)*1.125))
+				rate := float64(len(data)+len(v)) / float64(at+r+1)
+				data = grow(data, len(v)+int(rate*float64(n-at-r-1)*1.125), c.recycle)
 			}
-			data.Write(v)
-			offsets[at+r+1] = int32(data.Len())
+			data = append(data, v...)
+			offsets[at+r+1] = int32(len(data))
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	c.perRow = float64(data.Len()) / float64(n) * 1.0625
-	s := data.String()
-	bufs := []*memory.Buffer{validityBuffer(bits, nulls), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)),
-		memory.NewBufferBytes(unsafe.Slice(unsafe.StringData(s), len(s)))}
+	c.perRow = float64(len(data)) / float64(n) * 1.0625
+	values := memory.NewBufferBytes(data)
+	if c.recycle != nil {
+		values = memory.NewBufferWithAllocator(data, c.recycle)
+	}
+	bufs := []*memory.Buffer{validityBuffer(bits, nulls), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), values}
 	d := array.NewData(c.typ, n, bufs, nil, nulls, 0)
 	defer d.Release()
+	values.Release() // d holds it now
 	return array.MakeFromData(d), nil
 }
 

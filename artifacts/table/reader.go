@@ -221,6 +221,26 @@ func (r *Reader) Next() (rec arrow.RecordBatch, err error) {
 	return out, nil
 }
 
+// RecycleBatches makes the reader reuse the memory of a batch's string
+// values for later batches once every array of the batch has been
+// released (reference count zero), instead of drawing fresh memory for
+// each batch, which costs as much as copying the strings. The caller then
+// must not use anything of a batch after releasing it: not its arrays,
+// not their byte slices, and not the strings array.String.Value returns,
+// which alias the batch's memory (copy a string with strings.Clone to keep
+// it). Batches that are never released are simply not reused. Call it
+// before the first Next; it applies to the flat columns that this
+// package's page decoder reads.
+func (r *Reader) RecycleBatches() {
+	if r.flat == nil {
+		return
+	}
+	rec := &recycler{}
+	for i := range r.flat.cols {
+		r.flat.cols[i].recycle = rec
+	}
+}
+
 // Close releases the reader and closes the file. It is idempotent.
 func (r *Reader) Close() error {
 	if r.rr == nil && r.flat == nil {

@@ -161,6 +161,9 @@ func readBack(path string, dicts bool) (int64, error) {
 		return 0, err
 	}
 	defer r.Close()
+	// Each batch is released before the next and nothing of it is kept,
+	// so its memory may serve the next one.
+	r.RecycleBatches()
 	var rows, chars int64
 	for {
 		rec, err := r.Next()
@@ -176,9 +179,9 @@ func readBack(path string, dicts bool) (int64, error) {
 				chars += int64(len(s.ValueBytes()))
 			case *array.Dictionary:
 				offs := s.Dictionary().(*array.String).ValueOffsets()
-				for i := range s.Len() {
+				idx := s.Indices().(*array.Int32).Int32Values()
+				for i, k := range idx {
 					if s.IsValid(i) {
-						k := s.GetValueIndex(i)
 						chars += int64(offs[k+1] - offs[k])
 					}
 				}
