@@ -103,8 +103,12 @@ func TestDistributedStagesMatchALocalRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if hits, err := RemoteOutcomes(ctx, g, ws, rs); err != nil || len(hits) != 0 {
+	hits, keys, err := RemoteOutcomes(ctx, g, ws, rs)
+	if err != nil || len(hits) != 0 {
 		t.Fatalf("an empty remote holds %d stages (%v)", len(hits), err)
+	}
+	if len(keys) != 1 || keys["prep"] != want.Stages[0].Key {
+		t.Fatalf("keyed %v before anything ran; want prep's key alone", keys)
 	}
 
 	// Two workers, each with its own workspace, share the stages.
@@ -155,8 +159,8 @@ func TestDistributedStagesMatchALocalRun(t *testing.T) {
 	// lookup per stage, and a local run there is all hits.
 	mate := newProject(t, distributedDef, files)
 	gets := rs.Stats().Gets
-	hits, err := RemoteOutcomes(ctx, mate.graph(), mate.workspace(), rs)
-	if err != nil || len(hits) != 3 {
+	hits, keys, err = RemoteOutcomes(ctx, mate.graph(), mate.workspace(), rs)
+	if err != nil || len(hits) != 3 || len(keys) != 3 {
 		t.Fatalf("teammate found %d stages in the remote (%v)", len(hits), err)
 	}
 	if n := rs.Stats().Gets - gets; n != 3 {

@@ -45,21 +45,24 @@ func Outcome(res *StageResult) *StageOutcome {
 // RemoteOutcomes finds the stages of g the remote store already holds,
 // walking the graph in order: a stage is looked up (one request) when every
 // stage upstream of it was found, since its key depends on their outputs.
-// Nothing is downloaded. The result maps instance names to cached outcomes.
-func RemoteOutcomes(ctx context.Context, g *pipeline.Graph, ws *Workspace, remote RemoteStore) (map[string]*StageOutcome, error) {
+// Nothing is downloaded. It returns the cached outcomes by instance name, and
+// the keys of every stage it could key (those found, and those whose
+// upstream stages all were).
+func RemoteOutcomes(ctx context.Context, g *pipeline.Graph, ws *Workspace, remote RemoteStore) (found map[string]*StageOutcome, keys map[string]string, err error) {
 	r := &runner{g: g, ws: ws, results: map[*pipeline.Node]*StageResult{}}
-	out := map[string]*StageOutcome{}
+	found, keys = map[string]*StageOutcome{}, map[string]string{}
 	for _, n := range g.Nodes {
 		if r.blocked(n) {
 			continue
 		}
 		p, err := r.prepare(n)
 		if err != nil {
-			return nil, fmt.Errorf("stage %s: %w", n.Name, err)
+			return nil, nil, fmt.Errorf("stage %s: %w", n.Name, err)
 		}
+		keys[n.Name] = p.key
 		ar, err := remote.GetAction(ctx, p.key)
 		if err != nil {
-			return nil, fmt.Errorf("stage %s: looking up key %s: %w", n.Name, short(p.key), err)
+			return nil, nil, fmt.Errorf("stage %s: looking up key %s: %w", n.Name, short(p.key), err)
 		}
 		if ar == nil {
 			continue
@@ -69,12 +72,12 @@ func RemoteOutcomes(ctx context.Context, g *pipeline.Graph, ws *Workspace, remot
 		res.Record.Inputs = append(res.Record.Inputs, p.inRecs...)
 		recordCached(res, ar)
 		r.results[n] = res
-		out[n.Name] = Outcome(res)
+		found[n.Name] = Outcome(res)
 	}
 	if err := ws.Stats.Save(); err != nil {
-		return nil, fmt.Errorf("saving the stat cache: %w", err)
+		return nil, nil, fmt.Errorf("saving the stat cache: %w", err)
 	}
-	return out, nil
+	return found, keys, nil
 }
 
 // RecordRun records, in ws, a run whose stages were carried out elsewhere:

@@ -38,7 +38,7 @@ func (t *temporalRun) run(ctx context.Context, g *pipeline.Graph, ws *runtime.Wo
 	if err != nil {
 		return nil, failure("uploading the run's files: %v", err)
 	}
-	known, err := runtime.RemoteOutcomes(ctx, g, ws, rs)
+	known, keys, err := runtime.RemoteOutcomes(ctx, g, ws, rs)
 	if err != nil {
 		return nil, failure("looking up the remote store: %v", err)
 	}
@@ -52,7 +52,7 @@ func (t *temporalRun) run(ctx context.Context, g *pipeline.Graph, ws *runtime.Wo
 			return nil, err
 		}
 		defer tc.Close()
-		id := temporalexec.WorkflowID(g, bundle, known)
+		id := temporalexec.WorkflowID(g, bundle, keys)
 		policy := temporalexec.DefaultPolicy()
 		if t.heartbeat > 0 {
 			policy.Heartbeat = t.heartbeat

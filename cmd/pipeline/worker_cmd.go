@@ -18,9 +18,9 @@ func init() { extraCommands = append(extraCommands, newWorkerCmd) }
 
 func newWorkerCmd() *cobra.Command {
 	var (
-		tf                  temporalFlags
-		remoteURL, wsDir    string
-		queues              string
+		tf                 temporalFlags
+		remoteURL, wsDir   string
+		queues             string
 		cpuSlots, gpuSlots int
 	)
 	c := &cobra.Command{

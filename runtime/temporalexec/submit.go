@@ -3,7 +3,6 @@ package temporalexec
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -11,23 +10,21 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/pipeline"
-	"github.com/mlpipe/pipeline/runtime"
 )
 
 // WorkflowID derives the workflow's id from the run's bundle (the
 // definition, its overrides and every source by digest, which together fix
-// every stage's key) and the keys of the stages already known, so that
-// teammates who launch the same run share one workflow.
-func WorkflowID(g *pipeline.Graph, bundle artifacts.Tree, known map[string]*runtime.StageOutcome) string {
+// every stage's key) and the keys of its first stages, those that read no
+// other stage's output. Teammates who launch the same run, and a client that
+// launches it again after an interruption, get the same id and so share one
+// workflow.
+func WorkflowID(g *pipeline.Graph, bundle artifacts.Tree, keys map[string]string) string {
 	var b strings.Builder
 	b.WriteString(bundle.Digest)
-	names := make([]string, 0, len(known))
-	for n := range known {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		b.WriteString("\n" + n + "=" + known[n].Key)
+	for _, n := range g.Nodes {
+		if len(g.Upstream(n)) == 0 {
+			b.WriteString("\n" + n.Name + "=" + keys[n.Name])
+		}
 	}
 	d := artifacts.HashBytes([]byte(b.String()))
 	return "pipeline/" + g.Def.Name + "/" + d[strings.IndexByte(d, ':')+1:][:24]
@@ -48,6 +45,9 @@ func Submit(ctx context.Context, c client.Client, id string, in Input) (*Result,
 	}
 	var res Result
 	if err := run.Get(ctx, &res); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("stopped waiting for workflow %s, which goes on; launch the same run again to wait for it", id)
+		}
 		return nil, fmt.Errorf("workflow %s (run %s): %w", id, run.GetRunID(), err)
 	}
 	return &res, nil
