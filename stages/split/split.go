@@ -87,6 +87,9 @@ func splitTable(ctx context.Context, cfg *config, in string, outs []string, prog
 	if err != nil {
 		return nil, err
 	}
+	// Both passes release each batch before the next and keep nothing of
+	// it (keys and classes are copied), so batches may share memory.
+	r.RecycleBatches()
 	schema, total := r.Schema(), r.NumRows()
 	sp, err := newSplitter(cfg, schema)
 	if err != nil {
@@ -103,6 +106,7 @@ func splitTable(ctx context.Context, cfg *config, in string, outs []string, prog
 		if r, err = table.Open(in); err != nil {
 			return nil, err
 		}
+		r.RecycleBatches()
 		sp.seen = nil // dedupe was settled by the plan
 	}
 	defer r.Close()
