@@ -105,7 +105,8 @@ func (c *chunkWriter) startChunk() {
 // resetPage empties the open plain page.
 func (c *chunkWriter) resetPage() {
 	if cap(c.page) < levelsReserve {
-		c.page = make([]byte, levelsReserve, levelsReserve+PageBytes+PageBytes/8)
+		// It grows to the largest page the column writes.
+		c.page = make([]byte, levelsReserve, levelsReserve+4096)
 	}
 	c.page = c.page[:levelsReserve]
 	c.pageN = 0
@@ -119,7 +120,11 @@ func (c *chunkWriter) resetPage() {
 // size estimates the bytes the chunk holds so far: compressed pages plus
 // the dictionary and open page not yet compressed.
 func (c *chunkWriter) size() int {
-	return len(c.dictPage) + len(c.pages) + len(c.dict.data) + len(c.page) - levelsReserve
+	n := len(c.dictPage) + len(c.pages) + len(c.page) - levelsReserve
+	if c.dictMode {
+		n += len(c.dict.data)
+	}
+	return n
 }
 
 // write appends the values of a, an array of the column's type.

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strings"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -235,12 +233,10 @@ func (c *flatColumn) readBytes(cr *file.ByteArrayColumnChunkReader, n int, defs 
 		c.vals = make([]parquet.ByteArray, n)
 	}
 	offsets := make([]int32, n+1)
-	// The values are gathered in a strings.Builder, whose buffers are
-	// allocated without being zeroed first: every byte is written before
-	// it is read, and zeroing the batch's text first cost as much as
-	// copying it.
-	var data strings.Builder
-	data.Grow(int(c.perRow*float64(n)) + 64)
+	// The values are gathered in a buffer that is not zeroed first: every
+	// byte is written before it is read, and zeroing the batch's text
+	// first cost as much as copying it.
+	data := uninitialized(int(c.perRow*float64(n)) + 64)
 	got, nulls := 0, 0
 	for got < n {
 		var d []int16
@@ -259,13 +255,13 @@ func (c *flatColumn) readBytes(cr *file.ByteArrayColumnChunkReader, n int, defs 
 		for _, b := range v {
 			size += len(b)
 		}
-		if need := data.Len() + size; need > data.Cap() {
+		if need := len(data) + size; need > cap(data) {
 			// Grow once for this page and, at the rate seen so far, the
 			// rows still to come.
 			more := float64(need) / float64(got+int(lv)) * float64(n-got-int(lv)) * 1.125
-			data.Grow(size + int(more))
+			data = grow(data, size+int(more), nil)
 		}
-		if data.Len()+size > math.MaxInt32 {
+		if len(data)+size > math.MaxInt32 {
 			return nil, fmt.Errorf("over 2 GiB of values in %d rows", n)
 		}
 		k := 0
@@ -273,17 +269,16 @@ func (c *flatColumn) readBytes(cr *file.ByteArrayColumnChunkReader, n int, defs 
 			if d != nil && d[r] < c.maxDef {
 				nulls++
 			} else {
-				data.Write(v[k])
+				data = append(data, v[k]...)
 				k++
 			}
-			offsets[got+r+1] = int32(data.Len())
+			offsets[got+r+1] = int32(len(data))
 		}
 		got += int(lv)
 	}
-	c.perRow = float64(data.Len()) / float64(n) * 1.0625
-	str := data.String()
+	c.perRow = float64(len(data)) / float64(n) * 1.0625
 	bufs := []*memory.Buffer{validity(defs, c.maxDef, nulls), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)),
-		memory.NewBufferBytes(unsafe.Slice(unsafe.StringData(str), len(str)))}
+		memory.NewBufferBytes(data)}
 	d := array.NewData(c.typ, n, bufs, nil, nulls, 0)
 	defer d.Release()
 	return array.MakeFromData(d), nil

@@ -13,7 +13,10 @@
 # of rows per CPU-second (above 1: ours is faster). Our read-back runs twice:
 # "read" materialises every string (table.Open, what most stages use);
 # "read-d" keeps dictionary-encoded columns as Arrow dictionaries
-# (table.OpenDictionaries), as DuckDB keeps its dictionary vectors.
+# (table.OpenDictionaries), as DuckDB keeps its dictionary vectors. Both
+# release each batch before reading the next and keep nothing of it, so they
+# read with Reader.RecycleBatches (released batches' memory is reused), as a
+# streaming stage such as split does.
 set -euo pipefail
 ROWS=${1:-1000000}
 REPS=${2:-3}
