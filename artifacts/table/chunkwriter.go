@@ -24,6 +24,12 @@ const pageRows = 32 * 1024
 // definition levels (their 4-byte length and their RLE / bit-packed runs).
 const levelsReserve = 4 + 16 + pageRows/4
 
+// encDeltaLengthByteArray is DELTA_LENGTH_BYTE_ARRAY: a page's value lengths
+// (DELTA_BINARY_PACKED), then its values' bytes back to back. Byte-array
+// pages that are not dictionary-encoded are written so, which lets readers
+// take the values of a page as one run of bytes.
+const encDeltaLengthByteArray = 6
+
 // chunkWriter encodes one flat column's values into the data pages (and
 // dictionary page) of the current row group's column chunk, compressed and
 // held in memory until the row group is written. Byte-array columns start
@@ -47,12 +53,15 @@ type chunkWriter struct {
 	dict byteDict
 	idx  []int32 // entry of each non-null value of the chunk
 
-	// plain mode: the open page, its values after levelsReserve bytes
+	// plain mode: the open page, its values after reserve bytes (where the
+	// levels and, for byte arrays, the lengths go when it is cut)
+	reserve  int
 	page     []byte
-	pageN    int    // rows in the open page
-	pageBool []bool // BOOL values of the open page
-	pageMin  span   // the open page's least byte-array value
-	pageMax  span   // and its greatest
+	lens     []int32 // byte arrays: the open page's value lengths
+	pageN    int     // rows in the open page
+	pageBool []bool  // BOOL values of the open page
+	pageMin  span    // the open page's least byte-array value
+	pageMax  span    // and its greatest
 
 	// the chunk's encoded pages
 	dictPage     []byte
@@ -83,6 +92,10 @@ type span struct{ off, n int }
 func newChunkWriter(typ arrow.Type, maxDef int16, enc *zstd.Encoder) *chunkWriter {
 	c := &chunkWriter{typ: typ, maxDef: maxDef, enc: enc, dataPages: map[parquet.Encoding]int32{}}
 	c.dictable = typ == arrow.STRING || typ == arrow.BINARY
+	c.reserve = levelsReserve
+	if typ == arrow.STRING || typ == arrow.BINARY {
+		c.reserve += deltaBound(pageRows)
+	}
 	c.startChunk()
 	return c
 }
@@ -104,11 +117,12 @@ func (c *chunkWriter) startChunk() {
 
 // resetPage empties the open plain page.
 func (c *chunkWriter) resetPage() {
-	if cap(c.page) < levelsReserve {
+	if cap(c.page) < c.reserve {
 		// It grows to the largest page the column writes.
-		c.page = make([]byte, levelsReserve, levelsReserve+4096)
+		c.page = make([]byte, c.reserve, c.reserve+4096)
 	}
-	c.page = c.page[:levelsReserve]
+	c.page = c.page[:c.reserve]
+	c.lens = c.lens[:0]
 	c.pageN = 0
 	c.pageBool = c.pageBool[:0]
 	c.pageMin, c.pageMax = span{n: -1}, span{n: -1}
@@ -120,7 +134,7 @@ func (c *chunkWriter) resetPage() {
 // size estimates the bytes the chunk holds so far: compressed pages plus
 // the dictionary and open page not yet compressed.
 func (c *chunkWriter) size() int {
-	n := len(c.dictPage) + len(c.pages) + len(c.page) - levelsReserve
+	n := len(c.dictPage) + len(c.pages) + len(c.page) - c.reserve
 	if c.dictMode {
 		n += len(c.dict.data)
 	}
@@ -221,7 +235,7 @@ func (c *chunkWriter) addBytes(v []byte) {
 		}
 		return
 	}
-	c.page = binary.LittleEndian.AppendUint32(c.page, uint32(len(v)))
+	c.lens = append(c.lens, int32(len(v)))
 	at := span{len(c.page), len(v)}
 	c.page = append(c.page, v...)
 	if c.pageMin.n < 0 {
@@ -316,7 +330,7 @@ func (c *chunkWriter) byteStats(v []byte) {
 
 // checkPage cuts the open plain page when it is full.
 func (c *chunkWriter) checkPage() {
-	if len(c.page)-levelsReserve >= PageBytes || c.pageN >= pageRows {
+	if len(c.page)-c.reserve >= PageBytes || c.pageN >= pageRows {
 		c.flushPage()
 	}
 }
@@ -331,7 +345,7 @@ func (c *chunkWriter) flushPage() {
 		c.byteStats(c.value(c.pageMax))
 	}
 	if c.typ == arrow.BOOL {
-		c.page = c.page[:levelsReserve]
+		c.page = c.page[:c.reserve]
 		var acc byte
 		for i, v := range c.pageBool {
 			if v {
@@ -346,14 +360,22 @@ func (c *chunkWriter) flushPage() {
 			c.page = append(c.page, acc)
 		}
 	}
-	start := levelsReserve
+	// Levels, then lengths, go right before the values.
+	start := c.reserve
+	enc := parquet.Encoding(encPlain)
+	if c.typ == arrow.STRING || c.typ == arrow.BINARY {
+		c.lv = appendDelta(c.lv[:0], c.lens)
+		start -= len(c.lv)
+		copy(c.page[start:], c.lv)
+		enc = encDeltaLengthByteArray
+	}
 	if c.maxDef > 0 {
 		c.lv = appendHybrid(c.lv[:0], c.defs[:c.pageN], 1)
 		start -= 4 + len(c.lv)
 		binary.LittleEndian.PutUint32(c.page[start:], uint32(len(c.lv)))
 		copy(c.page[start+4:], c.lv)
 	}
-	c.emitDataPage(c.page[start:], c.pageN, encPlain)
+	c.emitDataPage(c.page[start:], c.pageN, enc)
 	c.resetPage()
 }
 

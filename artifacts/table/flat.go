@@ -26,6 +26,7 @@ type flatReader struct {
 	pq     *file.Reader
 	file   io.ReaderAt
 	own    bool // every chunk is decoded by page cursors
+	align  int  // with own: the widest materialised byte-array column, whose pages batches end with (-1: none)
 	schema *arrow.Schema
 	cols   []flatColumn
 	rg     int   // next row group to open
@@ -60,7 +61,7 @@ func newFlatReader(pq *file.Reader, f io.ReaderAt, sch *arrow.Schema, leaves []i
 	if len(leaves) != sch.NumFields() {
 		return nil
 	}
-	fr := &flatReader{pq: pq, file: f, schema: sch, own: decodeOwnPages}
+	fr := &flatReader{pq: pq, file: f, schema: sch, own: decodeOwnPages, align: -1}
 	fields := sch.Fields()
 	for i, leaf := range leaves {
 		descr := pq.MetaData().Schema.Column(leaf)
@@ -89,6 +90,23 @@ func newFlatReader(pq *file.Reader, f io.ReaderAt, sch *arrow.Schema, leaves []i
 	if dicts {
 		md := sch.Metadata()
 		fr.schema = arrow.NewSchema(fields, &md)
+	}
+	if fr.own {
+		widest := int64(0)
+		for i, c := range fr.cols {
+			if c.typ.ID() != arrow.STRING && c.typ.ID() != arrow.BINARY {
+				continue
+			}
+			size := int64(0)
+			for rg := range pq.NumRowGroups() {
+				if cc, err := pq.MetaData().RowGroup(rg).ColumnChunk(c.leaf); err == nil {
+					size += cc.TotalUncompressedSize()
+				}
+			}
+			if size > widest {
+				fr.align, widest = i, size
+			}
+		}
 	}
 	return fr
 }
@@ -129,7 +147,7 @@ func (fr *flatReader) advance() error {
 				cc, err := rgr.MetaData().ColumnChunk(c.leaf)
 				if err == nil {
 					if c.pc == nil {
-						c.pc = &pageCursor{}
+						c.pc = &pageCursor{recycle: c.recycle}
 					}
 					err = c.pc.reset(fr.file, fr.pq.MetaData(), cc, c.phys, c.maxDef)
 				}
@@ -163,6 +181,19 @@ func (fr *flatReader) next() (arrow.RecordBatch, error) {
 		return nil, err
 	}
 	n := min(fr.left, BatchRows)
+	if fr.align >= 0 {
+		// End the batch with the widest text column's page, whose values
+		// then become the batch's without being copied.
+		p := fr.cols[fr.align].pc
+		if p.pageLeft == 0 {
+			if err := p.nextPage(); err != nil {
+				return nil, fmt.Errorf("row group %d, column %q: %w", fr.rg-1, fr.cols[fr.align].name, err)
+			}
+		}
+		if p.deltaLen && p.inPage {
+			n = min(n, int64(p.pageLeft))
+		}
+	}
 	arrs := make([]arrow.Array, len(fr.cols))
 	defer func() {
 		for _, a := range arrs {

@@ -71,6 +71,14 @@ func validityBuffer(bits []byte, nulls int) *memory.Buffer {
 // taken from the reader's recycler.
 func (c *flatColumn) readOwnBytes(n int) (arrow.Array, error) {
 	p := c.pc
+	if p.pageLeft == 0 {
+		if err := p.nextPage(); err != nil {
+			return nil, err
+		}
+	}
+	if p.pageLeft == n && p.deltaLen && p.inPage {
+		return c.takeOwnBytes(n)
+	}
 	offsets := make([]int32, n+1)
 	var data []byte
 	if c.recycle != nil {
@@ -119,6 +127,51 @@ func (c *flatColumn) readOwnBytes(n int) (arrow.Array, error) {
 	d := array.NewData(c.typ, n, bufs, nil, nulls, 0)
 	defer d.Release()
 	values.Release() // d holds it now
+	return array.MakeFromData(d), nil
+}
+
+// takeOwnBytes returns the n rows left in the open DELTA_LENGTH_BYTE_ARRAY
+// page, whose values lie back to back in the decompressed page: the array
+// takes them as they are, and the page buffer with them.
+func (c *flatColumn) takeOwnBytes(n int) (arrow.Array, error) {
+	p := c.pc
+	defs := p.take(n)
+	offsets := make([]int32, n+1)
+	bits := c.ownValidity(n)
+	nulls := 0
+	start := p.vpos
+	for r := range n {
+		if defs != nil && defs[r] == 0 {
+			nulls++
+			offsets[r+1] = offsets[r]
+			continue
+		}
+		if bits != nil {
+			bitutil.SetBit(bits, r)
+		}
+		if p.ipos >= len(p.lens) {
+			return nil, errors.New("page has fewer values than levels")
+		}
+		l := p.lens[p.ipos]
+		p.ipos++
+		if int64(offsets[r])+int64(l) > maxValues {
+			return nil, fmt.Errorf("over 2 GiB of values in %d rows", n)
+		}
+		offsets[r+1] = offsets[r] + l
+	}
+	p.vpos += int(offsets[n])
+	data := p.vals[start:p.vpos:p.vpos]
+	p.lent = true
+	values := memory.NewBufferBytes(data)
+	if c.recycle != nil {
+		values = memory.NewBufferWithAllocator(data, c.recycle)
+	}
+	bufs := []*memory.Buffer{validityBuffer(bits, nulls), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), values}
+	d := array.NewData(c.typ, n, bufs, nil, nulls, 0)
+	defer d.Release()
+	if c.recycle != nil {
+		values.Release() // d holds it now
+	}
 	return array.MakeFromData(d), nil
 }
 

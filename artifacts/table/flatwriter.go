@@ -137,6 +137,21 @@ func (w *flatWriter) flushRowGroup() error {
 		if err := cc.Finish(info, hasDict, c.fellBack, stats); err != nil {
 			return fmt.Errorf("column %d: %w", i, err)
 		}
+		// The builder lists the encodings of the writer properties, which
+		// know nothing of DELTA_LENGTH_BYTE_ARRAY pages: list the chunk's own,
+		// in a fixed order.
+		md := cc.Contents().MetaData
+		md.Encodings = md.Encodings[:0]
+		if hasDict {
+			md.Encodings = append(md.Encodings, encRLEDictionary, encPlain)
+		}
+		md.Encodings = append(md.Encodings, encRLE)
+		if c.dataPages[encDeltaLengthByteArray] > 0 {
+			md.Encodings = append(md.Encodings, encDeltaLengthByteArray)
+		}
+		if c.dataPages[encPlain] > 0 && !hasDict {
+			md.Encodings = append(md.Encodings, encPlain)
+		}
 		c.startChunk()
 	}
 	rg.SetNumRows(int(w.rgRows))

@@ -34,19 +34,25 @@ type pageCursor struct {
 
 	// the open page
 	comp     []byte
-	page     []byte
-	pageLeft int     // levels not yet taken from the page
-	defs     []uint8 // the page's definition levels (nil when maxDef is 0)
+	page     []byte    // decompressed pages; a new one after a batch took it
+	lent     bool      // a batch holds page: the next page needs another
+	inPage   bool      // the open page's values lie in page
+	recycle  *recycler // where page buffers come from, with RecycleBatches
+	pageLeft int       // levels not yet taken from the page
+	defs     []uint8   // the page's definition levels (nil when maxDef is 0)
 	dpos     int
-	dictPage bool    // values are dictionary indices
-	vals     []byte  // PLAIN values
+	dictPage bool // values are dictionary indices
+	deltaLen bool // values are DELTA_LENGTH_BYTE_ARRAY: lens, then vals back to back
+	lens     []int32
+	vals     []byte  // PLAIN values, or the bytes of DELTA_LENGTH_BYTE_ARRAY ones
 	vpos     int     // byte offset in vals (bit offset for PLAIN booleans)
 	idx      []int32 // dictionary indices, or RLE booleans
 	ipos     int
 }
 
 // ownDecodable reports whether the page cursor decodes the column chunk:
-// levels and values in encodings it knows (PLAIN, dictionary, RLE), a
+// levels and values in encodings it knows (PLAIN, dictionary, RLE,
+// DELTA_LENGTH_BYTE_ARRAY), a
 // compression arrow-go has a codec for, and the data in this file.
 func ownDecodable(cc *metadata.ColumnChunkMetaData) bool {
 	if cc.FilePath() != "" || cc.CryptoMetadata() != nil {
@@ -54,7 +60,8 @@ func ownDecodable(cc *metadata.ColumnChunkMetaData) bool {
 	}
 	for _, e := range cc.Encodings() {
 		switch e {
-		case parquet.Encodings.Plain, parquet.Encodings.PlainDict, parquet.Encodings.RLE, parquet.Encodings.RLEDict:
+		case parquet.Encodings.Plain, parquet.Encodings.PlainDict, parquet.Encodings.RLE, parquet.Encodings.RLEDict,
+			parquet.Encodings.DeltaLengthByteArray:
 		default:
 			return false
 		}
@@ -118,6 +125,7 @@ func (p *pageCursor) body(h pageHeader, keep int, compressed bool) ([]byte, erro
 	if _, err := io.ReadFull(p.br, raw); err != nil {
 		return nil, fmt.Errorf("reading page of %d bytes: %w", n, err)
 	}
+	p.inPage = false
 	if p.codec == nil || !compressed {
 		return raw, nil
 	}
@@ -125,9 +133,15 @@ func (p *pageCursor) body(h pageHeader, keep int, compressed bool) ([]byte, erro
 		return nil, fmt.Errorf("page levels of %d bytes in a page of %d", keep, n)
 	}
 	size := int(h.uncompressed)
-	if cap(p.page) < size {
-		p.page = make([]byte, size)
+	if p.lent || cap(p.page) < size {
+		if p.recycle != nil {
+			p.page = p.recycle.get(size)
+		} else {
+			p.page = uninitialized(max(size, 1))
+		}
+		p.lent = false
 	}
+	p.page = p.page[:cap(p.page)]
 	copy(p.page[:keep], raw[:keep])
 	out, err := compress.Decode(p.codec, p.page[keep:size], raw[keep:])
 	if err != nil {
@@ -139,6 +153,7 @@ func (p *pageCursor) body(h pageHeader, keep int, compressed bool) ([]byte, erro
 	if len(out) > 0 && &out[0] != &p.page[keep] {
 		copy(p.page[keep:size], out)
 	}
+	p.inPage = true
 	return p.page[:size], nil
 }
 
@@ -219,9 +234,29 @@ func (p *pageCursor) nextPage() error {
 			}
 		}
 		p.vals, p.vpos, p.ipos = values, 0, 0
+		p.dictPage, p.deltaLen = false, false
 		switch h.encoding {
 		case encPlain:
-			p.dictPage = false
+		case encDeltaLengthByteArray:
+			if p.phys != parquet.Types.ByteArray {
+				return fmt.Errorf("%s values in encoding DELTA_LENGTH_BYTE_ARRAY", p.phys)
+			}
+			var used int
+			if p.lens, used, err = decodeDelta(p.lens[:0], values, nv); err != nil {
+				return fmt.Errorf("value lengths: %w", err)
+			}
+			total := 0
+			for _, l := range p.lens {
+				if l < 0 {
+					return errors.New("negative value length")
+				}
+				total += int(l)
+			}
+			if total > len(values)-used {
+				return fmt.Errorf("values of %d bytes in %d", total, len(values)-used)
+			}
+			p.vals = values[used:]
+			p.deltaLen = true
 		case encRLEDictionary, encPlainDictionary:
 			if p.dictData == nil && p.dictOffs == nil && nv > 0 {
 				return errors.New("dictionary-encoded page without a dictionary")
@@ -249,7 +284,6 @@ func (p *pageCursor) nextPage() error {
 			if p.idx, err = decodeHybrid(p.idx[:0], values, 1, nv); err != nil {
 				return fmt.Errorf("booleans: %w", err)
 			}
-			p.dictPage = false
 			p.vals = nil
 		default:
 			return fmt.Errorf("values in encoding %d", h.encoding)
@@ -326,6 +360,16 @@ func (p *pageCursor) nextBytes() ([]byte, error) {
 		i := p.idx[p.ipos]
 		p.ipos++
 		return p.dictData[p.dictOffs[i]:p.dictOffs[i+1]], nil
+	}
+	if p.deltaLen {
+		if p.ipos >= len(p.lens) {
+			return nil, errors.New("page has fewer values than levels")
+		}
+		l := int(p.lens[p.ipos])
+		p.ipos++
+		v := p.vals[p.vpos : p.vpos+l]
+		p.vpos += l
+		return v, nil
 	}
 	if p.vpos+4 > len(p.vals) {
 		return nil, errors.New("page has fewer values than levels")

@@ -238,6 +238,9 @@ func (r *Reader) RecycleBatches() {
 	rec := &recycler{}
 	for i := range r.flat.cols {
 		r.flat.cols[i].recycle = rec
+		if pc := r.flat.cols[i].pc; pc != nil {
+			pc.recycle = rec
+		}
 	}
 }
 
