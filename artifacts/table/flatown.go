@@ -164,7 +164,7 @@ func (c *flatColumn) takeOwnBytes(n int) (arrow.Array, error) {
 	p.lent = true
 	values := memory.NewBufferBytes(data)
 	if c.recycle != nil {
-		values = memory.NewBufferWithAllocator(data, c.recycle)
+		values = memory.NewBufferWithAllocator(data, &pageOwner{rec: c.recycle, page: p.page})
 	}
 	bufs := []*memory.Buffer{validityBuffer(bits, nulls), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), values}
 	d := array.NewData(c.typ, n, bufs, nil, nulls, 0)

@@ -235,8 +235,9 @@ func (r *Reader) RecycleBatches() {
 	if r.flat == nil {
 		return
 	}
-	rec := &recycler{}
 	for i := range r.flat.cols {
+		// One recycler per column: its buffers are of its sizes.
+		rec := &recycler{}
 		r.flat.cols[i].recycle = rec
 		if pc := r.flat.cols[i].pc; pc != nil {
 			pc.recycle = rec

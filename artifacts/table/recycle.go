@@ -7,7 +7,7 @@ import (
 )
 
 // maxRecycled is the most released buffers a recycler keeps.
-const maxRecycled = 16
+const maxRecycled = 4
 
 // recycler is the memory.Allocator behind the string data of batches read
 // with Reader.RecycleBatches: a buffer comes back to it when every array
@@ -68,6 +68,23 @@ func (a *recycler) Free(b []byte) {
 	}
 	a.mu.Unlock()
 }
+
+// pageOwner gives a whole page buffer back to its recycler when the batch
+// array holding part of it (a page's values) is released.
+type pageOwner struct {
+	rec  *recycler
+	page []byte
+}
+
+// Allocate implements memory.Allocator; a page owner only frees.
+func (o *pageOwner) Allocate(n int) []byte { return o.rec.Allocate(n) }
+
+// Reallocate implements memory.Allocator.
+func (o *pageOwner) Reallocate(n int, b []byte) []byte { return o.rec.Reallocate(n, b) }
+
+// Free implements memory.Allocator: it recycles the page, not just the
+// part of it the array held.
+func (o *pageOwner) Free([]byte) { o.rec.Free(o.page) }
 
 // uninitialized returns a byte slice of length 0 and capacity n (n > 0)
 // whose memory is not zeroed first, as strings.Builder allocates it. Its
