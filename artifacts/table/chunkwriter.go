@@ -383,10 +383,21 @@ func (c *chunkWriter) flushPage() {
 func (c *chunkWriter) emitDataPage(raw []byte, rows int, enc parquet.Encoding) {
 	c.scratch = c.enc.EncodeAll(raw, c.scratch[:0])
 	c.hdr = appendPageHeader(c.hdr[:0], pageData, len(raw), len(c.scratch), rows, int(enc))
+	c.pages = doubling(c.pages, len(c.hdr)+len(c.scratch))
 	c.pages = append(c.pages, c.hdr...)
 	c.pages = append(c.pages, c.scratch...)
 	c.uncompressed += int64(len(c.hdr) + len(raw))
 	c.dataPages[enc]++
+}
+
+// doubling returns b with room for n more bytes, doubling its capacity
+// when it grows (append grows large slices by a quarter, which copies a
+// chunk's pages many times while the first row groups fill).
+func doubling(b []byte, n int) []byte {
+	if cap(b)-len(b) >= n {
+		return b
+	}
+	return append(uninitialized(max(2*cap(b), len(b)+n)), b...)
 }
 
 // dictStats folds the dictionary's entries into the statistics.

@@ -47,6 +47,7 @@ func (d *byteDict) insert(v []byte) int32 {
 			e := int32(len(d.hashes))
 			d.slots[i] = e + 1
 			d.hashes = append(d.hashes, h)
+			d.data = doubling(d.data, len(v))
 			d.data = append(d.data, v...)
 			d.offsets = append(d.offsets, int32(len(d.data)))
 			return e
