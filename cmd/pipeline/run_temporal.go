@@ -62,7 +62,9 @@ func (t *temporalRun) run(ctx context.Context, g *pipeline.Graph, ws *runtime.Wo
 		}
 		log.Info().Str("workflow", id).Int("cached", len(known)).Int("to_run", len(g.Nodes)-len(known)).Msg("submitting the run to Temporal")
 		res, err := temporalexec.Submit(ctx, tc, id, temporalexec.Input{RunID: opts.RunID, Bundle: bundle, Stages: temporalexec.Plan(g),
-			Known: known, KeepGoing: keepGoing, Policy: policy})
+			Known: known, KeepGoing: keepGoing, Policy: policy}, func(stage, status string) {
+			log.Info().Str("stage", stage).Msg(status)
+		})
 		if err != nil {
 			return nil, failure("%v", err)
 		}

@@ -120,6 +120,14 @@ func TestKilledWorkersStageFinishesOnTheOther(t *testing.T) {
 	}
 	started := waitFor(t, filepath.Join(gate, "started-*"), 2*time.Minute)
 	victim := strings.TrimPrefix(filepath.Base(started[0]), "started-")
+	// The client reports the running stage while it waits.
+	end := time.Now().Add(time.Minute)
+	for !strings.Contains(stderr.String(), "stage=slow") || !strings.Contains(stderr.String(), "running") {
+		if time.Now().After(end) {
+			t.Fatalf("the client did not report the running stage:\n%s", stderr.String())
+		}
+		<-time.After(50 * time.Millisecond)
+	}
 	survivor := map[string]string{"a": "b", "b": "a"}[victim]
 	c.kill(victim)
 	if err := os.WriteFile(filepath.Join(gate, "go"), nil, 0o644); err != nil {

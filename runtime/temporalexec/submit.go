@@ -3,7 +3,9 @@ package temporalexec
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
@@ -32,7 +34,9 @@ func WorkflowID(g *pipeline.Graph, bundle artifacts.Tree, keys map[string]string
 
 // Submit starts the run's workflow, or joins the one running under the same
 // id, and waits for its result. The workflow's own tasks go to the cpu queue.
-func Submit(ctx context.Context, c client.Client, id string, in Input) (*Result, error) {
+// When report is set, it is called with each stage whose status changes, as
+// seen by querying the workflow every PollEvery.
+func Submit(ctx context.Context, c client.Client, id string, in Input, report func(stage, status string)) (*Result, error) {
 	opts := client.StartWorkflowOptions{
 		ID:                       id,
 		TaskQueue:                CPUQueue,
@@ -43,6 +47,11 @@ func Submit(ctx context.Context, c client.Client, id string, in Input) (*Result,
 	if err != nil {
 		return nil, fmt.Errorf("starting workflow %s: %w", id, err)
 	}
+	if report != nil {
+		stop := make(chan struct{})
+		defer close(stop)
+		go watch(ctx, c, id, run.GetRunID(), report, stop)
+	}
 	var res Result
 	if err := run.Get(ctx, &res); err != nil {
 		if ctx.Err() != nil {
@@ -51,4 +60,42 @@ func Submit(ctx context.Context, c client.Client, id string, in Input) (*Result,
 		return nil, fmt.Errorf("workflow %s (run %s): %w", id, run.GetRunID(), err)
 	}
 	return &res, nil
+}
+
+// PollEvery is how often Submit asks a running workflow for its progress.
+var PollEvery = 2 * time.Second
+
+// watch reports stage status changes until stop is closed.
+func watch(ctx context.Context, c client.Client, id, runID string, report func(stage, status string), stop <-chan struct{}) {
+	seen := map[string]string{}
+	tick := time.NewTicker(PollEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		v, err := c.QueryWorkflow(ctx, id, runID, ProgressQuery)
+		if err != nil {
+			continue // the workflow may not have started its first task yet
+		}
+		var cur map[string]string
+		if err := v.Get(&cur); err != nil {
+			continue
+		}
+		names := make([]string, 0, len(cur))
+		for n := range cur {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if cur[n] != seen[n] && cur[n] != "pending" {
+				report(n, cur[n])
+			}
+			seen[n] = cur[n]
+		}
+	}
 }

@@ -24,6 +24,11 @@ func Workflow(ctx workflow.Context, in Input) (*Result, error) {
 		done[name] = o
 	}
 	started := map[string]bool{}
+	if err := workflow.SetQueryHandler(ctx, ProgressQuery, func() (map[string]string, error) {
+		return progress(in.Stages, done, started), nil
+	}); err != nil {
+		return nil, fmt.Errorf("registering the progress query: %w", err)
+	}
 	sel := workflow.NewSelector(ctx)
 	running := 0
 	stopped := false
@@ -88,6 +93,25 @@ func Workflow(ctx workflow.Context, in Input) (*Result, error) {
 		res.Stages[s.Name] = done[s.Name]
 	}
 	return res, nil
+}
+
+// ProgressQuery names the workflow's query that answers, for each stage,
+// its status so far: "pending", "running", or its outcome's status.
+const ProgressQuery = "progress"
+
+func progress(stages []PlannedStage, done map[string]*runtime.StageOutcome, started map[string]bool) map[string]string {
+	out := make(map[string]string, len(stages))
+	for _, s := range stages {
+		switch {
+		case done[s.Name] != nil:
+			out[s.Name] = done[s.Name].Status
+		case started[s.Name]:
+			out[s.Name] = "running"
+		default:
+			out[s.Name] = "pending"
+		}
+	}
+	return out
 }
 
 func skippedOutcome(name string) *runtime.StageOutcome {

@@ -156,3 +156,29 @@ func TestQueueFollowsResources(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+func TestProgressQueryAnswersEachStage(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	f := newFake()
+	f.fail["b"] = true
+	env.RegisterActivityWithOptions(f.exec, activity.RegisterOptions{Name: ActivityName})
+	env.ExecuteWorkflow(Workflow, Input{Stages: diamond()})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	v, err := env.QueryWorkflow(ProgressQuery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]string
+	if err := v.Get(&got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"a": "ran", "b": "failed", "c": "ran", "d": "skipped", "e": "ran"}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("progress of %s = %q, want %q (all: %v)", k, got[k], w, got)
+		}
+	}
+}
