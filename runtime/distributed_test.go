@@ -47,9 +47,9 @@ func execOnWorker(t *testing.T, ws *Workspace, rs *remote.Store, bundle artifact
 		t.Fatal(err)
 	}
 	spec := &StageSpec{Bundle: bundle, Stage: stage, Upstream: upstream}
-	key, err := StageKey(g, ws, spec)
-	if err != nil {
-		t.Fatal(err)
+	hit, key, err := RemoteHit(ctx, g, ws, spec, rs)
+	if err != nil || hit != nil {
+		t.Fatalf("stage %s before it ran: hit %v, %v", stage, hit != nil, err)
 	}
 	if err := rs.PutSpec(ctx, key, spec.Encode()); err != nil {
 		t.Fatal(err)
@@ -153,6 +153,29 @@ func TestDistributedStagesMatchALocalRun(t *testing.T) {
 	}
 	if _, err := artifacts.ReadManifest(res.ManifestPath); err != nil {
 		t.Fatal(err)
+	}
+
+	// A worker asked for a stage the remote holds answers with one request
+	// and downloads nothing.
+	fresh, err := OpenWorkspace(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := MaterializeBundle(ctx, fresh, rs, bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wg, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := rs.Stats()
+	hit, _, err := RemoteHit(ctx, wg, fresh, &StageSpec{Bundle: bundle, Stage: "count", Upstream: map[string]map[string]artifacts.Output{"prep": prep.Outputs}}, rs)
+	if err != nil || hit == nil || hit.Status != StatusCached || hit.Outputs["n"].Digest != count.Outputs["n"].Digest {
+		t.Fatalf("remote hit of count: %+v, %v", hit, err)
+	}
+	if after := rs.Stats(); after.Gets-before.Gets != 1 || after.BytesDown-before.BytesDown > 4096 {
+		t.Errorf("a hit cost %d requests and %d bytes", after.Gets-before.Gets, after.BytesDown-before.BytesDown)
 	}
 
 	// A teammate's fresh workspace finds every stage in the remote, one

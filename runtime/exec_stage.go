@@ -39,21 +39,27 @@ func stageRunner(g *pipeline.Graph, ws *Workspace, spec *StageSpec, opts Options
 	return r, n, nil
 }
 
-// StageKey computes the key of the stage a spec describes, hashing its
-// sources in ws without running or writing anything but the stat cache.
-func StageKey(g *pipeline.Graph, ws *Workspace, spec *StageSpec) (string, error) {
+// RemoteHit keys the stage a spec describes and looks its key up in the
+// remote store (one request). On a hit it returns the stage's cached result
+// without downloading anything; on a miss, a nil result and the key.
+func RemoteHit(ctx context.Context, g *pipeline.Graph, ws *Workspace, spec *StageSpec, remote RemoteStore) (*StageResult, string, error) {
 	r, n, err := stageRunner(g, ws, spec, Options{})
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	p, err := r.prepare(n)
 	if err != nil {
-		return "", fmt.Errorf("stage %s: %w", n.Name, err)
+		return nil, "", fmt.Errorf("stage %s: %w", n.Name, err)
 	}
 	if err := ws.Stats.Save(); err != nil {
-		return "", fmt.Errorf("saving the stat cache: %w", err)
+		return nil, "", fmt.Errorf("saving the stat cache: %w", err)
 	}
-	return p.key, nil
+	ar, err := remote.GetAction(ctx, p.key)
+	if err != nil || ar == nil {
+		return nil, p.key, err
+	}
+	res := cachedResult(n, p, ar)
+	return res, p.key, nil
 }
 
 // ExecStage executes the one stage a spec describes, as a worker of a
@@ -85,13 +91,19 @@ func ExecStage(ctx context.Context, g *pipeline.Graph, ws *Workspace, spec *Stag
 	if err != nil {
 		return nil, err
 	}
-	for _, in := range n.Inputs {
-		o, ok := r.upstreamOutput(in)
-		if !ok {
-			return nil, fmt.Errorf("stage %s: input `%s` reads %s.%s, which the spec does not give", n.Name, in.Port, in.From.Name, in.FromPort)
+	// Inputs are fetched only when the stage really runs: a hit needs none.
+	r.beforeRun = func(ctx context.Context, n *pipeline.Node) error {
+		for _, in := range n.Inputs {
+			o, _ := r.upstreamOutput(in)
+			if err := fetchMissing(ctx, ws, opts.Remote, o.Tree); err != nil {
+				return fmt.Errorf("fetching input `%s`: %w", in.Port, err)
+			}
 		}
-		if err := fetchMissing(ctx, ws, opts.Remote, o.Tree); err != nil {
-			return nil, fmt.Errorf("stage %s: fetching input `%s`: %w", n.Name, in.Port, err)
+		return nil
+	}
+	for _, in := range n.Inputs {
+		if _, ok := r.upstreamOutput(in); !ok {
+			return nil, fmt.Errorf("stage %s: input `%s` reads %s.%s, which the spec does not give", n.Name, in.Port, in.From.Name, in.FromPort)
 		}
 	}
 	res := r.runNode(ctx, n)

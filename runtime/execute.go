@@ -132,6 +132,11 @@ func (r *runner) runNode(ctx context.Context, n *pipeline.Node) *StageResult {
 			return res
 		}
 	}
+	if r.beforeRun != nil {
+		if err := r.beforeRun(ctx, n); err != nil {
+			return fail(err)
+		}
+	}
 	return r.runAndPublish(ctx, n, p, res, log, fail)
 }
 
@@ -191,6 +196,16 @@ func (r *runner) cached(key string, log zerolog.Logger) *artifacts.ActionRecord 
 func (r *runner) finishCached(res *StageResult, ar *artifacts.ActionRecord) {
 	recordCached(res, ar)
 	r.exposeOutputs(res.Node, ar.Outputs)
+}
+
+// cachedResult is the result of a prepared node served by the record ar,
+// without exposing its outputs (they may not be local yet).
+func cachedResult(n *pipeline.Node, p *prepared, ar *artifacts.ActionRecord) *StageResult {
+	res := newStageResult(n)
+	res.Key, res.Record.Key, res.Record.KeyInputs, res.Record.Sources = p.key, p.key, p.ki, p.sources
+	res.Record.Inputs = append(res.Record.Inputs, p.inRecs...)
+	recordCached(res, ar)
+	return res
 }
 
 // recordCached fills a result served by the action record ar.

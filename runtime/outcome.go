@@ -67,10 +67,7 @@ func RemoteOutcomes(ctx context.Context, g *pipeline.Graph, ws *Workspace, remot
 		if ar == nil {
 			continue
 		}
-		res := newStageResult(n)
-		res.Key, res.Record.Key, res.Record.KeyInputs, res.Record.Sources = p.key, p.key, p.ki, p.sources
-		res.Record.Inputs = append(res.Record.Inputs, p.inRecs...)
-		recordCached(res, ar)
+		res := cachedResult(n, p, ar)
 		r.results[n] = res
 		found[n.Name] = Outcome(res)
 	}

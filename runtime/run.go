@@ -165,6 +165,9 @@ type runner struct {
 	sm     *sysmetrics.Sampler
 	// workOnce calls Options.BeforeWork.
 	workOnce sync.Once
+	// beforeRun, when set, prepares a node that is about to run (not served
+	// from a cache): a single-stage execution fetches its inputs there.
+	beforeRun func(ctx context.Context, n *pipeline.Node) error
 
 	mu sync.Mutex
 	// results is guarded by mu.

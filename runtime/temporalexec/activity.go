@@ -39,9 +39,9 @@ type Activities struct {
 	Log zerolog.Logger
 }
 
-// ExecStage keys the task's stage, stores its spec under that key and runs
-// `pipeline exec-stage KEY` as a child process, heartbeating until it exits.
-// The child is killed with the worker. A stage that fails by itself is
+// ExecStage keys the task's stage and, unless the remote store holds it,
+// stores its spec under that key and runs `pipeline exec-stage KEY` as a
+// child process, heartbeating until it exits. The child dies with the worker. A stage that fails by itself is
 // returned as a failed outcome, not an error, so it is not retried; an
 // error (the child crashed or was killed, a store could not be reached) is
 // retried by Temporal, on any worker of the queue.
@@ -57,9 +57,15 @@ func (a *Activities) ExecStage(ctx context.Context, t Task) (*runtime.StageOutco
 		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("compiling the definition for stage %s: %v", t.Stage, err), errSetup, err)
 	}
 	spec := &runtime.StageSpec{Bundle: t.Bundle, Stage: t.Stage, Upstream: t.Upstream}
-	key, err := runtime.StageKey(g, a.Workspace, spec)
+	hit, key, err := runtime.RemoteHit(ctx, g, a.Workspace, spec, a.Remote)
 	if err != nil {
-		return nil, temporal.NewNonRetryableApplicationError(err.Error(), errSetup, err)
+		return nil, fmt.Errorf("looking up stage %s: %w", t.Stage, err)
+	}
+	if hit != nil {
+		// Another run produced it since this one started (or an upstream
+		// stage re-ran to the same bytes): one request, no child, no data.
+		log.Info().Str("key", key).Msg("stage found in the remote store")
+		return runtime.Outcome(hit), nil
 	}
 	if err := a.Remote.PutSpec(ctx, key, spec.Encode()); err != nil {
 		return nil, err
