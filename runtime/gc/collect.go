@@ -53,6 +53,10 @@ type Report struct {
 	Objects Tally `json:"objects"`
 	// Leftovers counts temporary files of interrupted writes and deletions.
 	Leftovers Tally `json:"leftovers"`
+	// Bundles counts the projects a worker rebuilt for distributed runs
+	// (`bundles/`). Their files are hard links to objects, so their bytes
+	// are counted with the objects, not here; a later stage rebuilds them.
+	Bundles Tally `json:"bundles"`
 	// Kept counts what stays.
 	Kept Kept `json:"kept"`
 }
@@ -68,11 +72,14 @@ type plan struct {
 	runs    []Run
 	records []record // invalid, unkept or temporary action-cache files
 	objects []object
+	bundles []string
 }
 
 // Collect deletes the runs beyond the newest opts.KeepRuns, then the
 // action-cache records and objects that neither a kept run nor a current
-// output (`out/<stage>/<port>`) needs. A record is kept only when every
+// output (`out/<stage>/<port>`) needs, then every project rebuilt for a
+// distributed run (without them, their hard links would keep deleted
+// objects' bytes on disk). A record is kept only when every
 // object it names is kept and present, so no remaining record ever names a
 // missing object. It refuses, wrapping ErrBusy, while a pipeline holds the
 // workspace; a dry run only reports that.
@@ -173,6 +180,14 @@ func makePlan(ws *runtime.Workspace, keep int, rep *Report) (*plan, error) {
 		p.objects = append(p.objects, o)
 		rep.Objects.add(o.size)
 	}
+	bundles, err := readDirIfExists(filepath.Join(ws.Root, "bundles"))
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range bundles {
+		p.bundles = append(p.bundles, filepath.Join(ws.Root, "bundles", e.Name()))
+		rep.Bundles.add(0)
+	}
 	records, err := listRecords(ws.Store, true)
 	if err != nil {
 		return nil, err
@@ -245,6 +260,14 @@ func (p *plan) apply(ws *runtime.Workspace) error {
 		}
 		if err := artifacts.RemoveAll(o.path); err != nil {
 			return fmt.Errorf("removing object %s: %w", o.path, err)
+		}
+	}
+	for _, dir := range p.bundles {
+		if err := step(dir); err != nil {
+			return err
+		}
+		if err := artifacts.RemoveAll(dir); err != nil {
+			return fmt.Errorf("removing rebuilt project %s: %w", dir, err)
 		}
 	}
 	removeEmptyShards(filepath.Join(ws.Root, "ac"))

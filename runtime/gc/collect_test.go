@@ -164,6 +164,7 @@ func TestCollectRemovesGarbageRecordsAndLeftovers(t *testing.T) {
 		write("ac/ef/ef"+strings.Repeat("3", 30)+".json", `{"key":"xxh3:ef`+strings.Repeat("3", 30)+`","outputs":{"o":{"digest":"`+missing+`","size":1}}}`),
 		write("ac/ab/.tmp-ab.json-123", "{"),
 		write("runs/"+trashPrefix+"old/logs/a.log", "log"),
+		write("bundles/xxh3-"+strings.Repeat("4", 32)+"/project/data/words.txt", "rebuilt for a distributed run"),
 	}
 	rep, err := Collect(ws, Options{KeepRuns: 10})
 	if err != nil {
@@ -174,7 +175,7 @@ func TestCollectRemovesGarbageRecordsAndLeftovers(t *testing.T) {
 			t.Errorf("%s survived: %v", j, err)
 		}
 	}
-	if rep.Records.Count != 3 || rep.Leftovers.Count != 2 || rep.Objects.Count != 0 || len(rep.KeptRuns) != 3 {
+	if rep.Records.Count != 3 || rep.Leftovers.Count != 2 || rep.Bundles.Count != 1 || rep.Objects.Count != 0 || len(rep.KeptRuns) != 3 {
 		t.Errorf("report %+v", rep)
 	}
 	checkConsistent(t, ws)
