@@ -266,6 +266,17 @@ func (c *flatColumn) readOwnDict(n int) (arrow.Array, error) {
 		if !p.dictPage {
 			return errors.New("plain page in a column whose chunks are all dictionary-encoded")
 		}
+		if defs == nil || !hasNull(defs) {
+			if p.ipos+k > len(p.idx) {
+				return errors.New("page has fewer values than levels")
+			}
+			copy(indices[at:at+k], p.idx[p.ipos:])
+			p.ipos += k
+			if bits != nil {
+				setBits(bits, at, k)
+			}
+			return nil
+		}
 		for r := range k {
 			if defs != nil && defs[r] == 0 {
 				nulls++
