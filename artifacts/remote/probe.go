@@ -44,10 +44,26 @@ func (s *Store) probeConditional(ctx context.Context) (bool, error) {
 	return !second, nil
 }
 
+// probeAttempts bounds the probes tried when one fails: machines opening the
+// store at the same moment can collide (S3-compatible servers backed by a
+// file system answer 409 when one removes the probe folder another is
+// writing into), and each attempt uses a fresh key.
+const probeAttempts = 3
+
 // checkConditional probes the store and, when it ignores create-only writes,
 // records so and warns once.
 func (s *Store) checkConditional(ctx context.Context, url string) error {
-	ok, err := s.probeConditional(ctx)
+	var (
+		ok  bool
+		err error
+	)
+	for i := 0; i < probeAttempts; i++ {
+		ok, err = s.probeConditional(ctx)
+		if err == nil || errors.Is(err, fs.ErrPermission) || gcerrors.Code(err) == gcerrors.PermissionDenied || ctx.Err() != nil {
+			break
+		}
+		s.log.Debug().Err(err).Int("attempt", i+1).Msg("probing the remote store failed; trying again")
+	}
 	if errors.Is(err, fs.ErrPermission) || gcerrors.Code(err) == gcerrors.PermissionDenied {
 		s.readOnly = true
 		s.log.Warn().Str("remote", redactURL(url)).Err(err).

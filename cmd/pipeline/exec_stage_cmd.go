@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/runtime/progress"
 )
 
 func init() { extraCommands = append(extraCommands, newExecStageCmd) }
@@ -65,8 +66,16 @@ was cached, 1 when it failed (the outcome is still written), 2 on bad usage.`,
 			if err != nil {
 				return failure("compiling the definition of stage %s: %v", spec.Stage, err)
 			}
-			res, err := runtime.ExecStage(ctx, g, ws, spec, runtime.Options{Remote: rs, RunID: runID, Log: log, BeforeWork: restoreGC,
-				Command: append([]string{"pipeline"}, os.Args[1:]...)})
+			opts := runtime.Options{Remote: rs, RunID: runID, Log: log, BeforeWork: restoreGC,
+				Command: append([]string{"pipeline"}, os.Args[1:]...)}
+			if !globals.quiet {
+				// Progress lines in the log: a worker relays the newest
+				// with its heartbeats.
+				sink := progress.NewLog(log, progress.DefaultLogEvery)
+				defer sink.Close()
+				opts.Progress = sink
+			}
+			res, err := runtime.ExecStage(ctx, g, ws, spec, opts)
 			if err != nil {
 				return failure("%v", err)
 			}

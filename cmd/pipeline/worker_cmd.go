@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
 	goruntime "runtime"
 	"strings"
 	"syscall"
+	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
 	"github.com/mlpipe/pipeline/runtime/temporalexec"
@@ -66,12 +69,17 @@ Stages asking for a GPU (` + "`resources: {gpu: 1}`" + `) are on the gpu queue; 
 				return err
 			}
 			defer tc.Close()
-			passOn := []string{"--log-format", globals.logFormat}
+			var passOn []string
 			if globals.quiet {
 				passOn = append(passOn, "--quiet")
 			}
+			// Children log JSON lines; rendered like this worker's own logs.
+			var childLogs io.Writer = c.ErrOrStderr()
+			if globals.logFormat != "json" {
+				childLogs = renderedJSON{console: zerolog.ConsoleWriter{Out: c.ErrOrStderr(), TimeFormat: time.TimeOnly, NoColor: noColor()}, raw: c.ErrOrStderr()}
+			}
 			acts := &temporalexec.Activities{
-				Workspace: ws, Remote: rs, RemoteURL: url, Output: c.ErrOrStderr(), Log: log,
+				Workspace: ws, Remote: rs, RemoteURL: url, Output: childLogs, Log: log,
 				Command: func(args ...string) *exec.Cmd {
 					return exec.Command(exe, append(append([]string{}, passOn...), args...)...)
 				},
@@ -87,4 +95,20 @@ Stages asking for a GPU (` + "`resources: {gpu: 1}`" + `) are on the gpu queue; 
 	c.Flags().IntVar(&cpuSlots, "cpu-slots", goruntime.NumCPU(), "stages of the cpu queue run at once")
 	c.Flags().IntVar(&gpuSlots, "gpu-slots", 1, "stages of the gpu queue run at once")
 	return c
+}
+
+// renderedJSON renders JSON log lines as text, passing anything else (a
+// panic's trace) through unchanged.
+type renderedJSON struct {
+	console zerolog.ConsoleWriter
+	raw     io.Writer
+}
+
+func (r renderedJSON) Write(p []byte) (int, error) {
+	if len(p) > 0 && p[0] == '{' {
+		if _, err := r.console.Write(p); err == nil {
+			return len(p), nil
+		}
+	}
+	return r.raw.Write(p)
 }

@@ -37,6 +37,11 @@ func TestQuickstartAcrossWorkersEqualsALocalRun(t *testing.T) {
 	if dist.Status != "succeeded" {
 		t.Fatalf("distributed quickstart: %s\n%s", dist.statuses(), logs)
 	}
+	for _, line := range strings.Split(logs, "\n") {
+		if strings.Contains(line, "progress:") {
+			t.Log(line) // relayed from the workers' heartbeats
+		}
+	}
 	local := localRun(t, quickstartProject(t))
 	for port, d := range local.outputs() {
 		if strings.HasSuffix(port, ".history") { // records throughput: a timing output

@@ -33,7 +33,8 @@ type Activities struct {
 	RemoteURL string
 	// Command starts `pipeline` (this binary) with the given arguments.
 	Command func(args ...string) *exec.Cmd
-	// Output receives the children's output.
+	// Output receives the children's output; their logs arrive as JSON
+	// lines, one per write (a zerolog.ConsoleWriter renders them as text).
 	Output io.Writer
 	// Log receives the worker's logs.
 	Log zerolog.Logger
@@ -76,8 +77,14 @@ func (a *Activities) ExecStage(ctx context.Context, t Task) (*runtime.StageOutco
 	}
 	defer os.RemoveAll(resultDir)
 	resultPath := filepath.Join(resultDir, "outcome.json")
-	cmd := a.Command("exec-stage", key, "--remote", a.RemoteURL, "--workspace", a.Workspace.Root, "--run-id", t.RunID, "--result", resultPath)
-	cmd.Stdout, cmd.Stderr = a.Output, a.Output
+	cmd := a.Command("exec-stage", key, "--remote", a.RemoteURL, "--workspace", a.Workspace.Root, "--run-id", t.RunID,
+		"--result", resultPath, "--log-format", "json")
+	cmd.Stdout = a.Output
+	logs, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, fmt.Errorf("starting exec-stage for %s: %w", t.Stage, err)
+	}
+	rl := &relay{out: a.Output}
 	// The child dies with the worker, so a lost worker never leaves a stage
 	// running that another worker is about to run again.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
@@ -86,7 +93,10 @@ func (a *Activities) ExecStage(ctx context.Context, t Task) (*runtime.StageOutco
 		return nil, fmt.Errorf("starting exec-stage for %s: %w", t.Stage, err)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	go func() {
+		rl.run(logs) // until the child closes its stderr
+		exited <- cmd.Wait()
+	}()
 	every := info.HeartbeatTimeout / 3
 	if every <= 0 || every > 10*time.Second {
 		every = 10 * time.Second
@@ -100,7 +110,7 @@ wait:
 		case waitErr = <-exited:
 			break wait
 		case <-tick.C:
-			activity.RecordHeartbeat(ctx, key)
+			activity.RecordHeartbeat(ctx, Heartbeat{Stage: t.Stage, Key: key, Progress: rl.progress()})
 		case <-ctx.Done():
 			_ = cmd.Process.Kill()
 			<-exited

@@ -9,6 +9,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/pipeline"
@@ -35,7 +36,8 @@ func WorkflowID(g *pipeline.Graph, bundle artifacts.Tree, keys map[string]string
 // Submit starts the run's workflow, or joins the one running under the same
 // id, and waits for its result. The workflow's own tasks go to the cpu queue.
 // When report is set, it is called with each stage whose status changes, as
-// seen by querying the workflow every PollEvery.
+// seen by querying the workflow every PollEvery, and with the progress the
+// running stages' workers send in their heartbeats ("progress: ...").
 func Submit(ctx context.Context, c client.Client, id string, in Input, report func(stage, status string)) (*Result, error) {
 	opts := client.StartWorkflowOptions{
 		ID:                       id,
@@ -67,7 +69,7 @@ var PollEvery = 2 * time.Second
 
 // watch reports stage status changes until stop is closed.
 func watch(ctx context.Context, c client.Client, id, runID string, report func(stage, status string), stop <-chan struct{}) {
-	seen := map[string]string{}
+	seen, said := map[string]string{}, map[string]string{}
 	tick := time.NewTicker(PollEvery)
 	defer tick.Stop()
 	for {
@@ -91,11 +93,42 @@ func watch(ctx context.Context, c client.Client, id, runID string, report func(s
 			names = append(names, n)
 		}
 		sort.Strings(names)
+		running := false
 		for _, n := range names {
 			if cur[n] != seen[n] && cur[n] != "pending" {
 				report(n, cur[n])
 			}
 			seen[n] = cur[n]
+			running = running || cur[n] == "running"
+		}
+		if running {
+			for _, hb := range heartbeats(ctx, c, id, runID) {
+				if hb.Progress != "" && hb.Progress != said[hb.Stage] {
+					said[hb.Stage] = hb.Progress
+					report(hb.Stage, progressPrefix+hb.Progress)
+				}
+			}
 		}
 	}
+}
+
+// heartbeats returns the latest heartbeat of each running stage.
+func heartbeats(ctx context.Context, c client.Client, id, runID string) []Heartbeat {
+	d, err := c.DescribeWorkflowExecution(ctx, id, runID)
+	if err != nil {
+		return nil
+	}
+	var out []Heartbeat
+	dc := converter.GetDefaultDataConverter()
+	for _, pa := range d.GetPendingActivities() {
+		if pa.GetHeartbeatDetails() == nil {
+			continue
+		}
+		var hb Heartbeat
+		if err := dc.FromPayloads(pa.GetHeartbeatDetails(), &hb); err == nil && hb.Stage != "" {
+			out = append(out, hb)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Stage < out[j].Stage })
+	return out
 }
