@@ -76,7 +76,7 @@ func (c *flatColumn) readOwnBytes(n int) (arrow.Array, error) {
 			return nil, err
 		}
 	}
-	if p.pageLeft == n && p.deltaLen && p.inPage {
+	if p.pageLeft >= n && p.deltaLen && p.inPage {
 		return c.takeOwnBytes(n)
 	}
 	offsets := make([]int32, n+1)
@@ -130,9 +130,10 @@ func (c *flatColumn) readOwnBytes(n int) (arrow.Array, error) {
 	return array.MakeFromData(d), nil
 }
 
-// takeOwnBytes returns the n rows left in the open DELTA_LENGTH_BYTE_ARRAY
+// takeOwnBytes returns the next n rows of the open DELTA_LENGTH_BYTE_ARRAY
 // page, whose values lie back to back in the decompressed page: the array
-// takes them as they are, and the page buffer with them.
+// takes them as they are, and shares the page buffer with any other batch
+// that takes rows of the page.
 func (c *flatColumn) takeOwnBytes(n int) (arrow.Array, error) {
 	p := c.pc
 	defs := p.take(n)
@@ -164,7 +165,13 @@ func (c *flatColumn) takeOwnBytes(n int) (arrow.Array, error) {
 	p.lent = true
 	values := memory.NewBufferBytes(data)
 	if c.recycle != nil {
-		values = memory.NewBufferWithAllocator(data, &pageOwner{rec: c.recycle, page: p.page})
+		if p.owner == nil {
+			// The cursor holds the page too until it moves past it.
+			p.owner = &pageOwner{rec: c.recycle, page: p.page}
+			p.owner.refs.Store(1)
+		}
+		p.owner.refs.Add(1)
+		values = memory.NewBufferWithAllocator(data, p.owner)
 	}
 	bufs := []*memory.Buffer{validityBuffer(bits, nulls), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), values}
 	d := array.NewData(c.typ, n, bufs, nil, nulls, 0)

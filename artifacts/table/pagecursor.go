@@ -34,12 +34,13 @@ type pageCursor struct {
 
 	// the open page
 	comp     []byte
-	page     []byte    // decompressed pages; a new one after a batch took it
-	lent     bool      // a batch holds page: the next page needs another
-	inPage   bool      // the open page's values lie in page
-	recycle  *recycler // where page buffers come from, with RecycleBatches
-	pageLeft int       // levels not yet taken from the page
-	defs     []uint8   // the page's definition levels (nil when maxDef is 0)
+	page     []byte     // decompressed pages; a new one after a batch took it
+	lent     bool       // a batch holds page: the next page needs another
+	owner    *pageOwner // with recycle: who recycles a lent page
+	inPage   bool       // the open page's values lie in page
+	recycle  *recycler  // where page buffers come from, with RecycleBatches
+	pageLeft int        // levels not yet taken from the page
+	defs     []uint8    // the page's definition levels (nil when maxDef is 0)
 	dpos     int
 	dictPage bool // values are dictionary indices
 	deltaLen bool // values are DELTA_LENGTH_BYTE_ARRAY: lens, then vals back to back
@@ -134,6 +135,12 @@ func (p *pageCursor) body(h pageHeader, keep int, compressed bool) ([]byte, erro
 	}
 	size := int(h.uncompressed)
 	if p.lent || cap(p.page) < size {
+		if p.owner != nil {
+			// The cursor is done with the lent page: it may serve this one
+			// if no batch holds it any more.
+			p.owner.Free(nil)
+			p.owner = nil
+		}
 		if p.recycle != nil {
 			p.page = p.recycle.get(size)
 		} else {
@@ -307,7 +314,7 @@ func (p *pageCursor) loadDictionary(b []byte, n int) error {
 		return nil
 	}
 	offs := make([]int32, n+1)
-	data := make([]byte, 0, max(len(b)-4*n, 0))
+	data := uninitialized(max(len(b)-4*n, 1))
 	pos := 0
 	for i := range n {
 		if pos+4 > len(b) {
