@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"gocloud.dev/blob"
 	"gocloud.dev/gcerrors"
@@ -28,7 +29,35 @@ type bucketCreator struct {
 	concurrency int
 }
 
+// createAttempts bounds the tries of a create-only write that the server
+// failed: S3-compatible servers backed by a file system answer 409 when a
+// folder on the key's path is being removed as another key is deleted.
+// Retrying is safe because every write is create-only and streams its
+// content afresh; a try that did land shows up as "already exists".
+const createAttempts = 3
+
 func (c *bucketCreator) create(ctx context.Context, key string, write func(io.Writer) error) (bool, error) {
+	var (
+		created bool
+		err     error
+	)
+	for i := 0; i < createAttempts; i++ {
+		var serverErr bool
+		created, serverErr, err = c.createOnce(ctx, key, write)
+		if err == nil || !serverErr || ctx.Err() != nil || gcerrors.Code(err) == gcerrors.PermissionDenied {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(i+1) * 50 * time.Millisecond): // a moment for the server's folder removal to end
+		}
+	}
+	return created, err
+}
+
+// createOnce tries one create-only write; serverErr says whether a failure
+// came from the store rather than from write.
+func (c *bucketCreator) createOnce(ctx context.Context, key string, write func(io.Writer) error) (created, serverErr bool, err error) {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	w, err := c.bucket.NewWriter(wctx, key, &blob.WriterOptions{
@@ -38,20 +67,20 @@ func (c *bucketCreator) create(ctx context.Context, key string, write func(io.Wr
 		MaxConcurrency: c.concurrency,
 	})
 	if err != nil {
-		return false, fmt.Errorf("writing %s: %w", key, err)
+		return false, true, fmt.Errorf("writing %s: %w", key, err)
 	}
 	if err := write(w); err != nil {
 		cancel() // abandons the upload: Close must not commit a partial object
 		_ = w.Close()
-		return false, err
+		return false, false, err
 	}
 	if err := w.Close(); err != nil {
 		if gcerrors.Code(err) == gcerrors.FailedPrecondition {
-			return false, nil
+			return false, false, nil
 		}
-		return false, fmt.Errorf("writing %s: %w", key, err)
+		return false, true, fmt.Errorf("writing %s: %w", key, err)
 	}
-	return true, nil
+	return true, false, nil
 }
 
 // dirCreator makes create-only writes in a local directory atomic across
