@@ -14,6 +14,10 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/schema"
 )
 
+// batchBytes caps the string bytes a batch copies out of a dictionary,
+// so that they are written to memory the cache still holds.
+const batchBytes = 1 << 20
+
 // flatReader decodes tables whose selected columns are all flat (neither
 // repeated nor nested) strings, binaries, 32/64-bit integers and floats, or
 // booleans, straight from Parquet's column readers into Arrow buffers sized
@@ -192,6 +196,8 @@ func (fr *flatReader) next() (arrow.RecordBatch, error) {
 		}
 		if p.deltaLen && p.inPage {
 			n = min(n, int64(p.pageLeft))
+		} else if per := fr.cols[fr.align].perRow; per > 0 {
+			n = min(n, max(64, int64(batchBytes/per)))
 		}
 	}
 	arrs := make([]arrow.Array, len(fr.cols))
