@@ -66,6 +66,16 @@ was cached, 1 when it failed (the outcome is still written), 2 on bad usage.`,
 			if err != nil {
 				return failure("compiling the definition of stage %s: %v", spec.Stage, err)
 			}
+			hit, computed, err := runtime.RemoteHit(ctx, g, ws, spec, rs)
+			if err != nil {
+				return failure("%v", err)
+			}
+			if computed != key {
+				return failure("stage %s has key %s on this machine, not %s: this binary or its stage kinds differ from the ones that keyed it", spec.Stage, computed, key)
+			}
+			if hit != nil {
+				return writeOutcome(c, result, hit)
+			}
 			opts := runtime.Options{Remote: rs, RunID: runID, Log: log, BeforeWork: restoreGC,
 				Command: append([]string{"pipeline"}, os.Args[1:]...)}
 			if !globals.quiet {
@@ -80,21 +90,9 @@ was cached, 1 when it failed (the outcome is still written), 2 on bad usage.`,
 				return failure("%v", err)
 			}
 			if res.Key != key {
-				return failure("stage %s has key %s on this machine, not %s: this binary or its stage kinds differ from the ones that keyed it", spec.Stage, res.Key, key)
+				return failure("stage %s ran under key %s, not %s", spec.Stage, res.Key, key)
 			}
-			out, err := json.Marshal(runtime.Outcome(res))
-			if err != nil {
-				return failure("encoding the outcome: %v", err)
-			}
-			if result == "" {
-				fmt.Fprintln(c.OutOrStdout(), string(out))
-			} else if err := writeAtomically(result, out); err != nil {
-				return failure("writing the outcome: %v", err)
-			}
-			if res.Status == runtime.StatusFailed {
-				return failure("stage %s failed: %v", spec.Stage, res.Err)
-			}
-			return nil
+			return writeOutcome(c, result, res)
 		},
 	}
 	c.Flags().StringVar(&remoteURL, "remote", "", "shared store holding the spec and the data (default $PIPELINE_REMOTE)")
@@ -102,6 +100,24 @@ was cached, 1 when it failed (the outcome is still written), 2 on bad usage.`,
 	c.Flags().StringVar(&runID, "run-id", "", "run the stage's log is kept under")
 	c.Flags().StringVar(&result, "result", "", "write the outcome JSON to this file instead of stdout")
 	return c
+}
+
+// writeOutcome prints a stage's outcome, or writes it to path, and fails
+// when the stage did.
+func writeOutcome(c *cobra.Command, path string, res *runtime.StageResult) error {
+	out, err := json.Marshal(runtime.Outcome(res))
+	if err != nil {
+		return failure("encoding the outcome: %v", err)
+	}
+	if path == "" {
+		fmt.Fprintln(c.OutOrStdout(), string(out))
+	} else if err := writeAtomically(path, out); err != nil {
+		return failure("writing the outcome: %v", err)
+	}
+	if res.Status == runtime.StatusFailed {
+		return failure("stage %s failed: %v", res.Node.Name, res.Err)
+	}
+	return nil
 }
 
 // writeAtomically writes data to path through a temporary file and a rename.
