@@ -60,8 +60,22 @@ func (t *temporalRun) run(ctx context.Context, g *pipeline.Graph, ws *runtime.Wo
 		if t.attempts > 0 {
 			policy.Attempts = int32(t.attempts)
 		}
+		plan := temporalexec.Plan(g)
+		var toRun []temporalexec.PlannedStage
+		for _, s := range plan {
+			if known[s.Name] == nil {
+				toRun = append(toRun, s)
+			}
+		}
+		if idle, err := temporalexec.IdleQueues(ctx, tc, toRun); err != nil {
+			log.Warn().Err(err).Msg("could not check for workers")
+		} else {
+			for _, q := range idle {
+				log.Warn().Str("queue", q).Msg("no worker serves this queue yet; its stages wait until one starts (`pipeline worker --queues " + q + "`)")
+			}
+		}
 		log.Info().Str("workflow", id).Int("cached", len(known)).Int("to_run", len(g.Nodes)-len(known)).Msg("submitting the run to Temporal")
-		res, err := temporalexec.Submit(ctx, tc, id, temporalexec.Input{RunID: opts.RunID, Bundle: bundle, Stages: temporalexec.Plan(g),
+		res, err := temporalexec.Submit(ctx, tc, id, temporalexec.Input{RunID: opts.RunID, Bundle: bundle, Stages: plan,
 			Known: known, KeepGoing: keepGoing, Policy: policy}, func(stage, status string) {
 			log.Info().Str("stage", stage).Msg(status)
 		})

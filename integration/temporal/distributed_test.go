@@ -227,3 +227,29 @@ func TestTeammatesLaunchingTheSameRunShareIt(t *testing.T) {
 		}
 	}
 }
+
+func TestAGPUStageWaitsForAGPUWorker(t *testing.T) {
+	c := newCluster(t)
+	c.startWorker("cpu-only", "cpu")
+	marks := t.TempDir()
+	cmd, stdout, stderr := c.runCmd(project(t, strings.ReplaceAll(threeStages, "MARKS", marks), map[string]string{"data/words.txt": "x\n"}))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The client says the gpu queue has no worker, and the stage waits.
+	end := time.Now().Add(time.Minute)
+	for !strings.Contains(stderr.String(), "no worker serves this queue yet") || !strings.Contains(stderr.String(), "queue=gpu") {
+		if time.Now().After(end) {
+			t.Fatalf("no warning about the gpu queue:\n%s", stderr.String())
+		}
+		<-time.After(50 * time.Millisecond)
+	}
+	c.startWorker("gpu-node", "gpu")
+	res, logs := c.result(cmd.Wait(), stdout, stderr)
+	if res.Status != "succeeded" {
+		t.Fatalf("run: %s\n%s", res.statuses(), logs)
+	}
+	if got := readLines(t, filepath.Join(marks, "train")); len(got) != 1 || got[0] != "gpu-node" {
+		t.Errorf("train ran on %v", got)
+	}
+}

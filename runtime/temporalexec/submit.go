@@ -132,3 +132,25 @@ func heartbeats(ctx context.Context, c client.Client, id, runID string) []Heartb
 	sort.Slice(out, func(i, j int) bool { return out[i].Stage < out[j].Stage })
 	return out
 }
+
+// IdleQueues returns the task queues of the plan that no worker has polled
+// recently: their stages will wait until a worker serving them starts.
+func IdleQueues(ctx context.Context, c client.Client, plan []PlannedStage) ([]string, error) {
+	var idle []string
+	seen := map[string]bool{}
+	for _, s := range plan {
+		if seen[s.Queue] {
+			continue
+		}
+		seen[s.Queue] = true
+		d, err := c.DescribeTaskQueue(ctx, s.Queue, enumspb.TASK_QUEUE_TYPE_ACTIVITY)
+		if err != nil {
+			return nil, fmt.Errorf("describing task queue %s: %w", s.Queue, err)
+		}
+		if len(d.GetPollers()) == 0 {
+			idle = append(idle, s.Queue)
+		}
+	}
+	sort.Strings(idle)
+	return idle, nil
+}
