@@ -49,7 +49,7 @@ var aliases = map[string]string{"f1": F1Macro, "precision": PrecisionMacro, "rec
 func (Kind) Name() string { return "eval" }
 
 // Version implements stages.Kind.
-func (Kind) Version() string { return "1" }
+func (Kind) Version() string { return "2" }
 
 // Doc implements stages.Kind.
 func (Kind) Doc() string {

@@ -26,7 +26,7 @@ type Kind struct{}
 func (Kind) Name() string { return "scan" }
 
 // Version implements stages.Kind. Bump it when rules or outputs change.
-func (Kind) Version() string { return "1" }
+func (Kind) Version() string { return "2" }
 
 // Doc implements stages.Kind.
 func (Kind) Doc() string {

@@ -20,7 +20,7 @@ func init() { stages.Register(Kind{}) }
 func (Kind) Name() string { return "tokenize" }
 
 // Version implements stages.Kind.
-func (Kind) Version() string { return "1" }
+func (Kind) Version() string { return "2" }
 
 // Doc implements stages.Kind.
 func (Kind) Doc() string {

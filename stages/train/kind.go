@@ -18,7 +18,7 @@ func init() { stages.Register(Kind{}) }
 func (Kind) Name() string { return "train" }
 
 // Version implements stages.Kind. Bump it whenever outputs could change.
-func (Kind) Version() string { return "1" }
+func (Kind) Version() string { return "2" }
 
 // Doc implements stages.Kind.
 func (Kind) Doc() string {
