@@ -81,7 +81,11 @@ func MakeBundle(g *pipeline.Graph, ws *Workspace, sets []string) (*Bundle, error
 		b.Files = append(b.Files, BundleFile{Path: rel, Tree: t})
 		return nil
 	}
-	if err := add("the definition", g.Def.Path); err != nil {
+	defPath, err := filepath.Abs(g.Def.Path) // as given: relative to the working directory
+	if err != nil {
+		return nil, fmt.Errorf("resolving the definition's path: %w", err)
+	}
+	if err := add("the definition", defPath); err != nil {
 		return nil, err
 	}
 	b.Definition = b.Files[0].Path

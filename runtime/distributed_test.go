@@ -12,6 +12,7 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/artifacts/remote"
+	"github.com/mlpipe/pipeline/pipeline"
 )
 
 const distributedDef = `version: 1
@@ -227,5 +228,25 @@ func TestExecStageNeedsItsUpstreamOutputs(t *testing.T) {
 	_, err = ExecStage(context.Background(), p.graph(), p.workspace(), &StageSpec{Stage: "nope"}, Options{Remote: rs, Log: zerolog.Nop()})
 	if err == nil || !strings.Contains(err.Error(), "no stage instance nope") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestBundleOfADefinitionNamedRelatively(t *testing.T) {
+	p := newProject(t, distributedDef, map[string]string{"data/words.txt": "a\n"})
+	t.Chdir(filepath.Dir(p.dir))
+	def, err := pipeline.Load(filepath.Join(filepath.Base(p.dir), "pipeline.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := pipeline.Compile(def, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := MakeBundle(g, p.workspace(), []string{"greeting=hi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Definition != "pipeline.yaml" || len(b.Files) != 2 || b.Sets[0] != "greeting=hi" {
+		t.Fatalf("bundle %+v", b)
 	}
 }
