@@ -250,3 +250,43 @@ func TestBundleOfADefinitionNamedRelatively(t *testing.T) {
 		t.Fatalf("bundle %+v", b)
 	}
 }
+
+func TestWorkersApplyTheRunsOverrides(t *testing.T) {
+	ctx := context.Background()
+	p := newProject(t, `version: 1
+name: sets
+params: {greeting: hello}
+stages:
+  say: {kind: exec, with: {cmd: "echo ${greeting} > $PIPELINE_OUT/x", outputs: [x]}}
+`, nil)
+	rs, err := remote.Open(ctx, "file://"+filepath.ToSlash(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	g, ws := p.graph("greeting=bye"), p.workspace()
+	b, err := MakeBundle(g, ws, []string{"greeting=bye"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle, err := PushBundle(ctx, g, ws, rs, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, keys, err := RemoteOutcomes(ctx, g, ws, rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker, err := OpenWorkspace(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := execOnWorker(t, worker, rs, bundle, "say", nil)
+	if o.Key != keys["say"] {
+		t.Fatalf("the worker keyed say %s, the client %s: the override was lost", o.Key, keys["say"])
+	}
+	got, err := os.ReadFile(worker.Store.ObjectPath(o.Outputs["x"].Digest))
+	if err != nil || string(got) != "bye\n" {
+		t.Fatalf("output %q, %v", got, err)
+	}
+}
