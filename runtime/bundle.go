@@ -215,8 +215,8 @@ func MaterializeBundle(ctx context.Context, ws *Workspace, remote RemoteStore, b
 			return nil, fmt.Errorf("placing %s: %w", f.Path, err)
 		}
 	}
-	if err := copyFile(ws.Store.ObjectPath(bundle.Digest), filepath.Join(tmp, "bundle.json")); err != nil {
-		return nil, err
+	if err := linkTree(ws.Store.ObjectPath(bundle.Digest), filepath.Join(tmp, "bundle.json")); err != nil {
+		return nil, fmt.Errorf("placing bundle %s: %w", short(bundle.Digest), err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		// Another process rebuilt it first; theirs is identical.

@@ -47,19 +47,32 @@ func RemoteHit(ctx context.Context, g *pipeline.Graph, ws *Workspace, spec *Stag
 	if err != nil {
 		return nil, "", err
 	}
-	p, err := r.prepare(n)
+	res, key, err := r.lookupRemote(ctx, n, remote)
 	if err != nil {
-		return nil, "", fmt.Errorf("stage %s: %w", n.Name, err)
+		return nil, key, err
 	}
 	if err := ws.Stats.Save(); err != nil {
 		return nil, "", fmt.Errorf("saving the stat cache: %w", err)
 	}
-	ar, err := remote.GetAction(ctx, p.key)
-	if err != nil || ar == nil {
-		return nil, p.key, err
+	return res, key, nil
+}
+
+// lookupRemote keys n from its upstream results and asks the remote for the
+// key's record (one request). It returns the cached result on a hit, nil on
+// a miss, and the key either way; nothing is downloaded.
+func (r *runner) lookupRemote(ctx context.Context, n *pipeline.Node, remote RemoteStore) (*StageResult, string, error) {
+	p, err := r.prepare(n)
+	if err != nil {
+		return nil, "", fmt.Errorf("stage %s: %w", n.Name, err)
 	}
-	res := cachedResult(n, p, ar)
-	return res, p.key, nil
+	ar, err := remote.GetAction(ctx, p.key)
+	if err != nil {
+		return nil, p.key, fmt.Errorf("stage %s: looking up key %s: %w", n.Name, short(p.key), err)
+	}
+	if ar == nil {
+		return nil, p.key, nil
+	}
+	return cachedResult(n, p, ar), p.key, nil
 }
 
 // ExecStage executes the one stage a spec describes, as a worker of a

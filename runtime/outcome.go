@@ -55,19 +55,14 @@ func RemoteOutcomes(ctx context.Context, g *pipeline.Graph, ws *Workspace, remot
 		if r.blocked(n) {
 			continue
 		}
-		p, err := r.prepare(n)
+		res, key, err := r.lookupRemote(ctx, n, remote)
 		if err != nil {
-			return nil, nil, fmt.Errorf("stage %s: %w", n.Name, err)
+			return nil, nil, err
 		}
-		keys[n.Name] = p.key
-		ar, err := remote.GetAction(ctx, p.key)
-		if err != nil {
-			return nil, nil, fmt.Errorf("stage %s: looking up key %s: %w", n.Name, short(p.key), err)
-		}
-		if ar == nil {
+		keys[n.Name] = key
+		if res == nil {
 			continue
 		}
-		res := cachedResult(n, p, ar)
 		r.results[n] = res
 		found[n.Name] = Outcome(res)
 	}

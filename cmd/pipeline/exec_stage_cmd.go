@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime"
 	"github.com/mlpipe/pipeline/runtime/progress"
 )
@@ -111,29 +111,11 @@ func writeOutcome(c *cobra.Command, path string, res *runtime.StageResult) error
 	}
 	if path == "" {
 		fmt.Fprintln(c.OutOrStdout(), string(out))
-	} else if err := writeAtomically(path, out); err != nil {
+	} else if err := artifacts.WriteFileAtomic(path, out); err != nil {
 		return failure("writing the outcome: %v", err)
 	}
 	if res.Status == runtime.StatusFailed {
 		return failure("stage %s failed: %v", res.Node.Name, res.Err)
 	}
 	return nil
-}
-
-// writeAtomically writes data to path through a temporary file and a rename.
-func writeAtomically(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

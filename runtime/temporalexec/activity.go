@@ -3,7 +3,6 @@ package temporalexec
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -119,8 +118,7 @@ wait:
 	}
 	data, rerr := os.ReadFile(resultPath)
 	if rerr != nil {
-		var ee *exec.ExitError
-		if errors.As(waitErr, &ee) || waitErr != nil {
+		if waitErr != nil {
 			return nil, fmt.Errorf("exec-stage for %s ended without a result: %v", t.Stage, waitErr)
 		}
 		return nil, fmt.Errorf("reading the result of %s: %w", t.Stage, rerr)
