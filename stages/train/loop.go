@@ -41,18 +41,22 @@ type loopState struct {
 
 // loop runs the optimizer steps left, validating, logging and checkpointing.
 type loop struct {
-	s        *setup
-	env      *stages.Env
-	tr       *engine.Trainer
-	ckpt     *checkpoint.Manager
-	fp       string
-	seed     int64
-	st       loopState
-	order    *data.Order
-	sched    engine.Schedule
-	tokens   int64 // trained in this process
-	busy     time.Duration
-	interval time.Time
+	s      *setup
+	env    *stages.Env
+	tr     *engine.Trainer
+	ckpt   *checkpoint.Manager
+	fp     string
+	seed   int64
+	st     loopState
+	order  *data.Order
+	sched  engine.Schedule
+	tokens int64 // trained in this process
+	busy   time.Duration
+	// first is the first step of this process (graph building and
+	// compilation included, which on XLA take seconds), firstTokens its tokens.
+	first       time.Duration
+	firstTokens int64
+	interval    time.Time
 }
 
 // checkpointTensors lists what a checkpoint saves: every parameter and the
@@ -155,7 +159,11 @@ func (l *loop) run(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("training step %d: %w", step+1, err)
 		}
-		l.busy += time.Since(began)
+		took := time.Since(began)
+		if l.tokens == 0 {
+			l.first, l.firstTokens = took, tokens
+		}
+		l.busy += took
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return fmt.Errorf("training step %d: loss is %v (try a lower lr or clip_norm)", step+1, loss)
 		}
@@ -201,6 +209,20 @@ func (l *loop) run(ctx context.Context) error {
 		l.env.Progress.Set(done, l.status(loss))
 	}
 	return nil
+}
+
+// throughput returns the tokens trained per second of optimizer steps,
+// leaving out the first step (it builds and compiles the graphs) when later
+// steps ran, and that first step's seconds.
+func (l *loop) throughput() (perSecond, firstSeconds float64) {
+	tokens, busy := l.tokens, l.busy
+	if tokens > l.firstTokens && busy > l.first {
+		tokens, busy = tokens-l.firstTokens, busy-l.first
+	}
+	if busy > 0 {
+		perSecond = float64(tokens) / busy.Seconds()
+	}
+	return perSecond, l.first.Seconds()
 }
 
 // row appends a history row covering the steps since the previous one.

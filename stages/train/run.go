@@ -97,11 +97,8 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 		"trainable_params":  float64(trainable),
 		"total_params":      float64(models.CountParams(s.specs)),
 		"resumed_from_step": float64(resumedFrom),
-		"tokens_per_second": 0,
 	}
-	if sec := l.busy.Seconds(); sec > 0 {
-		metrics["tokens_per_second"] = float64(l.tokens) / sec
-	}
+	metrics["tokens_per_second"], metrics["first_step_seconds"] = l.throughput()
 	if l.st.LastVal != nil {
 		metrics["val_loss"] = *l.st.LastVal
 	}

@@ -114,7 +114,7 @@ func TestTrainClassifier(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"train_loss", "val_loss", "steps", "tokens_per_second", "trainable_params", "total_params", "resumed_from_step"} {
+	for _, k := range []string{"train_loss", "val_loss", "steps", "tokens_per_second", "first_step_seconds", "trainable_params", "total_params", "resumed_from_step"} {
 		if _, ok := res.Metrics[k]; !ok {
 			t.Errorf("metric %s missing from %v", k, res.Metrics)
 		}

@@ -32,30 +32,58 @@ func plugin(name string) string {
 }
 
 func checkXLA(name string) error {
+	_, err := resolveXLA(name)
+	return err
+}
+
+// resolveXLA returns what GoMLX is to load for an XLA backend name: a plugin
+// name GoMLX finds itself, or an absolute path (given, or found under JAX's
+// file names in PJRT_PLUGIN_LIBRARY_PATH).
+func resolveXLA(name string) (string, error) {
 	p := plugin(name)
 	if filepath.IsAbs(p) {
 		if _, err := os.Stat(p); err != nil {
-			return fmt.Errorf("backend %q: PJRT plugin %s: %w", name, p, err)
+			return "", fmt.Errorf("backend %q: PJRT plugin %s: %w", name, p, err)
 		}
-		return nil
+		return p, nil
 	}
 	available := xla.GetAvailablePlugins()
 	for _, a := range available {
 		if a == p {
-			return nil
+			return p, nil
 		}
 	}
-	return fmt.Errorf("backend %q: no PJRT plugin %q found (available: %v); set PJRT_PLUGIN_LIBRARY_PATH or give an absolute path, e.g. xla:/abs/path/xla_cuda_plugin.so", name, p, available)
+	if path := findJAXPlugin(p, os.Getenv(PluginPathEnv)); path != "" {
+		return path, nil
+	}
+	return "", fmt.Errorf("backend %q: no PJRT plugin %q found (available: %v); set %s to the plugin's folder (for JAX's CUDA plugin, site-packages/jax_plugins) or give an absolute path, e.g. xla:/abs/path/xla_cuda_plugin.so", name, p, available, PluginPathEnv)
 }
 
 func openXLA(name string) (backends.Backend, error) {
-	if err := checkXLA(name); err != nil {
+	p, err := resolveXLA(name)
+	if err != nil {
 		return nil, err
 	}
-	cfg := "xla:" + plugin(name)
+	if filepath.IsAbs(p) && isCUDAPlugin(p) {
+		prepareCUDA(p)
+	}
+	cfg := "xla:" + p
 	b, err := backends.NewWithConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("creating XLA backend %q: %w", cfg, err)
 	}
 	return b, nil
+}
+
+// prepareCUDA points XLA at the NVIDIA libraries installed beside a CUDA
+// plugin (site-packages/nvidia for JAX's), unless XLA_FLAGS already names a
+// folder, and turns off go-xla's own guess, which looks only one level up and,
+// when it finds the folder, names a path from its author's machine instead.
+func prepareCUDA(pluginPath string) {
+	if _, set := os.LookupEnv("GOPJRT_CUDA_CHECKS"); !set {
+		_ = os.Setenv("GOPJRT_CUDA_CHECKS", "0")
+	}
+	if flags := withCUDADataDir(os.Getenv("XLA_FLAGS"), cudaDataDir(pluginPath)); flags != "" {
+		_ = os.Setenv("XLA_FLAGS", flags)
+	}
 }
