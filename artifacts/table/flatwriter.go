@@ -61,8 +61,7 @@ func newFlatWriter(schema *arrow.Schema, out *bufio.Writer, props *parquet.Write
 	if err != nil {
 		return nil, fmt.Errorf("deriving the Parquet schema: %w", err)
 	}
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(zstdLevel)),
-		zstd.WithEncoderConcurrency(1), zstd.WithEncoderCRC(false), zstd.WithZeroFrames(true))
+	enc, err := newPageEncoder(zstd.EncoderLevelFromZstd(zstdLevel))
 	if err != nil {
 		return nil, err
 	}

@@ -36,3 +36,38 @@ func plainRun(b []byte, i int) int {
 	}
 	return i
 }
+
+// copyPlain copies the plain run of b starting at i to dst at o, decoding
+// any "\n" escape in it, and returns the index of the byte that ends it (a
+// double quote, a control byte or another escape's backslash) and the new
+// end in dst. Decoded, "\n" (two bytes) becomes one, so o stays at most i. It
+// copies a word at a time, so it may write up to eight bytes past the run's
+// end: dst must have len(b)-i+8 bytes from o.
+func copyPlain(dst []byte, o int, b []byte, i int) (int, int) {
+	for i+8 <= len(b) {
+		w := binary.LittleEndian.Uint64(b[i:])
+		binary.LittleEndian.PutUint64(dst[o:], w)
+		q := w ^ quotes
+		s := w ^ slashs
+		m := ((q - ones) &^ q) | ((s - ones) &^ s) | ((w - ctrls) &^ w)
+		if m &= highs; m != 0 {
+			k := bits.TrailingZeros64(m) / 8
+			i, o = i+k, o+k
+			// "\n", by far the most common escape in text, is decoded here.
+			if b[i] == '\\' && i+1 < len(b) && b[i+1] == 'n' {
+				dst[o] = '\n'
+				i, o = i+2, o+1
+				continue
+			}
+			return i, o
+		}
+		i += 8
+		o += 8
+	}
+	for i < len(b) && !special[b[i]] {
+		dst[o] = b[i]
+		i++
+		o++
+	}
+	return i, o
+}

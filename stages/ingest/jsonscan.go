@@ -54,8 +54,10 @@ var special = func() (t [256]bool) {
 // order. key and the value's slices are valid until the next call.
 func (s *jsonScanner) object(line []byte, fn func(key []byte, v *jsonValue) error) error {
 	s.buf, s.pos = line, 0
-	if cap(s.arena) < len(line) {
-		s.arena = make([]byte, 0, len(line)+len(line)/4)
+	// Unescaped strings are never longer than their source in the line;
+	// str's word-at-a-time copy may write one word past a string's end.
+	if cap(s.arena) < len(line)+8 {
+		s.arena = make([]byte, 0, len(line)+len(line)/4+8)
 	}
 	s.arena = s.arena[:0]
 	s.ws()
@@ -240,46 +242,47 @@ func (s *jsonScanner) str(keep bool) ([]byte, error) {
 		s.pos = i + 1
 		return b[start:i], nil
 	}
-	// Slow path: escapes (or an error). Runs between escapes are copied whole.
-	out := s.arena[len(s.arena):]
-	i = start
+	// Slow path: escapes (or an error). The unescaped string goes to the
+	// arena, which object sized to hold the rest of the line and a word more:
+	// plain runs are copied a word at a time while they are scanned.
+	dst := s.arena[len(s.arena):cap(s.arena)]
+	o := copy(dst, b[start:i])
 	for {
-		j := plainRun(b, i)
-		if keep {
-			out = append(out, b[i:j]...)
-		}
-		if j >= len(b) {
-			s.pos = j
+		i, o = copyPlain(dst, o, b, i)
+		if i >= len(b) {
+			s.pos = i
 			return nil, s.errorf("unterminated string")
 		}
-		c := b[j]
+		c := b[i]
 		if c == '"' {
-			s.pos = j + 1
-			if keep {
-				s.arena = s.arena[:len(s.arena)+len(out)]
+			s.pos = i + 1
+			if !keep {
+				return nil, nil
 			}
-			return out, nil
+			s.arena = s.arena[:len(s.arena)+o]
+			return dst[:o:o], nil
 		}
 		if c < 0x20 {
-			s.pos = j
+			s.pos = i
 			return nil, s.errorf("control character %#02x in a string", c)
 		}
-		if j+1 >= len(b) {
-			s.pos = j
+		if i+1 >= len(b) {
+			s.pos = i
 			return nil, s.errorf("unterminated string")
 		}
-		e := b[j+1]
-		i = j + 2
+		e := b[i+1]
+		j := i
+		i += 2
 		var r byte
 		switch e {
+		case 'n':
+			r = '\n'
 		case '"', '\\', '/':
 			r = e
 		case 'b':
 			r = '\b'
 		case 'f':
 			r = '\f'
-		case 'n':
-			r = '\n'
 		case 'r':
 			r = '\r'
 		case 't':
@@ -301,17 +304,16 @@ func (s *jsonScanner) str(keep bool) ([]byte, error) {
 					}
 				}
 			}
-			if keep {
-				out = utf8.AppendRune(out, rn)
-			}
+			// The escape is six bytes (twelve for a pair) of the line and
+			// its UTF-8 at most four, so dst has room.
+			o += utf8.EncodeRune(dst[o:], rn)
 			continue
 		default:
 			s.pos = j
 			return nil, s.errorf("bad escape \\%c", e)
 		}
-		if keep {
-			out = append(out, r)
-		}
+		dst[o] = r
+		o++
 	}
 }
 
