@@ -64,8 +64,17 @@ func copyPlain(dst []byte, o int, b []byte, i int) (int, int) {
 		i += 8
 		o += 8
 	}
-	for i < len(b) && !special[b[i]] {
-		dst[o] = b[i]
+	for i < len(b) {
+		c := b[i]
+		if c == '\\' && i+1 < len(b) && b[i+1] == 'n' {
+			dst[o] = '\n'
+			i, o = i+2, o+1
+			continue
+		}
+		if special[c] {
+			break
+		}
+		dst[o] = c
 		i++
 		o++
 	}

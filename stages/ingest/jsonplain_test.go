@@ -34,3 +34,56 @@ func TestPlainRun(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyPlain checks the copying scan against a byte-at-a-time one that
+// decodes "\n": same stop, same bytes, for runs with escapes at every
+// position, and nothing written past the documented room.
+func TestCopyPlain(t *testing.T) {
+	want := func(b []byte, i int) (int, []byte) {
+		var out []byte
+		for i < len(b) {
+			c := b[i]
+			if c == '\\' && i+1 < len(b) && b[i+1] == 'n' {
+				out = append(out, '\n')
+				i += 2
+				continue
+			}
+			if special[c] {
+				break
+			}
+			out = append(out, c)
+			i++
+		}
+		return i, out
+	}
+	stops := []string{`"`, `\`, `\n`, `\t`, "\x01", `\\`}
+	for n := range 24 {
+		for _, stop := range stops {
+			for pos := range n + 1 {
+				b := []byte{}
+				for k := range n {
+					if k == pos {
+						b = append(b, stop...)
+					}
+					b = append(b, byte('a'+k%26))
+				}
+				for start := range len(b) + 1 {
+					// Room as documented: len(b)-start+8, then a guard.
+					room := len(b) - start + 8
+					dst := make([]byte, room+4)
+					for k := range dst {
+						dst[k] = 0xee
+					}
+					gotI, gotO := copyPlain(dst[:room], 0, b, start)
+					wantI, wantOut := want(b, start)
+					if gotI != wantI || string(dst[:gotO]) != string(wantOut) {
+						t.Fatalf("copyPlain(%q, %d) = %d, %q; want %d, %q", b, start, gotI, dst[:gotO], wantI, wantOut)
+					}
+					if string(dst[room:]) != "\xee\xee\xee\xee" {
+						t.Fatalf("copyPlain(%q, %d) wrote past its room", b, start)
+					}
+				}
+			}
+		}
+	}
+}
