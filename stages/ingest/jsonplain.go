@@ -37,10 +37,15 @@ func plainRun(b []byte, i int) int {
 	return i
 }
 
+// oneByteEscape maps the letter after a backslash to the byte it stands for,
+// for the escapes that decode to one byte; 0 for the others.
+var oneByteEscape = [256]byte{'n': '\n', '"': '"', '\\': '\\', '/': '/', 't': '\t', 'r': '\r', 'b': '\b', 'f': '\f'}
+
 // copyPlain copies the plain run of b starting at i to dst at o, decoding
-// any "\n" escape in it, and returns the index of the byte that ends it (a
-// double quote, a control byte or another escape's backslash) and the new
-// end in dst. Decoded, "\n" (two bytes) becomes one, so o stays at most i. It
+// the one-byte escapes in it, and returns the index of the byte that ends it
+// (a double quote, a control byte, or the backslash of a \u escape or of a
+// bad one) and the new end in dst. Decoded, an escape's two bytes become
+// one, so o advances at most as much as i. It
 // copies a word at a time, so it may write up to eight bytes past the run's
 // end: dst must have len(b)-i+8 bytes from o.
 func copyPlain(dst []byte, o int, b []byte, i int) (int, int) {
@@ -53,9 +58,10 @@ func copyPlain(dst []byte, o int, b []byte, i int) (int, int) {
 		if m &= highs; m != 0 {
 			k := bits.TrailingZeros64(m) / 8
 			i, o = i+k, o+k
-			// "\n", by far the most common escape in text, is decoded here.
-			if b[i] == '\\' && i+1 < len(b) && b[i+1] == 'n' {
-				dst[o] = '\n'
+			// One-byte escapes ("\n" is by far the most common in text)
+			// are decoded here; the caller handles the rest.
+			if b[i] == '\\' && i+1 < len(b) && oneByteEscape[b[i+1]] != 0 {
+				dst[o] = oneByteEscape[b[i+1]]
 				i, o = i+2, o+1
 				continue
 			}
@@ -66,8 +72,8 @@ func copyPlain(dst []byte, o int, b []byte, i int) (int, int) {
 	}
 	for i < len(b) {
 		c := b[i]
-		if c == '\\' && i+1 < len(b) && b[i+1] == 'n' {
-			dst[o] = '\n'
+		if c == '\\' && i+1 < len(b) && oneByteEscape[b[i+1]] != 0 {
+			dst[o] = oneByteEscape[b[i+1]]
 			i, o = i+2, o+1
 			continue
 		}

@@ -36,17 +36,19 @@ func TestPlainRun(t *testing.T) {
 }
 
 // TestCopyPlain checks the copying scan against a byte-at-a-time one that
-// decodes "\n": same stop, same bytes, for runs with escapes at every
+// decodes the one-byte escapes: same stop, same bytes, for runs with escapes at every
 // position, and nothing written past the documented room.
 func TestCopyPlain(t *testing.T) {
 	want := func(b []byte, i int) (int, []byte) {
 		var out []byte
 		for i < len(b) {
 			c := b[i]
-			if c == '\\' && i+1 < len(b) && b[i+1] == 'n' {
-				out = append(out, '\n')
-				i += 2
-				continue
+			if c == '\\' && i+1 < len(b) {
+				if r, ok := map[byte]byte{'n': '\n', '"': '"', '\\': '\\', '/': '/', 't': '\t', 'r': '\r', 'b': '\b', 'f': '\f'}[b[i+1]]; ok {
+					out = append(out, r)
+					i += 2
+					continue
+				}
 			}
 			if special[c] {
 				break
@@ -56,7 +58,7 @@ func TestCopyPlain(t *testing.T) {
 		}
 		return i, out
 	}
-	stops := []string{`"`, `\`, `\n`, `\t`, "\x01", `\\`}
+	stops := []string{`"`, `\`, `\n`, `\t`, "\x01", `\\`, `\"`, `\u00e9`, `\x`, `\/`}
 	for n := range 24 {
 		for _, stop := range stops {
 			for pos := range n + 1 {

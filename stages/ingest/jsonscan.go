@@ -270,50 +270,31 @@ func (s *jsonScanner) str(keep bool) ([]byte, error) {
 			s.pos = i
 			return nil, s.errorf("unterminated string")
 		}
-		e := b[i+1]
-		j := i
-		i += 2
-		var r byte
-		switch e {
-		case 'n':
-			r = '\n'
-		case '"', '\\', '/':
-			r = e
-		case 'b':
-			r = '\b'
-		case 'f':
-			r = '\f'
-		case 'r':
-			r = '\r'
-		case 't':
-			r = '\t'
-		case 'u':
-			cp, ok := hex4(b, i)
-			if !ok {
-				s.pos = i
-				return nil, s.errorf(`bad \u escape`)
-			}
-			i += 4
-			rn := rune(cp)
-			if utf16.IsSurrogate(rn) {
-				rn = utf8.RuneError
-				if lo, ok := hex4(b, i+2); ok && b[i] == '\\' && b[i+1] == 'u' {
-					if d := utf16.DecodeRune(rune(cp), rune(lo)); d != utf8.RuneError {
-						rn = d
-						i += 6
-					}
-				}
-			}
-			// The escape is six bytes (twelve for a pair) of the line and
-			// its UTF-8 at most four, so dst has room.
-			o += utf8.EncodeRune(dst[o:], rn)
-			continue
-		default:
-			s.pos = j
+		// copyPlain decoded the one-byte escapes: this is \u or a bad one.
+		if e := b[i+1]; e != 'u' {
+			s.pos = i
 			return nil, s.errorf("bad escape \\%c", e)
 		}
-		dst[o] = r
-		o++
+		i += 2
+		cp, ok := hex4(b, i)
+		if !ok {
+			s.pos = i
+			return nil, s.errorf(`bad \u escape`)
+		}
+		i += 4
+		rn := rune(cp)
+		if utf16.IsSurrogate(rn) {
+			rn = utf8.RuneError
+			if lo, ok := hex4(b, i+2); ok && b[i] == '\\' && b[i+1] == 'u' {
+				if d := utf16.DecodeRune(rune(cp), rune(lo)); d != utf8.RuneError {
+					rn = d
+					i += 6
+				}
+			}
+		}
+		// The escape is six bytes (twelve for a pair) of the line and its
+		// UTF-8 at most four, so dst has room.
+		o += utf8.EncodeRune(dst[o:], rn)
 	}
 }
 
