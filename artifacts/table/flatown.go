@@ -312,8 +312,16 @@ func (c *flatColumn) readOwnDict(n int) (arrow.Array, error) {
 			offs = []int32{0}
 		}
 		valueType := c.typ.(*arrow.DictionaryType).ValueType
+		entries := memory.NewBufferBytes(p.dictData)
+		if p.dictOwner != nil {
+			p.dictOwner.refs.Add(1) // the dictionary array's, freed when it is released
+			entries = memory.NewBufferWithAllocator(p.dictData, p.dictOwner)
+		}
 		c.ownDict = array.NewData(valueType, len(offs)-1, []*memory.Buffer{nil,
-			memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offs)), memory.NewBufferBytes(p.dictData)}, nil, 0, 0)
+			memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offs)), entries}, nil, 0, 0)
+		if p.dictOwner != nil {
+			entries.Release() // c.ownDict holds it now
+		}
 		c.ownDictGen = p.dictGen
 	}
 	data := array.NewDataWithDictionary(c.typ, n, []*memory.Buffer{validityBuffer(bits, nulls),

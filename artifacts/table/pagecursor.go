@@ -31,6 +31,9 @@ type pageCursor struct {
 	dictOffs []int32 // byte arrays: entry i is dictData[dictOffs[i]:dictOffs[i+1]]
 	dictData []byte  // byte arrays: the entries; fixed width: the PLAIN values
 	dictGen  int     // counts dictionaries loaded, so that users know when it changed
+	// with recycle: who recycles a byte-array dictionary's entries once the
+	// cursor has moved past it and no batch's dictionary array holds them
+	dictOwner *pageOwner
 
 	// the open page
 	comp     []byte
@@ -109,9 +112,19 @@ func (p *pageCursor) reset(f io.ReaderAt, md *metadata.FileMetaData, cc *metadat
 		p.br.Reset(sec)
 	}
 	p.left = cc.NumValues()
-	p.dictN, p.dictOffs, p.dictData = 0, nil, nil
+	p.dropDictionary()
 	p.pageLeft = 0
 	return nil
+}
+
+// dropDictionary forgets the chunk's dictionary, giving its entries back to
+// the recycler when nothing else holds them.
+func (p *pageCursor) dropDictionary() {
+	if p.dictOwner != nil {
+		p.dictOwner.Free(nil)
+		p.dictOwner = nil
+	}
+	p.dictN, p.dictOffs, p.dictData = 0, nil, nil
 }
 
 // body reads a page body of h.compressed bytes; for a compressed page it
@@ -303,6 +316,7 @@ func (p *pageCursor) nextPage() error {
 
 // loadDictionary decodes n PLAIN entries of a dictionary page.
 func (p *pageCursor) loadDictionary(b []byte, n int) error {
+	p.dropDictionary()
 	p.dictN = n
 	p.dictGen++
 	if p.phys != parquet.Types.ByteArray {
@@ -314,7 +328,15 @@ func (p *pageCursor) loadDictionary(b []byte, n int) error {
 		return nil
 	}
 	offs := make([]int32, n+1)
-	data := uninitialized(max(len(b)-4*n, 1))
+	size := max(len(b)-4*n, 1) // the entries' bytes cannot exceed this
+	var data []byte
+	if p.recycle != nil {
+		data = p.recycle.get(size)
+		p.dictOwner = &pageOwner{rec: p.recycle, page: data}
+		p.dictOwner.refs.Store(1) // the cursor's
+	} else {
+		data = uninitialized(size)
+	}
 	pos := 0
 	for i := range n {
 		if pos+4 > len(b) {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -147,5 +148,81 @@ func TestPageAlignedBatches(t *testing.T) {
 			sameRows(t, k, rec, at[i])
 			k.Release()
 		}
+	}
+}
+
+// TestRecycleDictionaries reads a dictionary-encoded text column over four
+// row groups as Arrow dictionaries with RecycleBatches: a released row
+// group's dictionary entries serve a later one, while the dictionary of a
+// batch still held stays intact.
+func TestRecycleDictionaries(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "text", Type: arrow.BinaryTypes.String},
+		{Name: "n", Type: arrow.PrimitiveTypes.Int64},
+	}, nil)
+	const n = 3*RowGroupRows + 5000
+	text := func(i int) string { return fmt.Sprintf("%03d %s", (i*7)%41, strings.Repeat("w", 120)) }
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	for i := range n {
+		b.Field(0).(*array.StringBuilder).Append(text(i))
+		b.Field(1).(*array.Int64Builder).Append(int64(i))
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	path := filepath.Join(t.TempDir(), "data")
+	writeBatches(t, path, rec, []int64{n})
+
+	r, err := OpenDictionaries(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	r.RecycleBatches()
+	check := func(got arrow.RecordBatch, at int64) {
+		t.Helper()
+		d, ok := got.Column(0).(*array.Dictionary)
+		if !ok {
+			t.Fatalf("text column read as %T, want a dictionary", got.Column(0))
+		}
+		dict := d.Dictionary().(*array.String)
+		for j := 0; j < d.Len(); j++ {
+			if v, want := dict.Value(d.GetValueIndex(j)), text(int(at)+j); v != want {
+				t.Fatalf("row %d: %q, want %q", int(at)+j, v, want)
+			}
+		}
+	}
+	pc := r.flat.cols[0].pc
+	entries := map[*byte]bool{} // the backing arrays of the dictionaries loaded
+	gens := map[int]bool{}
+	var kept arrow.RecordBatch
+	row := int64(0)
+	for k := 0; ; k++ {
+		got, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(got, row)
+		if !gens[pc.dictGen] {
+			gens[pc.dictGen] = true
+			entries[unsafe.SliceData(pc.dictData)] = true
+		}
+		if k == 0 {
+			kept = got
+		} else {
+			got.Release()
+		}
+		row += got.NumRows()
+	}
+	if row != n || len(gens) != 4 {
+		t.Fatalf("read %d rows in %d row groups, want %d in 4", row, len(gens), n)
+	}
+	check(kept, 0)
+	kept.Release()
+	if len(entries) == len(gens) {
+		t.Errorf("each of the %d dictionaries drew fresh memory: none was recycled", len(gens))
 	}
 }
