@@ -45,9 +45,9 @@ var oneByteEscape = [256]byte{'n': '\n', '"': '"', '\\': '\\', '/': '/', 't': '\
 // the one-byte escapes in it, and returns the index of the byte that ends it
 // (a double quote, a control byte, or the backslash of a \u escape or of a
 // bad one) and the new end in dst. Decoded, an escape's two bytes become
-// one, so o advances at most as much as i. It
-// copies a word at a time, so it may write up to eight bytes past the run's
-// end: dst must have len(b)-i+8 bytes from o.
+// one, so o advances at most as much as i. It copies a word at a time, so it
+// may write up to eight bytes past the run's end: dst must have len(b)-i+8
+// bytes from o.
 func copyPlain(dst []byte, o int, b []byte, i int) (int, int) {
 	for i+8 <= len(b) {
 		w := binary.LittleEndian.Uint64(b[i:])

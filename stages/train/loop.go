@@ -252,8 +252,8 @@ func (l *loop) status(loss float64) string {
 	if l.st.LastVal != nil {
 		fmt.Fprintf(&b, " · val %.4f", *l.st.LastVal)
 	}
-	if s := l.busy.Seconds(); s > 0 {
-		fmt.Fprintf(&b, " · %.0f tok/s", float64(l.tokens)/s)
+	if tps, _ := l.throughput(); tps > 0 {
+		fmt.Fprintf(&b, " · %.0f tok/s", tps)
 	}
 	return b.String()
 }
