@@ -2,7 +2,6 @@ package remote
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,9 +9,8 @@ import (
 	"testing"
 
 	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/internal/testutil"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // TestTreeStreamIsDeterministic pins the tar stream of a fixed tree: the same
 // content gives the same bytes whatever the files' times, owners and write
@@ -44,16 +42,5 @@ func TestTreeStreamIsDeterministic(t *testing.T) {
 	}
 	golden := filepath.Join("testdata", "tree-stream.golden")
 	got := strings.Join(lines, "\n") + "\n"
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("tree stream changed:\n got %s\nwant %s", got, want)
-	}
+	testutil.Golden(t, golden, []byte(got))
 }

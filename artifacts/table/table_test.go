@@ -3,7 +3,6 @@ package table
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,9 +12,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+	"github.com/mlpipe/pipeline/internal/testutil"
+)
 
 // sampleSchema has the column types stages pass around: text, labels,
 // numbers, flags and token lists, plus schema metadata.
@@ -327,17 +326,5 @@ func TestFingerprint(t *testing.T) {
 // golden compares got with the file at path, or rewrites it under -update.
 func golden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs:\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
+	testutil.Golden(t, path, got)
 }

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"flag"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,28 +13,14 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/artifacts/table"
+	"github.com/mlpipe/pipeline/internal/testutil"
 	"github.com/mlpipe/pipeline/runtime"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // golden compares got with testdata/name, or rewrites it under -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (regenerate with -update): %v", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("output differs from %s (regenerate with -update); got %d bytes, want %d", path, len(got), len(want))
-	}
+	testutil.Golden(t, filepath.Join("testdata", name), got)
 }
 
 // digest makes a well-formed digest from a small number.

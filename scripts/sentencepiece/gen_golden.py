@@ -35,17 +35,17 @@ import sentencepiece as spm
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TESTDATA = os.path.join(ROOT, "stages", "tokenize", "sentencepiece", "testdata")
-SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared", "data"))
+FIXTURES = os.path.join(ROOT, "testdata")
 MODELS = ["albert_30k_clean", "spm_bpe8k", "spm_unigram8k"]
 BLOCK = 256
 
 
 def model_path(name):
-    return os.path.join(SHARED, "tokenizers", "sentencepiece", name + ".model")
+    return os.path.join(FIXTURES, "tokenizers", "sentencepiece", name + ".model")
 
 
 def corpus_lines():
-    with gzip.open(os.path.join(SHARED, "corpus.txt.gz"), "rb") as f:
+    with gzip.open(os.path.join(FIXTURES, "corpus.txt.gz"), "rb") as f:
         data = f.read()
     if data.endswith(b"\n"):
         data = data[:-1]

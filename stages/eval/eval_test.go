@@ -3,7 +3,6 @@ package eval
 import (
 	"bytes"
 	"context"
-	"flag"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -13,12 +12,11 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/mlpipe/pipeline/internal/testutil"
 	"github.com/mlpipe/pipeline/stages"
 	"github.com/mlpipe/pipeline/stages/train"
 	"github.com/mlpipe/pipeline/stages/train/data"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 var tok = data.Tokenizer{Type: "test", VocabSize: 40, PadID: 0, Digest: "xxh3:test"}
 
@@ -91,18 +89,7 @@ func TestEvalClassifier(t *testing.T) {
 	// Paths differ between runs; the golden file holds the report without digests.
 	golden := filepath.Join("testdata", "classifier-metrics.golden")
 	text := stripDigests(string(got))
-	if *update {
-		if err := os.WriteFile(golden, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if text != string(want) {
-		t.Errorf("metrics.json differs from %s:\n%s", golden, text)
-	}
+	testutil.Golden(t, golden, []byte(text))
 	for _, f := range []string{"metrics.ndjson"} {
 		b, err := os.ReadFile(filepath.Join(e.OutPath(PortMetrics), f))
 		if err != nil || !bytes.Contains(b, []byte(`"schema_version":1`)) || !bytes.Contains(b, []byte(`"data_digest":"xxh3:`)) {

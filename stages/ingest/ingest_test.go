@@ -3,7 +3,6 @@ package ingest
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,12 +13,12 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
-	"github.com/mlpipe/pipeline/artifacts/table"
-	"github.com/mlpipe/pipeline/stages"
 	"github.com/rs/zerolog"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+	"github.com/mlpipe/pipeline/artifacts/table"
+	"github.com/mlpipe/pipeline/internal/testutil"
+	"github.com/mlpipe/pipeline/stages"
+)
 
 // gz and zst compress test file contents.
 func gz(s string) string {
@@ -213,17 +212,5 @@ func TestIngest(t *testing.T) {
 // golden compares got with the file at path, or rewrites it under -update.
 func golden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs:\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
+	testutil.Golden(t, path, got)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,10 +11,9 @@ import (
 
 	"github.com/klauspost/compress/zip"
 
+	"github.com/mlpipe/pipeline/internal/testutil"
 	"github.com/mlpipe/pipeline/stages/scan/corpus"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // fixture writes a small tree of fake secrets and decoys (generated, so that
 // no credential-looking text is committed) and returns its directory and the
@@ -62,21 +60,7 @@ func quoteJSON(s string) string {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	p := filepath.Join("testdata", name+".golden")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from %s:\n%s", name, p, got)
-	}
+	testutil.Golden(t, filepath.Join("testdata", name+".golden"), got)
 }
 
 // TestFormats pins the three output formats on the fixture and checks that

@@ -3,7 +3,6 @@ package split
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,12 +14,12 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/mlpipe/pipeline/artifacts/table"
-	"github.com/mlpipe/pipeline/stages"
 	"github.com/rs/zerolog"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+	"github.com/mlpipe/pipeline/artifacts/table"
+	"github.com/mlpipe/pipeline/internal/testutil"
+	"github.com/mlpipe/pipeline/stages"
+)
 
 // row is one input row: an id, a label (30% spam) and a text.
 type row struct {
@@ -322,17 +321,5 @@ func TestCut(t *testing.T) {
 // golden compares got with the file at path, or rewrites it under -update.
 func golden(t *testing.T, path string, got string) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update to create it): %v", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs:\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
+	testutil.Golden(t, path, []byte(got))
 }

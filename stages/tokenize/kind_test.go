@@ -17,7 +17,7 @@ import (
 	"github.com/mlpipe/pipeline/stages"
 )
 
-const gpt2Path = "../../../shared/data/tokenizers/gpt2/tokenizer.json"
+const gpt2Path = "../../testdata/tokenizers/gpt2/tokenizer.json"
 
 // writeTable writes a table of (id int64, text string) rows.
 func writeTable(t *testing.T, path string, texts []string) {
@@ -174,9 +174,6 @@ func TestStageTrainedBPE(t *testing.T) {
 }
 
 func TestStageFileWithOverflow(t *testing.T) {
-	if _, err := os.Stat(gpt2Path); err != nil {
-		t.Skipf("%s is not here: the shared data directory is not beside the repository", gpt2Path)
-	}
 	params := map[string]any{
 		"tokenizer":  map[string]any{"type": "file", "path": gpt2Path},
 		"max_length": int64(3),
@@ -213,9 +210,6 @@ func TestStagePlanErrors(t *testing.T) {
 		"unknown pad":     {map[string]any{"tokenizer": map[string]any{"type": "char", "pad_token": "<p>"}}, `"<p>" is not among`},
 		"file no pad":     {map[string]any{"tokenizer": map[string]any{"type": "file", "path": gpt2Path}, "padding": true}, "pad token"},
 	}
-	if _, err := os.Stat(gpt2Path); err != nil {
-		delete(tests, "file no pad") // needs the shared data beside the repository
-	}
 	for name, tt := range tests {
 		_, err := (Kind{}).Plan(stages.PlanRequest{Stage: "tok", Params: tt.params, Inputs: []string{"data"}, WorkDir: "."})
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -225,9 +219,6 @@ func TestStagePlanErrors(t *testing.T) {
 }
 
 func TestPlanSources(t *testing.T) {
-	if _, err := os.Stat(gpt2Path); err != nil {
-		t.Skipf("%s is not here: the shared data directory is not beside the repository", gpt2Path)
-	}
 	p, err := (Kind{}).Plan(stages.PlanRequest{Params: map[string]any{"tokenizer": map[string]any{"type": "file", "path": gpt2Path}},
 		Inputs: []string{"b", "a"}, WorkDir: "."})
 	if err != nil {
@@ -240,9 +231,6 @@ func TestPlanSources(t *testing.T) {
 
 func TestStageSentencePieceFile(t *testing.T) {
 	path := spmDir + "albert_30k_clean.model"
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("%s is not here: the shared data directory is not beside the repository", path)
-	}
 	params := map[string]any{"tokenizer": map[string]any{"type": "file", "path": path}, "padding": true}
 	tokPath, rows, metas := runStage(t, params, map[string][]string{"data": {"Hello world", "Hi"}})
 	saved, err := os.ReadFile(tokPath)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mlpipe/pipeline/internal/testutil"
 )
 
 // builtText trains the tokenizers whose saved forms are pinned under
@@ -46,7 +48,7 @@ func buildAll(t *testing.T) map[string]*Tokenizer {
 func TestBuiltFilesGolden(t *testing.T) {
 	for name, tok := range buildAll(t) {
 		golden := filepath.Join("testdata", "built", name+".tokenizer.json")
-		if *update {
+		if testutil.Update() {
 			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
 				t.Fatal(err)
 			}

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,18 +13,18 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mlpipe/pipeline/internal/testutil"
 )
 
-var update = flag.Bool("update", false, "rewrite the hard-case golden files from this implementation (the corpus ones come from scripts/tokenize/gen_golden.js)")
-
-// sharedData is the project's shared data directory, beside the repository.
-const sharedData = "../../../../shared/data"
+// fixtures is the repository's testdata directory (see its SOURCES.md).
+const fixtures = "../../../testdata"
 
 // goldenTokenizers are the files whose reference encodings are in testdata,
 // by golden name. GPT-2's two merges layouts share one golden.
 var goldenTokenizers = map[string]string{
-	"gpt2":      sharedData + "/tokenizers/gpt2/tokenizer.json",
-	"bpe30k":    sharedData + "/tokenizers/hf/bpe30k_bytelevel.tokenizer.json",
+	"gpt2":      fixtures + "/tokenizers/gpt2/tokenizer.json",
+	"bpe30k":    fixtures + "/tokenizers/hf/bpe30k_bytelevel.tokenizer.json",
 	"wordpiece": "testdata/wordpiece.tokenizer.json",
 	"metaspace": "testdata/metaspace.tokenizer.json",
 	"llama":     "testdata/llama.tokenizer.json",
@@ -74,7 +73,7 @@ var sameGolden = map[string]string{
 }
 
 func init() {
-	goldenTokenizers["gpt2_pairs"] = sharedData + "/tokenizers/gpt2/tokenizer.pairs.json"
+	goldenTokenizers["gpt2_pairs"] = fixtures + "/tokenizers/gpt2/tokenizer.pairs.json"
 }
 
 func goldenName(name string) string {
@@ -84,11 +83,8 @@ func goldenName(name string) string {
 	return name
 }
 
-func loadOrSkip(t testing.TB, path string) *Tokenizer {
+func loadFixture(t testing.TB, path string) *Tokenizer {
 	t.Helper()
-	if _, err := os.Stat(path); os.IsNotExist(err) {
-		t.Skipf("%s is not here: the shared data directory is not beside the repository", path)
-	}
 	tok, err := LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -101,13 +97,10 @@ func loadGolden(t testing.TB, name string) *Tokenizer {
 	t.Helper()
 	v, ok := variants[name]
 	if !ok {
-		return loadOrSkip(t, goldenTokenizers[name])
+		return loadFixture(t, goldenTokenizers[name])
 	}
 	base := goldenTokenizers[name]
 	data, err := os.ReadFile(base)
-	if os.IsNotExist(err) {
-		t.Skipf("%s is not here: the shared data directory is not beside the repository", base)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,10 +121,7 @@ func loadGolden(t testing.TB, name string) *Tokenizer {
 
 func readCorpus(t testing.TB) []string {
 	t.Helper()
-	f, err := os.Open(sharedData + "/corpus.txt.gz")
-	if os.IsNotExist(err) {
-		t.Skip("corpus.txt.gz is not here: the shared data directory is not beside the repository")
-	}
+	f, err := os.Open(fixtures + "/corpus.txt.gz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +217,7 @@ func TestCorpusMatchesReference(t *testing.T) {
 func TestSameGolden(t *testing.T) {
 	corpus := readCorpus(t)
 	for name, golden := range sameGolden {
-		a, b := loadOrSkip(t, goldenTokenizers[name]), loadOrSkip(t, goldenTokenizers[golden])
+		a, b := loadFixture(t, goldenTokenizers[name]), loadFixture(t, goldenTokenizers[golden])
 		for i := 0; i < len(corpus); i += 8 {
 			if x, y := a.Encode(corpus[i]), b.Encode(corpus[i]); !reflect.DeepEqual(x, y) {
 				t.Fatalf("%s and %s differ on corpus line %d: %v vs %v", name, golden, i+1, x, y)
@@ -269,7 +259,7 @@ func checkHardCases(t *testing.T, tok *Tokenizer, golden string) {
 			ids = []int32{}
 		}
 		dec := tok.Decode(ids)
-		if *update {
+		if testutil.Update() {
 			cases[i].IDs, cases[i].Decoded = ids, dec
 			continue
 		}
@@ -280,7 +270,7 @@ func checkHardCases(t *testing.T, tok *Tokenizer, golden string) {
 			t.Errorf("%q: decoded %q, want %q", c.Text, dec, c.Decoded)
 		}
 	}
-	if *update {
+	if testutil.Update() {
 		out, _ := json.MarshalIndent(cases, "", " ")
 		if err := os.WriteFile(golden, append(out, '\n'), 0o644); err != nil {
 			t.Fatal(err)

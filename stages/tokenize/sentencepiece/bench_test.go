@@ -14,7 +14,7 @@ func BenchmarkEncode(b *testing.B) {
 	}
 	for _, name := range referenceModels {
 		b.Run(name, func(b *testing.B) {
-			m := loadShared(b, name)
+			m := loadReference(b, name)
 			b.SetBytes(int64(size))
 			b.ResetTimer()
 			var ids []int32
@@ -33,7 +33,7 @@ func BenchmarkEncodeParallel(b *testing.B) {
 	lines := corpusLines(b)
 	for _, name := range referenceModels {
 		b.Run(name, func(b *testing.B) {
-			m := loadShared(b, name)
+			m := loadReference(b, name)
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				var ids []int32
@@ -51,9 +51,9 @@ func BenchmarkEncodeParallel(b *testing.B) {
 func BenchmarkLoad(b *testing.B) {
 	for _, name := range referenceModels {
 		b.Run(name, func(b *testing.B) {
-			loadShared(b, name)
+			loadReference(b, name)
 			for i := 0; i < b.N; i++ {
-				loadShared(b, name)
+				loadReference(b, name)
 			}
 		})
 	}

@@ -14,7 +14,7 @@ func TestConcurrentEncode(t *testing.T) {
 	lines = lines[:min(len(lines), 3000)]
 	for _, name := range []string{"spm_bpe8k", "spm_unigram8k"} {
 		t.Run(name, func(t *testing.T) {
-			m := loadShared(t, name)
+			m := loadReference(t, name)
 			want := make([][]int32, len(lines))
 			for i, l := range lines {
 				want[i] = m.Encode(l)
@@ -46,7 +46,7 @@ func TestConcurrentEncode(t *testing.T) {
 // each must keep its own word cache.
 func TestModelsDoNotShareCaches(t *testing.T) {
 	a := loadTiny(t, "tiny_bpe_udef")
-	b := loadShared(t, "spm_bpe8k")
+	b := loadReference(t, "spm_bpe8k")
 	words := []string{"the nation", "ab ing the", "Congress shall"}
 	want := map[string][2][]int32{}
 	for _, w := range words {

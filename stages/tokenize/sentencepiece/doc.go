@@ -28,8 +28,8 @@
 // merges are split again along the recorded merges.
 //
 // The tests compare ids, pieces and decoded text with libsentencepiece
-// 0.1.97 on every line of ../shared/data/corpus.txt.gz and on hand-made hard
-// cases, for the three shared models and for small models that exercise the
+// 0.1.97 on every line of the repository's testdata/corpus.txt.gz and on hand-made hard
+// cases, for the three reference models and for small models that exercise the
 // remaining options; scripts/sentencepiece/gen_golden.py (or go test
 // -update) regenerates the goldens from the reference library.
 //

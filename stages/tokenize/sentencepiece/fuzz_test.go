@@ -21,7 +21,7 @@ func FuzzRoundTrip(f *testing.F) {
 	for _, c := range cases {
 		f.Add(c.Text)
 	}
-	m := loadShared(f, "spm_bpe8k")
+	m := loadReference(f, "spm_bpe8k")
 	f.Fuzz(func(t *testing.T, text string) {
 		ids := m.Encode(text)
 		if !utf8.ValidString(text) || strings.Contains(text, spaceSymbol) {

@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,12 +16,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/mlpipe/pipeline/internal/testutil"
 )
 
-var update = flag.Bool("update", false, "regenerate the golden files with the reference library (needs /usr/bin/python3 with python3-sentencepiece 0.1.97)")
-
-// sharedData is ../shared/data seen from this package's directory.
-const sharedData = "../../../../shared/data"
+// fixtures is the repository's testdata directory (see its SOURCES.md).
+const fixtures = "../../../testdata"
 
 // referenceModels are the models the goldens were made for.
 var referenceModels = []string{"albert_30k_clean", "spm_bpe8k", "spm_unigram8k"}
@@ -32,7 +31,7 @@ var regenerateOnce sync.Once
 // regenerate runs the golden generator once when -update is given.
 func regenerate(t *testing.T) {
 	t.Helper()
-	if !*update {
+	if !testutil.Update() {
 		return
 	}
 	regenerateOnce.Do(func() {
@@ -44,13 +43,10 @@ func regenerate(t *testing.T) {
 	})
 }
 
-// loadShared loads one of the shared models; the tests cannot run without it.
-func loadShared(t testing.TB, name string) *Model {
+// loadReference loads one of the reference models under testdata.
+func loadReference(t testing.TB, name string) *Model {
 	t.Helper()
-	path := filepath.Join(sharedData, "tokenizers", "sentencepiece", name+".model")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("shared model not available (%v): these tests need the ../shared data tree", err)
-	}
+	path := filepath.Join(fixtures, "tokenizers", "sentencepiece", name+".model")
 	m, err := Load(path)
 	if err != nil {
 		t.Fatalf("loading %s: %v", name, err)
@@ -58,13 +54,13 @@ func loadShared(t testing.TB, name string) *Model {
 	return m
 }
 
-// corpusLines reads ../shared/data/corpus.txt.gz split as getline does.
+// corpusLines reads testdata/corpus.txt.gz split as getline does.
 func corpusLines(t testing.TB) []string {
 	t.Helper()
-	path := filepath.Join(sharedData, "corpus.txt.gz")
+	path := filepath.Join(fixtures, "corpus.txt.gz")
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("corpus not available (%v): these tests need the ../shared data tree", err)
+		t.Fatalf("reading %s: %v", path, err)
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
@@ -121,7 +117,7 @@ func TestCorpusMatchesReference(t *testing.T) {
 	for _, name := range referenceModels {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			m := loadShared(t, name)
+			m := loadReference(t, name)
 			want := readDigests(t, filepath.Join("testdata", "corpus_"+name+".golden"))
 			if len(want) != len(lines) {
 				t.Fatalf("golden has %d lines, corpus %d", len(want), len(lines))
@@ -206,7 +202,7 @@ func TestHardCasesMatchReference(t *testing.T) {
 	readJSON(t, filepath.Join("testdata", "hardcases.json"), &cases)
 	for _, name := range referenceModels {
 		t.Run(name, func(t *testing.T) {
-			m := loadShared(t, name)
+			m := loadReference(t, name)
 			var golden []hardCaseGolden
 			readJSON(t, filepath.Join("testdata", "hardcases_"+name+".golden.json"), &golden)
 			if len(golden) != len(cases) {
@@ -246,7 +242,7 @@ func checkCase(t *testing.T, m *Model, in string, want hardCaseGolden) {
 }
 
 func ExampleModel_Encode() {
-	m, err := Load("../../../../shared/data/tokenizers/sentencepiece/spm_unigram8k.model")
+	m, err := Load("../../../testdata/tokenizers/sentencepiece/spm_unigram8k.model")
 	if err != nil {
 		fmt.Println(err)
 		return
