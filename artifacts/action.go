@@ -17,6 +17,21 @@ type Output struct {
 	Rows int64 `json:"rows,omitempty"`
 	// Schema is the table's schema fingerprint when the output is a table.
 	Schema string `json:"schema,omitempty"`
+	// Seal is this machine's proof of the object's bytes (see Store.Prove);
+	// it is local, and never sent to a remote store.
+	Seal *Seal `json:"seal,omitempty"`
+}
+
+// WithoutSeals returns a copy of rec whose outputs carry no seals, as it is
+// shared with other machines.
+func (rec *ActionRecord) WithoutSeals() *ActionRecord {
+	c := *rec
+	c.Outputs = make(map[string]Output, len(rec.Outputs))
+	for port, o := range rec.Outputs {
+		o.Seal = nil
+		c.Outputs[port] = o
+	}
+	return &c
 }
 
 // Source is a file a stage read, with its digest at the time.

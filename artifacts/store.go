@@ -69,8 +69,9 @@ func (s *Store) TempDir(prefix string) (string, error) {
 }
 
 // Publish hashes the file or directory at src and moves it into the store
-// under its digest, read-only. If an identical object already exists, src is
-// removed instead. src must be on the store's file system.
+// under its digest, read-only. If an identical tree already exists, src is
+// removed instead; an existing file is replaced by src, so the stored bytes
+// are always ones just hashed. src must be on the store's file system.
 func (s *Store) Publish(src string, hash func(string) (Tree, error)) (Tree, error) {
 	if hash == nil {
 		hash = HashPath
@@ -80,14 +81,25 @@ func (s *Store) Publish(src string, hash func(string) (Tree, error)) (Tree, erro
 		return Tree{}, err
 	}
 	dst := s.ObjectPath(t.Digest)
-	if _, err := os.Lstat(dst); err == nil {
-		if s.HasObject(t) {
+	if info, err := os.Lstat(dst); err == nil {
+		// The stored copy is unproven: a file is replaced by the bytes just
+		// hashed (atomically; open readers keep the old inode), a tree is
+		// kept only when it still hashes to its digest.
+		if !t.Dir && !info.IsDir() {
+			if err := MakeReadOnly(src); err != nil {
+				return Tree{}, fmt.Errorf("publishing %s: %w", src, err)
+			}
+			if err := os.Rename(src, dst); err != nil {
+				return Tree{}, fmt.Errorf("publishing %s as %s: %w", src, dst, err)
+			}
+			return t, nil
+		}
+		if got, err := HashPath(dst); err == nil && got == t {
 			if err := RemoveAll(src); err != nil {
 				return Tree{}, err
 			}
 			return t, nil
 		}
-		// The stored copy is damaged (wrong size or shape): replace it.
 		if err := RemoveAll(dst); err != nil {
 			return Tree{}, fmt.Errorf("replacing damaged object %s: %w", t.Digest, err)
 		}

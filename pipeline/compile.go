@@ -54,6 +54,8 @@ type Node struct {
 	Point map[string]any
 	// Resources is what the stage needs from the machine that runs it.
 	Resources Resources
+	// Sandbox is the stage's `sandbox:` value ("" for the default).
+	Sandbox string
 
 	broken bool
 }
@@ -144,7 +146,7 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 				instances[pi][name] = existing
 				continue
 			}
-			node := &Node{Name: instName, Stage: name, Kind: kind, Point: pointVals, Resources: sd.Resources}
+			node := &Node{Name: instName, Stage: name, Kind: kind, Point: pointVals, Resources: sd.Resources, Sandbox: sd.Sandbox}
 			node.Params = validateParams(pe, name, kind.Schema().Params, with, sd.With, orNode(sd.With, sd.node), "")
 			node.Seed = seedOf(node.Params, pparams)
 			wireInputs(pe, sd, kind, node, instances[pi])

@@ -50,6 +50,8 @@ type StageDef struct {
 	With   *node
 	// Resources is the stage's `resources:` block.
 	Resources Resources
+	// Sandbox is the stage's `sandbox:` value (see stages.Sandbox).
+	Sandbox string
 	// depNodes holds each dep's position.
 	depNodes []*node
 	node     *node
@@ -64,7 +66,7 @@ type InputRef struct {
 
 var (
 	topKeys   = []string{"version", "name", "description", "params", "sweep", "stages"}
-	stageKeys = []string{"kind", "description", "inputs", "deps", "resources", "with"}
+	stageKeys = []string{"kind", "description", "inputs", "deps", "resources", "sandbox", "with"}
 	nameRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 )
 
@@ -230,6 +232,7 @@ func parseStage(e *errs, name string, keyPos, n *node) *StageDef {
 		}
 	}
 	sd.Resources = parseResources(e, name, n.get("resources"))
+	sd.Sandbox = parseSandbox(e, name, n.get("sandbox"))
 	if sd.With != nil && sd.With.Kind == scalarNode && sd.With.Value == nil {
 		sd.With = nil
 	}

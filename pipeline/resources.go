@@ -1,6 +1,9 @@
 package pipeline
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Resources is what a stage needs from the machine that runs it, from its
 // `resources:` block. It never enters the stage's key: where a stage runs
@@ -35,4 +38,21 @@ func parseResources(e *errs, stage string, n *node) Resources {
 		}
 	}
 	return r
+}
+
+// sandboxModes are the values a stage's `sandbox:` may take.
+var sandboxModes = []string{"readonly", "hermetic", "none"}
+
+// parseSandbox reads a stage's `sandbox:` value: how a command-running kind
+// confines the command. Like resources, it never enters the stage's key.
+func parseSandbox(e *errs, stage string, n *node) string {
+	if n == nil || (n.Kind == scalarNode && n.Value == nil) {
+		return ""
+	}
+	v, ok := n.Value.(string)
+	if n.Kind == scalarNode && ok && slices.Contains(sandboxModes, v) {
+		return v
+	}
+	e.at(n, "`sandbox` of stage `%s` must be one of readonly (the default), hermetic or none", stage)
+	return ""
 }

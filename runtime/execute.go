@@ -24,6 +24,7 @@ type prepared struct {
 	key     string
 	ki      *artifacts.KeyInputs
 	inputs  map[string]string // port -> object path
+	inObjs  map[string]artifacts.Output
 	inRecs  []artifacts.PortRecord
 	sources []artifacts.Source
 }
@@ -31,7 +32,7 @@ type prepared struct {
 // prepare hashes a node's deps and sources and computes its key from its
 // upstream outputs.
 func (r *runner) prepare(n *pipeline.Node) (*prepared, error) {
-	p := &prepared{inputs: map[string]string{}}
+	p := &prepared{inputs: map[string]string{}, inObjs: map[string]artifacts.Output{}}
 	inDigests := map[string]string{}
 	for _, in := range n.Inputs {
 		o, ok := r.upstreamOutput(in)
@@ -40,6 +41,7 @@ func (r *runner) prepare(n *pipeline.Node) (*prepared, error) {
 		}
 		inDigests[in.Port] = o.Digest
 		p.inputs[in.Port] = r.ws.Store.ObjectPath(o.Digest)
+		p.inObjs[in.Port] = o
 		p.inRecs = append(p.inRecs, portRecord(in.Port, in.From.Name+"."+in.FromPort, o))
 	}
 	deps, sources, srcRecs, err := hashFiles(r.ws.Stats, r.g.Def.Dir, n)
@@ -164,33 +166,14 @@ func tryLockKeyLogged(root, key string, log zerolog.Logger) (*keyLock, error) {
 	return lockKey(root, key)
 }
 
-// cached returns a complete action record for key, or nil. With Verify, the
-// objects are re-hashed and a corrupt record is dropped.
+// cached returns the action record for key when every object it names is
+// proved (see proveCached), or nil.
 func (r *runner) cached(key string, log zerolog.Logger) *artifacts.ActionRecord {
 	ar, err := r.ws.Store.LoadAction(key)
 	if err != nil || ar == nil {
 		return nil
 	}
-	if !r.ws.Store.Complete(ar) {
-		log.Warn().Str("key", short(key)).Msg("cache record names missing or truncated objects; re-running")
-		for _, o := range ar.Outputs {
-			if !r.ws.Store.HasObject(o.Tree) {
-				_ = r.ws.Store.RemoveObject(o.Digest)
-			}
-		}
-		return nil
-	}
-	if r.opts.Verify {
-		for port, o := range ar.Outputs {
-			if err := r.ws.Store.VerifyObject(o.Tree); err != nil {
-				log.Warn().Str("port", port).Err(err).Msg("corrupt cached output; rebuilding")
-				_ = r.ws.Store.RemoveObject(o.Digest)
-				_ = r.ws.Store.DeleteAction(key)
-				return nil
-			}
-		}
-	}
-	return ar
+	return r.proveCached(ar, log)
 }
 
 func (r *runner) finishCached(res *StageResult, ar *artifacts.ActionRecord) {
@@ -229,6 +212,9 @@ func recordCached(res *StageResult, ar *artifacts.ActionRecord) {
 // moves each output into the store and writes the action record last.
 func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepared, res *StageResult, log zerolog.Logger, fail func(error) *StageResult) *StageResult {
 	rec := &res.Record
+	if err := r.proveInputs(p); err != nil {
+		return fail(err)
+	}
 	scratch := filepath.Join(r.ws.Root, "scratch", strings.ReplaceAll(p.key, ":", "-"))
 	removeStaleOutDirs(scratch, log)
 	outDir := filepath.Join(scratch, fmt.Sprintf("out-%d", os.Getpid()))
@@ -242,10 +228,12 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 	}
 	defer logFile.Close()
 	tail := &tailWriter{max: 4096}
-	out := newRedactingWriter(io.MultiWriter(logFile, tail))
+	logSink := &failSoftWriter{w: logFile}
+	out := newRedactingWriter(io.MultiWriter(logSink, tail))
 	env := &stages.Env{
 		Stage: n.Name, Key: p.key, Inputs: p.inputs, OutDir: outDir, ScratchDir: scratch, WorkDir: r.g.Def.Dir,
 		Params: n.Params, Seed: n.Seed, Log: log.Hook(stageLogHook{w: out}), Output: out, Progress: r.progressFor(n),
+		Sandbox: stages.Sandbox{Mode: n.Sandbox, ReadOnly: []string{r.ws.Root}, Writable: []string{scratch}},
 	}
 	if r.opts.BeforeWork != nil {
 		r.workOnce.Do(r.opts.BeforeWork)
@@ -272,6 +260,16 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 		}
 	}
 	res.LogTail = tail.String()
+	if logSink.err != nil {
+		log.Warn().Err(logSink.err).Msg("writing the stage log failed; its end is in the run's output")
+		if runErr != nil {
+			runErr = fmt.Errorf("%w (and writing the stage log failed: %v)", runErr, logSink.err)
+		}
+	}
+	if err := r.checkInputsUnchanged(p); err != nil {
+		_ = artifacts.RemoveAll(outDir)
+		return fail(err)
+	}
 	if runErr != nil {
 		_ = artifacts.RemoveAll(outDir)
 		return fail(runErr)
@@ -292,12 +290,21 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 			_ = artifacts.RemoveAll(outDir)
 			return fail(fmt.Errorf("the stage did not write its output `%s`", port))
 		}
+		if err := artifacts.NormalizeOutput(src); err != nil {
+			_ = artifacts.RemoveAll(outDir)
+			return fail(fmt.Errorf("output `%s`: %w", port, err))
+		}
 		t, err := r.ws.Store.Publish(src, nil)
 		if err != nil {
 			_ = artifacts.RemoveAll(outDir)
 			return fail(fmt.Errorf("publishing output `%s`: %w", port, err))
 		}
-		o := artifacts.Output{Tree: t}
+		seal, err := r.ws.Store.SealObject(t.Digest)
+		if err != nil {
+			_ = artifacts.RemoveAll(outDir)
+			return fail(fmt.Errorf("publishing output `%s`: %w", port, err))
+		}
+		o := artifacts.Output{Tree: t, Seal: seal}
 		if !t.Dir {
 			if rows, schema, ok := TableInfo(r.ws.Store.ObjectPath(t.Digest)); ok {
 				o.Rows, o.Schema = rows, schema

@@ -82,11 +82,13 @@ stages:
 	if len(fields) != 2 || fields[0] != "ready" {
 		t.Fatalf("child said %q", line)
 	}
-	// Kill the engine, then the stage's shell (it runs in its own process group).
+	// Kill the engine, then the stage's shell when it runs in a process
+	// group of its own outside a sandbox (inside one it is PID 1 of its own
+	// PID namespace and dies with the engine).
 	if err := syscall.Kill(-child.Process.Pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	if pgid, err := strconv.Atoi(fields[1]); err == nil {
+	if pgid, err := strconv.Atoi(fields[1]); err == nil && pgid > 1 {
 		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 	}
 	_ = child.Wait()

@@ -94,7 +94,7 @@ func (r *runner) pushRemote(ctx context.Context, rec *artifacts.ActionRecord, lo
 			return rec
 		}
 	}
-	winner, err := r.opts.Remote.PutAction(ctx, rec)
+	winner, err := r.opts.Remote.PutAction(ctx, rec.WithoutSeals())
 	if err != nil {
 		log.Warn().Err(err).Msg("could not record the stage in the remote cache")
 		return rec

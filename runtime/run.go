@@ -351,6 +351,26 @@ func (t *tailWriter) String() string {
 
 var _ io.Writer = (*tailWriter)(nil)
 
+// failSoftWriter writes to w until a write fails (a full disk), remembers
+// that error and then discards, never failing itself: a stage's output is
+// read to its end whatever happens to its log file.
+type failSoftWriter struct {
+	mu  sync.Mutex
+	w   io.Writer
+	err error
+}
+
+func (f *failSoftWriter) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err == nil {
+		if _, err := f.w.Write(p); err != nil {
+			f.err = err
+		}
+	}
+	return len(p), nil
+}
+
 // sampler starts the system-metrics sampler on first use; nil when it cannot
 // run (the run goes on without it).
 func (r *runner) sampler() *sysmetrics.Sampler {

@@ -87,6 +87,21 @@ type Env struct {
 	Output io.Writer
 	// Progress reports progress; never nil.
 	Progress Progress
+	// Sandbox says how a kind that runs a command confines it.
+	Sandbox Sandbox
+}
+
+// Sandbox is the confinement asked for a command-running stage, from the
+// stage's `sandbox:` (readonly, the default; hermetic; none), with the
+// directories it concerns.
+type Sandbox struct {
+	// Mode is "" (readonly), "readonly", "hermetic" or "none".
+	Mode string
+	// ReadOnly are directories the command must not change (the workspace).
+	ReadOnly []string
+	// Writable are directories inside them the command writes (its scratch
+	// directory, which holds OutDir).
+	Writable []string
 }
 
 // OutPath returns the path where output port must be written.

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/stages"
 )
 
@@ -44,6 +45,7 @@ func (Kind) Schema() stages.Schema {
 		{Name: "outputs", Type: stages.List, Elem: &stages.Param{Type: stages.String}, Default: []any{}, Doc: "output port names; each is the file or directory $PIPELINE_OUT/<port>"},
 		{Name: "env", Type: stages.Map, Elem: &stages.Param{Type: stages.String}, Doc: "extra environment variables (part of the stage key)"},
 		{Name: "seed", Type: stages.Int, Doc: "seed passed as $PIPELINE_SEED (default: params.seed)"},
+		{Name: "follow_links", Type: stages.Bool, Doc: "copy what symbolic links in the outputs point to (by default a link leaving its output is an error)"},
 	}}
 }
 
@@ -90,13 +92,7 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	}
 	metricsPath := env.ScratchDir + "/metrics.json"
 	_ = os.Remove(metricsPath)
-	cmd := osexec.Command("sh", "-c", p.String("cmd", ""))
-	cmd.Dir = env.WorkDir
-	cmd.Stdout = env.Output
-	cmd.Stderr = env.Output
-	// Its own process group, so cancelling kills all it started; killed
-	// with the process running the stage, so a lost worker leaves nothing.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	args := []string{"sh", "-c", p.String("cmd", "")}
 	vars := os.Environ()
 	vars = append(vars,
 		"PIPELINE_OUT="+env.OutDir,
@@ -123,9 +119,9 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 			vars = append(vars, k+"="+extra.String(k, ""))
 		}
 	}
-	cmd.Env = vars
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting `sh -c`: %w", err)
+	cmd, err := start(env, args, vars)
+	if err != nil {
+		return nil, err
 	}
 	done := make(chan struct{})
 	go func() {
@@ -150,6 +146,11 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	for _, o := range p.Strings("outputs") {
 		if _, err := os.Lstat(env.OutPath(o)); err != nil {
 			return nil, fmt.Errorf("command succeeded but did not write output `%s` ($PIPELINE_OUT/%s)", o, o)
+		}
+		if p.Bool("follow_links", false) {
+			if err := artifacts.CopyLinkTargets(env.OutPath(o)); err != nil {
+				return nil, fmt.Errorf("output `%s`: %w", o, err)
+			}
 		}
 	}
 	res := &stages.Result{}
