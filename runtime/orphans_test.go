@@ -175,4 +175,3 @@ stages:
 		t.Errorf("a's output is now %q", got)
 	}
 }
-
