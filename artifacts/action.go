@@ -128,7 +128,9 @@ func (s *Store) Complete(rec *ActionRecord) bool {
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same
-// directory and a rename, so readers see the old content or the new, never a part.
+// directory and a rename, so readers see the old content or the new, never a
+// part; the file and then its directory are synced, so the new content
+// survives a power loss once it returns.
 func WriteFileAtomic(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
@@ -143,6 +145,11 @@ func WriteFileAtomic(path string, data []byte) error {
 		os.Remove(tmp)
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
 	if err := f.Close(); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("writing %s: %w", path, err)
@@ -151,5 +158,5 @@ func WriteFileAtomic(path string, data []byte) error {
 		os.Remove(tmp)
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	return nil
+	return syncDir(filepath.Dir(path))
 }

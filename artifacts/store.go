@@ -80,6 +80,9 @@ func (s *Store) Publish(src string, hash func(string) (Tree, error)) (Tree, erro
 	if err != nil {
 		return Tree{}, err
 	}
+	if err := syncTree(src); err != nil {
+		return Tree{}, fmt.Errorf("publishing %s: %w", src, err)
+	}
 	dst := s.ObjectPath(t.Digest)
 	if info, err := os.Lstat(dst); err == nil {
 		// The stored copy is unproven: a file is replaced by the bytes just
@@ -92,7 +95,7 @@ func (s *Store) Publish(src string, hash func(string) (Tree, error)) (Tree, erro
 			if err := os.Rename(src, dst); err != nil {
 				return Tree{}, fmt.Errorf("publishing %s as %s: %w", src, dst, err)
 			}
-			return t, nil
+			return t, syncDir(filepath.Dir(dst))
 		}
 		if got, err := HashPath(dst); err == nil && got == t {
 			if err := RemoveAll(src); err != nil {
@@ -107,8 +110,15 @@ func (s *Store) Publish(src string, hash func(string) (Tree, error)) (Tree, erro
 	if err := MakeReadOnly(src); err != nil {
 		return Tree{}, fmt.Errorf("publishing %s: %w", src, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	shard := filepath.Dir(dst)
+	_, statErr := os.Stat(shard)
+	if err := os.MkdirAll(shard, 0o755); err != nil {
 		return Tree{}, fmt.Errorf("publishing %s: %w", src, err)
+	}
+	if statErr != nil {
+		if err := syncDir(filepath.Dir(shard)); err != nil {
+			return Tree{}, err
+		}
 	}
 	if err := os.Rename(src, dst); err != nil {
 		if _, statErr := os.Lstat(dst); statErr == nil {
@@ -117,7 +127,7 @@ func (s *Store) Publish(src string, hash func(string) (Tree, error)) (Tree, erro
 		}
 		return Tree{}, fmt.Errorf("publishing %s as %s: %w", src, dst, err)
 	}
-	return t, nil
+	return t, syncDir(shard)
 }
 
 // HasObject reports whether the object exists with the recorded shape and

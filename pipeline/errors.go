@@ -22,8 +22,10 @@ type Error struct {
 // Error implements error as "file:line:col: message".
 func (e *Error) Error() string {
 	switch {
-	case e.Line > 0:
+	case e.Line > 0 && e.Col > 0:
 		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	case e.File != "":
 		return fmt.Sprintf("%s: %s", e.File, e.Msg)
 	}

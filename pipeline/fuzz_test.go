@@ -3,6 +3,7 @@ package pipeline
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -18,6 +19,13 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte("version: 1\nstages: {a: {kind: exec, with: {cmd: '${x.y}$${z}$'}}}\n"))
 	f.Add([]byte("a: &x [*x]\n"))
+	// Alias and nesting shapes: the bounds of bounds.go must hold on each.
+	f.Add([]byte(aliasBomb()))
+	f.Add([]byte("a: &a [1, 2]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b, *b]\nd: {x: *c, y: *c}\n"))
+	f.Add([]byte("a: " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "\n"))
+	f.Add([]byte("a: " + strings.Repeat("{b: ", 250) + "1" + strings.Repeat("}", 250) + "\n"))
+	f.Add([]byte(strings.Repeat("- ", 500) + "x\n"))
+	f.Add([]byte("version: 1\nname: \"\xff\"\nstages: {}\n"))
 	f.Add([]byte("version: 1\nparams: {a: 1}\nsweep: {a: [1, 2, 3]}\nstages: {s: {kind: exec, with: {cmd: \"${a}\"}}}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		def, err := Parse("fuzz.yaml", src)

@@ -1,13 +1,14 @@
 package pipeline
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
+	"go.yaml.in/yaml/v3"
 )
 
 // nodeKind tells maps, lists and scalars apart.
@@ -31,6 +32,9 @@ type node struct {
 	KeyNodes map[string]*node
 	Map      map[string]*node
 	List     []*node
+	// expanded counts the values this one stands for once aliases are
+	// expanded (itself and everything under it).
+	expanded int
 }
 
 // get returns the value under key in a map node, or nil.
@@ -71,152 +75,192 @@ func (n *node) toAny() any {
 	return n.Value
 }
 
-// parseYAML parses src into a positioned node tree.
+// parseYAML parses src into a positioned node tree, within the bounds of
+// bounds.go.
 func parseYAML(file string, src []byte) (*node, error) {
-	f, err := parser.ParseBytes(src, 0)
-	if err != nil {
-		return nil, &Error{File: file, Msg: "invalid YAML: " + err.Error()}
-	}
-	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
-		return nil, &Error{File: file, Msg: "the file is empty"}
-	}
-	if len(f.Docs) > 1 {
-		return nil, &Error{File: file, Msg: "the file holds several YAML documents; a definition is one"}
-	}
-	c := &converter{file: file, anchors: map[string]*node{}}
-	n, err := c.convert(f.Docs[0].Body)
-	if err != nil {
+	if err := checkRawBounds(file, src); err != nil {
 		return nil, err
 	}
-	return n, nil
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &Error{File: file, Msg: "the file is empty"}
+		}
+		return nil, yamlError(file, src, err)
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); err == nil {
+		return nil, &Error{File: file, Line: more.Line, Col: more.Column, Msg: "the file holds several YAML documents; a definition is one"}
+	} else if !errors.Is(err, io.EOF) {
+		return nil, yamlError(file, src, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, &Error{File: file, Msg: "the file is empty"}
+	}
+	c := &converter{file: file}
+	return c.convert(doc.Content[0])
 }
 
 type converter struct {
-	file    string
-	anchors map[string]*node
-	depth   int
+	file  string
+	depth int
+	// anchored holds each anchored node's conversion, so its aliases share it.
+	anchored map[*yaml.Node]*node
+	// converting marks the anchored nodes being converted (an alias inside
+	// its own anchor would never end).
+	converting map[*yaml.Node]bool
 }
 
-func (c *converter) fail(an ast.Node, format string, args ...any) error {
-	e := &Error{File: c.file, Msg: fmt.Sprintf(format, args...)}
-	if tk := an.GetToken(); tk != nil && tk.Position != nil {
-		e.Line, e.Col = tk.Position.Line, tk.Position.Column
-	}
-	return e
+func (c *converter) fail(yn *yaml.Node, format string, args ...any) error {
+	return &Error{File: c.file, Line: yn.Line, Col: yn.Column, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (c *converter) convert(an ast.Node) (*node, error) {
+// convert turns a yaml.v3 node into a positioned node. An alias converts to
+// the node its anchor names (shared, not copied); expanded counts what it
+// stands for, so a small file of aliases cannot stand for a huge one.
+func (c *converter) convert(yn *yaml.Node) (*node, error) {
 	c.depth++
 	defer func() { c.depth-- }()
-	if c.depth > 200 {
-		return nil, c.fail(an, "the document nests too deeply")
+	if c.depth > maxNesting {
+		return nil, c.fail(yn, "the document nests more than %d levels deep", maxNesting)
 	}
-	n := &node{}
-	if tk := an.GetToken(); tk != nil && tk.Position != nil {
-		n.Line, n.Col = tk.Position.Line, tk.Position.Column
+	if yn.Kind == yaml.AliasNode {
+		if yn.Alias == nil {
+			return nil, c.fail(yn, "unknown alias *%s", yn.Value)
+		}
+		if c.converting[yn.Alias] {
+			return nil, c.fail(yn, "alias *%s is inside the value it names", yn.Value)
+		}
+		return c.convert(yn.Alias)
 	}
-	switch v := an.(type) {
-	case *ast.MappingNode:
+	if yn.Anchor != "" {
+		if n, ok := c.anchored[yn]; ok {
+			return n, nil
+		}
+	}
+	if yn.Anchor != "" {
+		if c.converting == nil {
+			c.converting = map[*yaml.Node]bool{}
+		}
+		c.converting[yn] = true
+		defer delete(c.converting, yn)
+	}
+	n := &node{Line: yn.Line, Col: yn.Column, expanded: 1}
+	switch yn.Kind {
+	case yaml.MappingNode:
 		n.Kind = mapNode
 		n.Map, n.KeyNodes = map[string]*node{}, map[string]*node{}
-		for _, mv := range v.Values {
-			if err := c.addPair(n, mv); err != nil {
+		for i := 0; i+1 < len(yn.Content); i += 2 {
+			if err := c.addPair(n, yn.Content[i], yn.Content[i+1]); err != nil {
 				return nil, err
 			}
+			// Converted: let the collector take the parser's nodes as we go
+			// (an anchored node stays reachable from its aliases).
+			yn.Content[i], yn.Content[i+1] = nil, nil
 		}
-	case *ast.MappingValueNode:
-		n.Kind = mapNode
-		n.Map, n.KeyNodes = map[string]*node{}, map[string]*node{}
-		if err := c.addPair(n, v); err != nil {
-			return nil, err
-		}
-	case *ast.SequenceNode:
+	case yaml.SequenceNode:
 		n.Kind = listNode
-		for _, item := range v.Values {
+		for _, item := range yn.Content {
 			child, err := c.convert(item)
 			if err != nil {
 				return nil, err
 			}
+			if err := c.grow(n, child, item); err != nil {
+				return nil, err
+			}
 			n.List = append(n.List, child)
 		}
-	case *ast.AnchorNode:
-		child, err := c.convert(v.Value)
+		clear(yn.Content)
+	case yaml.ScalarNode:
+		v, err := c.scalar(yn)
 		if err != nil {
 			return nil, err
 		}
-		c.anchors[v.Name.String()] = child
-		return child, nil
-	case *ast.AliasNode:
-		target, ok := c.anchors[v.Value.String()]
-		if !ok {
-			return nil, c.fail(an, "unknown alias *%s", v.Value.String())
-		}
-		return target, nil
-	case *ast.TagNode:
-		return c.convert(v.Value)
-	case *ast.NullNode:
-		n.Value = nil
-	case *ast.BoolNode:
-		n.Value = v.Value
-	case *ast.IntegerNode:
-		switch x := v.Value.(type) {
-		case int64:
-			n.Value = x
-		case uint64:
-			if x > 1<<63-1 {
-				return nil, c.fail(an, "integer %d is too large", x)
-			}
-			n.Value = int64(x)
-		case int:
-			n.Value = int64(x)
-		default:
-			n.Value = x
-		}
-	case *ast.FloatNode:
-		n.Value = v.Value
-	case *ast.InfinityNode:
-		n.Value = v.Value
-	case *ast.NanNode:
-		n.Value = v.GetValue()
-	case *ast.StringNode:
-		n.Value = v.Value
-		if tk := v.GetToken(); tk != nil && tk.Type != token.DoubleQuoteType && tk.Type != token.SingleQuoteType {
-			if f, ok := plainFloat(v.Value); ok {
-				n.Value = f
-			}
-		}
-	case *ast.LiteralNode:
-		n.Value = v.Value.Value
-	case *ast.CommentNode, *ast.CommentGroupNode:
-		n.Value = nil
+		n.Value = v
 	default:
-		return nil, c.fail(an, "unsupported YAML construct (%s)", an.Type())
+		return nil, c.fail(yn, "unsupported YAML construct")
+	}
+	if yn.Anchor != "" {
+		if c.anchored == nil {
+			c.anchored = map[*yaml.Node]*node{}
+		}
+		c.anchored[yn] = n
 	}
 	return n, nil
 }
 
-func (c *converter) addPair(n *node, mv *ast.MappingValueNode) error {
-	if _, merge := mv.Key.(*ast.MergeKeyNode); merge {
-		return c.fail(mv.Key, "merge keys (<<) are not supported")
+// scalar resolves a scalar to nil, bool, int64, float64 or string.
+func (c *converter) scalar(yn *yaml.Node) (any, error) {
+	switch yn.ShortTag() {
+	case "!!null":
+		return nil, nil
+	case "!!bool":
+		var b bool
+		if err := yn.Decode(&b); err != nil {
+			return nil, c.fail(yn, "invalid boolean %q", yn.Value)
+		}
+		return b, nil
+	case "!!int":
+		var i int64
+		if err := yn.Decode(&i); err != nil {
+			return nil, c.fail(yn, "integer %s is too large", yn.Value)
+		}
+		return i, nil
+	case "!!float":
+		var f float64
+		if err := yn.Decode(&f); err != nil {
+			return nil, c.fail(yn, "invalid number %q", yn.Value)
+		}
+		return f, nil
 	}
-	keyNode, err := c.convert(mv.Key)
+	if yn.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+		if f, ok := plainFloat(yn.Value); ok {
+			return f, nil
+		}
+	}
+	return yn.Value, nil
+}
+
+// grow adds a child's expanded size to its parent's, failing at the child's
+// position once the document would stand for more than maxExpandedValues
+// values (aliases make a small file stand for a huge one).
+func (c *converter) grow(parent, child *node, at *yaml.Node) error {
+	parent.expanded += child.expanded
+	if parent.expanded > maxExpandedValues {
+		return c.fail(at, "aliases expand the document to more than %d values", maxExpandedValues)
+	}
+	return nil
+}
+
+func (c *converter) addPair(n *node, key, value *yaml.Node) error {
+	if key.ShortTag() == "!!merge" {
+		return c.fail(key, "merge keys (<<) are not supported")
+	}
+	keyNode, err := c.convert(key)
 	if err != nil {
 		return err
 	}
 	if keyNode.Kind != scalarNode || keyNode.Value == nil {
-		return c.fail(mv.Key, "map keys must be plain strings")
+		return c.fail(key, "map keys must be plain strings")
 	}
-	key := fmt.Sprint(keyNode.Value)
-	if _, dup := n.Map[key]; dup {
-		return c.fail(mv.Key, "duplicate key %q", key)
+	k := fmt.Sprint(keyNode.Value)
+	if key.Kind == yaml.ScalarNode {
+		k = key.Value
 	}
-	val, err := c.convert(mv.Value)
+	if _, dup := n.Map[k]; dup {
+		return c.fail(key, "duplicate key %q (first at line %d)", k, n.KeyNodes[k].Line)
+	}
+	val, err := c.convert(value)
 	if err != nil {
 		return err
 	}
-	n.Keys = append(n.Keys, key)
-	n.KeyNodes[key] = keyNode
-	n.Map[key] = val
+	if err := c.grow(n, val, value); err != nil {
+		return err
+	}
+	n.Keys = append(n.Keys, k)
+	n.KeyNodes[k] = keyNode
+	n.Map[k] = val
 	return nil
 }
 

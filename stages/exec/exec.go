@@ -38,16 +38,17 @@ func (Kind) Doc() string {
 	return "run a shell command; inputs in $PIPELINE_IN_<PORT>, outputs written to $PIPELINE_OUT/<port>"
 }
 
+// schema is built once: a definition may hold thousands of exec stages.
+var schema = stages.Schema{Params: []stages.Param{
+	{Name: "cmd", Type: stages.String, Required: true, Doc: "command run with `sh -c` in the definition's directory"},
+	{Name: "outputs", Type: stages.List, Elem: &stages.Param{Type: stages.String}, Default: []any{}, Doc: "output port names; each is the file or directory $PIPELINE_OUT/<port>"},
+	{Name: "env", Type: stages.Map, Elem: &stages.Param{Type: stages.String}, Doc: "extra environment variables (part of the stage key)"},
+	{Name: "seed", Type: stages.Int, Doc: "seed passed as $PIPELINE_SEED (default: params.seed)"},
+	{Name: "follow_links", Type: stages.Bool, Doc: "copy what symbolic links in the outputs point to (by default a link leaving its output is an error)"},
+}}
+
 // Schema implements stages.Kind.
-func (Kind) Schema() stages.Schema {
-	return stages.Schema{Params: []stages.Param{
-		{Name: "cmd", Type: stages.String, Required: true, Doc: "command run with `sh -c` in the definition's directory"},
-		{Name: "outputs", Type: stages.List, Elem: &stages.Param{Type: stages.String}, Default: []any{}, Doc: "output port names; each is the file or directory $PIPELINE_OUT/<port>"},
-		{Name: "env", Type: stages.Map, Elem: &stages.Param{Type: stages.String}, Doc: "extra environment variables (part of the stage key)"},
-		{Name: "seed", Type: stages.Int, Doc: "seed passed as $PIPELINE_SEED (default: params.seed)"},
-		{Name: "follow_links", Type: stages.Bool, Doc: "copy what symbolic links in the outputs point to (by default a link leaving its output is an error)"},
-	}}
-}
+func (Kind) Schema() stages.Schema { return schema }
 
 // Plan implements stages.Kind.
 func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
@@ -65,6 +66,15 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 			return nil, fmt.Errorf("output port %q is listed twice", o)
 		}
 		seen[o] = true
+	}
+	byVar := map[string]string{}
+	for _, in := range req.Inputs {
+		v := EnvName(in)
+		if other, dup := byVar[v]; dup {
+			a, b := min(in, other), max(in, other)
+			return nil, fmt.Errorf("input ports `%s` and `%s` would both be $%s; rename one", a, b, v)
+		}
+		byVar[v] = in
 	}
 	return &stages.Plan{Outputs: outs}, nil
 }
