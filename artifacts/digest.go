@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/zeebo/xxh3"
 )
@@ -23,6 +24,10 @@ const Algorithm = "xxh3"
 // hashBufSize is the read size when hashing files; large reads keep the hash
 // loop near memory speed.
 const hashBufSize = 1 << 20
+
+// hashBufs recycles hashing buffers: a store proves many small objects, and a
+// fresh megabyte for each would be most of the work.
+var hashBufs = sync.Pool{New: func() any { b := make([]byte, hashBufSize); return &b }}
 
 // FormatDigest renders a 128-bit XXH3 sum as an algorithm-prefixed digest.
 func FormatDigest(sum xxh3.Uint128) string {
@@ -36,8 +41,9 @@ func HashBytes(b []byte) string { return FormatDigest(xxh3.Hash128(b)) }
 // HashReader returns the digest of everything r yields, and its length.
 func HashReader(r io.Reader) (string, int64, error) {
 	h := xxh3.New()
-	buf := make([]byte, hashBufSize)
-	n, err := io.CopyBuffer(h, r, buf)
+	buf := hashBufs.Get().(*[]byte)
+	defer hashBufs.Put(buf)
+	n, err := io.CopyBuffer(h, r, *buf)
 	if err != nil {
 		return "", n, err
 	}

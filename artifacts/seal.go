@@ -25,15 +25,20 @@ type FileSeal struct {
 
 // Seal proves an object without reading it: when every member's FileSeal
 // still matches, the bytes are the ones that were hashed at SealedNS. A
-// member changed less than racyWindow before SealedNS could have changed
-// again within the same timestamp tick, so such a seal is not trusted and the
-// object is hashed again.
+// member changed less than sealRacyWindow before SealedNS could have
+// changed again within the same timestamp tick, so such a seal is not
+// trusted and the object is hashed again.
 type Seal struct {
 	// Files lists the object's regular files and symlinks in walk order.
 	Files []FileSeal `json:"files"`
 	// SealedNS is when the content was last proved (Unix nanoseconds).
 	SealedNS int64 `json:"sealed_ns"`
 }
+
+// sealRacyWindow is ten times the coarsest file-timestamp tick of a local
+// Linux file system (10 ms at HZ=100); the store lives on one. (Source files
+// may be anywhere, so the stat cache waits a whole second.)
+const sealRacyWindow = 100 * time.Millisecond
 
 // ErrCorrupt marks an object whose bytes no longer hash to its digest.
 var ErrCorrupt = errors.New("object is corrupt")
@@ -42,7 +47,7 @@ var ErrCorrupt = errors.New("object is corrupt")
 // member's last change to rule out a change in the same timestamp tick.
 func (s *Seal) trusted() bool {
 	for _, f := range s.Files {
-		if f.CtimeNS > s.SealedNS-int64(racyWindow) || f.MtimeNS > s.SealedNS-int64(racyWindow) {
+		if f.CtimeNS > s.SealedNS-int64(sealRacyWindow) || f.MtimeNS > s.SealedNS-int64(sealRacyWindow) {
 			return false
 		}
 	}
@@ -129,8 +134,8 @@ func (s *Store) SealObject(digest string) (*Seal, error) {
 // Prove checks that the object o names is present and still holds the bytes
 // its digest names. When o's seal matches the object's files (a stat per
 // file), that is proof enough; otherwise the object is hashed again and, if
-// it matches, resealed. It returns o with its current seal and whether the
-// seal changed (so the caller can record the new one). A missing object is
+// it matches, resealed. It returns o with its current seal and whether that
+// seal is worth recording (it changed and will be trusted next time). A missing object is
 // an error wrapping fs.ErrNotExist; a changed one wraps ErrCorrupt.
 func (s *Store) Prove(o Output) (Output, bool, error) {
 	p := s.ObjectPath(o.Digest)
@@ -158,7 +163,9 @@ func (s *Store) Prove(o Output) (Output, bool, error) {
 	}
 	after.SealedNS = time.Now().UnixNano()
 	o.Seal = after
-	return o, true, nil
+	// A seal still inside the racy window will not be trusted next time
+	// either: recording it would cost a write and save nothing.
+	return o, after.trusted(), nil
 }
 
 // StillSealed reports whether an object's files are exactly as its seal

@@ -51,3 +51,22 @@ func BenchmarkCachedRerun(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFirstRun measures a first run of the same 200-stage pipeline:
+// every stage runs, publishes and records (fsyncs included).
+func BenchmarkFirstRun(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		p := newProject(b, wideChainDefinition(100), map[string]string{"seed.txt": "seed\n"})
+		ws, err := OpenWorkspace(p.dir + "/.pipeline")
+		if err != nil {
+			b.Fatal(err)
+		}
+		g := p.graph()
+		b.StartTimer()
+		res, err := Run(context.Background(), g, ws, Options{Jobs: 2, Log: zerolog.Nop()})
+		if err != nil || res.Status != RunSucceeded {
+			b.Fatal(err)
+		}
+	}
+}

@@ -131,5 +131,5 @@ func RecordRun(ctx context.Context, g *pipeline.Graph, ws *Workspace, outcomes m
 		}
 		r.exposeOutputs(n, o.Outputs)
 	}
-	return r.finish(started)
+	return r.finish(started, ctx.Err() != nil)
 }

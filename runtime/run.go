@@ -34,6 +34,8 @@ const (
 const (
 	RunSucceeded = "succeeded"
 	RunFailed    = "failed"
+	// RunInterrupted: the run was cancelled (Ctrl-C, SIGTERM) before it ended.
+	RunInterrupted = "interrupted"
 )
 
 // Options control a run.
@@ -117,12 +119,13 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*
 	}
 	r := &runner{g: g, ws: ws, opts: opts, runID: id, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}}
 	r.execute(ctx)
-	return r.finish(started)
+	res, err := r.finish(started, ctx.Err() != nil)
+	return res, err
 }
 
 // finish saves the stat cache and writes the run's manifest and metrics log
 // from r.results, which holds every node.
-func (r *runner) finish(started time.Time) (*RunResult, error) {
+func (r *runner) finish(started time.Time, interrupted bool) (*RunResult, error) {
 	ws, g, opts := r.ws, r.g, r.opts
 	system := r.stopSampler()
 	if err := ws.Stats.Save(); err != nil {
@@ -135,6 +138,9 @@ func (r *runner) finish(started time.Time) (*RunResult, error) {
 		if sr.Status == StatusFailed || sr.Status == StatusSkipped {
 			res.Status = RunFailed
 		}
+	}
+	if interrupted && res.Status != RunSucceeded {
+		res.Status = RunInterrupted
 	}
 	m := buildManifest(g, ws, res, started, opts.Command)
 	m.System = system

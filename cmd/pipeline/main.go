@@ -18,6 +18,8 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // a stage failed, an audit found a mismatch, a scan gate tripped
 	exitUsage   = 2 // a usage or definition error
+	// exitInterrupted is a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+	exitInterrupted = 130
 )
 
 // exitError carries an exit status out of a command.

@@ -96,6 +96,9 @@ func newRunCmd() *cobra.Command {
 			} else {
 				printRunSummary(c.OutOrStdout(), res)
 			}
+			if res.Status == runtime.RunInterrupted {
+				return &exitError{code: exitInterrupted, err: fmt.Errorf("run %s interrupted (manifest: %s)", res.RunID, res.ManifestPath)}
+			}
 			if res.Status != runtime.RunSucceeded {
 				for _, s := range res.Stages {
 					if s.Status == runtime.StatusFailed {

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/stages"
@@ -93,6 +94,26 @@ func EnvName(port string) string {
 	return b.String()
 }
 
+// stopGrace is how long a cancelled command has, after SIGTERM, to exit on
+// its own before its whole process group is killed.
+const stopGrace = 5 * time.Second
+
+// stop asks the command's process group to terminate (the signal a user's
+// Ctrl-C or a SIGTERM to the engine becomes), then kills it when it has
+// not exited within stopGrace. In a sandbox, the group's leader is its PID
+// namespace's init, so the kill takes every process of the stage with it.
+func stop(pid int, done <-chan struct{}) {
+	_ = syscall.Kill(-pid, syscall.SIGTERM)
+	t := time.NewTimer(stopGrace)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-done:
+	}
+	// Whatever is left of the group (background children) goes too.
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+}
+
 // Run implements stages.Kind.
 func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	p := stages.Params(env.Params)
@@ -137,7 +158,7 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	go func() {
 		select {
 		case <-ctx.Done():
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			stop(cmd.Process.Pid, done)
 		case <-done:
 		}
 	}()
