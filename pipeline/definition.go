@@ -79,6 +79,10 @@ func Load(path string) (*Definition, error) {
 	return Parse(path, src)
 }
 
+// File returns the definition file's absolute path, which identifies the
+// definition in a workspace shared by several.
+func (d *Definition) File() string { return filepath.Join(d.Dir, filepath.Base(d.Path)) }
+
 // Parse validates a definition held in memory; path names it in errors and
 // fixes the directory relative paths resolve against.
 func Parse(path string, src []byte) (*Definition, error) {

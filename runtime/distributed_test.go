@@ -148,7 +148,7 @@ func TestDistributedStagesMatchALocalRun(t *testing.T) {
 			}
 		}
 	}
-	got, err := os.ReadFile(ws.OutPath("report", "report"))
+	got, err := os.ReadFile(ws.OutPath(g.Def.File(), "report", "report"))
 	if err != nil || string(got) != "3\nhello\napple\nfig\npear\n" {
 		t.Fatalf("exposed report = %q, %v", got, err)
 	}

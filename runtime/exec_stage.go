@@ -143,7 +143,6 @@ func ExecStage(ctx context.Context, g *pipeline.Graph, ws *Workspace, spec *Stag
 			for _, port := range n.Plan.Outputs {
 				res.Record.Outputs = append(res.Record.Outputs, portRecord(port, "", winner.Outputs[port]))
 			}
-			r.exposeOutputs(n, winner.Outputs)
 		}
 	}
 	return res, nil

@@ -178,7 +178,6 @@ func (r *runner) cached(key string, log zerolog.Logger) *artifacts.ActionRecord 
 
 func (r *runner) finishCached(res *StageResult, ar *artifacts.ActionRecord) {
 	recordCached(res, ar)
-	r.exposeOutputs(res.Node, ar.Outputs)
 }
 
 // cachedResult is the result of a prepared node served by the record ar,
@@ -329,7 +328,6 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 		log.Warn().Err(err).Msg("could not remove the scratch directory")
 	}
 	res.Status, rec.Status, res.Outputs = StatusRan, StatusRan, outputs
-	r.exposeOutputs(n, outputs)
 	log.Info().Str("took", res.Duration.Round(time.Millisecond).String()).Msg("done")
 	return res
 }
@@ -347,34 +345,6 @@ func safeRun(ctx context.Context, k stages.Kind, env *stages.Env) (res *stages.R
 // logFileName turns an instance name into a file name.
 func logFileName(name string) string {
 	return strings.NewReplacer("/", "_", "@", "@", ",", "_").Replace(name) + ".log"
-}
-
-// exposeOutputs points .pipeline/out/<stage>/<port> at the published objects.
-func (r *runner) exposeOutputs(n *pipeline.Node, outputs map[string]artifacts.Output) {
-	dir := filepath.Join(r.ws.Root, "out", n.Name)
-	made := false
-	for port, o := range outputs {
-		link := filepath.Join(dir, port)
-		target := filepath.Join("..", "..", "objects", filepath.Base(filepath.Dir(r.ws.Store.ObjectPath(o.Digest))), filepath.Base(r.ws.Store.ObjectPath(o.Digest)))
-		if cur, err := os.Readlink(link); err == nil && cur == target {
-			continue
-		}
-		if !made {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				r.opts.Log.Warn().Err(err).Msg("could not expose outputs")
-				return
-			}
-			made = true
-		}
-		tmp := link + ".tmp-" + fmt.Sprint(os.Getpid())
-		_ = os.Remove(tmp)
-		if err := os.Symlink(target, tmp); err != nil {
-			continue
-		}
-		if err := os.Rename(tmp, link); err != nil {
-			_ = os.Remove(tmp)
-		}
-	}
 }
 
 // resources is a snapshot of this process's and its children's resource use.

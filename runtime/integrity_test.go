@@ -30,7 +30,7 @@ func flipByte(t *testing.T, path string) {
 // outputObject returns the store path of a stage's last exposed output.
 func outputObject(t *testing.T, p *project, stage, port string) string {
 	t.Helper()
-	path, err := filepath.EvalSymlinks(filepath.Join(p.dir, ".pipeline", "out", stage, port))
+	path, err := filepath.EvalSymlinks(filepath.Join(p.dir, ".pipeline", "out", "pipeline", stage, port))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -112,7 +112,7 @@ stages:
 	if got := statuses(res); got != "first=cached second=ran third=ran" {
 		t.Fatalf("resumed run: %s", got)
 	}
-	out, err := os.ReadFile(filepath.Join(ws.Root, "out", "third", "o"))
+	out, err := os.ReadFile(filepath.Join(ws.Root, "out", "pipeline", "third", "o"))
 	if err != nil || strings.TrimSpace(string(out)) != "1000" {
 		t.Errorf("final output %q, %v", out, err)
 	}

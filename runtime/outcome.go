@@ -129,7 +129,6 @@ func RecordRun(ctx context.Context, g *pipeline.Graph, ws *Workspace, outcomes m
 		if err := ws.Store.SaveAction(ar); err != nil {
 			return nil, fmt.Errorf("stage %s: %w", n.Name, err)
 		}
-		r.exposeOutputs(n, o.Outputs)
 	}
 	return r.finish(started, ctx.Err() != nil)
 }

@@ -75,18 +75,30 @@ stages:
 		!strings.Contains(errs["top"], "the output is a symbolic link") {
 		t.Fatalf("errors: %v", errs)
 	}
-	dir := outputObject(t, p, "inside", "d")
+	dir := resultObject(t, p, res, "inside", "d")
 	if target, err := os.Readlink(filepath.Join(dir, "abs")); err != nil || target != "f" {
 		t.Errorf("abs link reads %q, %v; want the relative f", target, err)
 	}
 	if got, _ := os.ReadFile(filepath.Join(dir, "rel")); string(got) != "x\n" {
 		t.Errorf("rel link reads %q", got)
 	}
-	obj := outputObject(t, p, "followed", "o")
+	obj := resultObject(t, p, res, "followed", "o")
 	if info, _ := os.Lstat(obj); info == nil || !info.Mode().IsRegular() {
 		t.Fatalf("followed output is not a regular file: %v", info)
 	}
 	if got, _ := os.ReadFile(obj); string(got) != "secret\n" {
 		t.Errorf("followed output reads %q", got)
 	}
+}
+
+// resultObject returns the store path of a stage's output in a run's result.
+func resultObject(t *testing.T, p *project, res *RunResult, stage, port string) string {
+	t.Helper()
+	for _, s := range res.Stages {
+		if o, ok := s.Outputs[port]; ok && s.Node.Name == stage {
+			return p.workspace().Store.ObjectPath(o.Digest)
+		}
+	}
+	t.Fatalf("stage %s has no output %s", stage, port)
+	return ""
 }

@@ -80,9 +80,11 @@ type StageResult struct {
 type RunResult struct {
 	RunID        string
 	ManifestPath string
-	Status       string
-	Stages       []*StageResult
-	Manifest     *artifacts.Manifest
+	// ViewDir is the definition's output view (out/<definition>/).
+	ViewDir  string
+	Status   string
+	Stages   []*StageResult
+	Manifest *artifacts.Manifest
 }
 
 // NewRunID returns a time-ordered, unique run identifier.
@@ -131,7 +133,7 @@ func (r *runner) finish(started time.Time, interrupted bool) (*RunResult, error)
 	if err := ws.Stats.Save(); err != nil {
 		opts.Log.Warn().Err(err).Msg("could not save the stat cache")
 	}
-	res := &RunResult{RunID: r.runID, ManifestPath: ws.ManifestPath(r.runID), Status: RunSucceeded}
+	res := &RunResult{RunID: r.runID, ManifestPath: ws.ManifestPath(r.runID), ViewDir: ws.ViewDir(g.Def.File()), Status: RunSucceeded}
 	for _, n := range g.Nodes {
 		sr := r.results[n]
 		res.Stages = append(res.Stages, sr)
@@ -141,6 +143,11 @@ func (r *runner) finish(started time.Time, interrupted bool) (*RunResult, error)
 	}
 	if interrupted && res.Status != RunSucceeded {
 		res.Status = RunInterrupted
+	}
+	if res.Status == RunSucceeded {
+		if err := publishView(ws, g, r.results); err != nil {
+			opts.Log.Warn().Err(err).Msg("could not update the output view")
+		}
 	}
 	m := buildManifest(g, ws, res, started, opts.Command)
 	m.System = system

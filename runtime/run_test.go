@@ -54,14 +54,14 @@ func TestCacheHitsAndEarlyCutoff(t *testing.T) {
 	if n := strings.Count(string(b), "run"); n != 1 {
 		t.Errorf("count ran %d times, want 1", n)
 	}
-	out, err := os.ReadFile(filepath.Join(p.dir, ".pipeline", "out", "label", "label"))
+	out, err := os.ReadFile(filepath.Join(p.dir, ".pipeline", "out", "pipeline", "label", "label"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(out) != "n+4 seed=5\n" {
 		t.Errorf("exposed output = %q", out)
 	}
-	if info, err := os.Stat(filepath.Join(p.dir, ".pipeline", "out", "label", "label")); err != nil || info.Mode().Perm()&0o222 != 0 {
+	if info, err := os.Stat(filepath.Join(p.dir, ".pipeline", "out", "pipeline", "label", "label")); err != nil || info.Mode().Perm()&0o222 != 0 {
 		t.Errorf("exposed output is writable or missing: %v", err)
 	}
 }

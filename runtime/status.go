@@ -44,7 +44,7 @@ func Status(g *pipeline.Graph, ws *Workspace) ([]StageStatus, error) {
 		if err != nil {
 			return nil, fmt.Errorf("stage %s: %w", n.Name, err)
 		}
-		last, lastRun, _ := ws.LastStageRecord(n.Name)
+		last, lastRun, _ := ws.LastStageRecord(g.Def.File(), n.Name)
 		if len(pending) > 0 {
 			st.State = WouldRun
 			for _, u := range uniq(pending) {
@@ -111,7 +111,7 @@ func Explain(g *pipeline.Graph, ws *Workspace, stage string) ([]StageStatus, err
 		n := g.Nodes[i]
 		if n.Name == stage || n.Stage == stage {
 			if s.State == WouldBeHit {
-				last, _, _ := ws.LastStageRecord(n.Name)
+				last, _, _ := ws.LastStageRecord(g.Def.File(), n.Name)
 				if last != nil && last.Key != s.Key {
 					s.Reasons = append([]string{"cached under a key seen earlier; since the last run:"}, diffKeyInputs(last.KeyInputs, mustKI(g, ws, n, all))...)
 				} else {
@@ -145,4 +145,30 @@ func mustKI(g *pipeline.Graph, ws *Workspace, n *pipeline.Node, all []StageStatu
 	}
 	deps, sources, _, _ := hashFiles(ws.Stats, g.Def.Dir, n)
 	return keyInputs(n, inDigests, deps, sources)
+}
+
+// CurrentOutputs returns the outputs a stage instance holds for the graph as
+// compiled (its definition, parameters and overrides): those of the cache
+// record under its current key. When the stage would run instead, it
+// returns nil and the stage's status, whose reasons say why.
+func CurrentOutputs(g *pipeline.Graph, ws *Workspace, name string) (map[string]artifacts.Output, *StageStatus, error) {
+	all, err := Status(g, ws)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, n := range g.Nodes {
+		if n.Name != name {
+			continue
+		}
+		st := all[i]
+		if st.State != WouldBeHit {
+			return nil, &st, nil
+		}
+		rec, err := ws.Store.LoadAction(st.Key)
+		if err != nil || rec == nil {
+			return nil, &st, err
+		}
+		return rec.Outputs, &st, nil
+	}
+	return nil, nil, fmt.Errorf("no stage instance %s", name)
 }

@@ -27,8 +27,9 @@ type Workspace struct {
 	Stats *artifacts.StatCache
 
 	lastOnce sync.Once
-	last     map[string]lastRecord
-	lastErr  error
+	// last maps a definition's path, then a stage instance, to its newest record.
+	last    map[string]map[string]lastRecord
+	lastErr error
 }
 
 // OpenWorkspace opens (without creating anything) the workspace at root.
@@ -57,11 +58,6 @@ func (w *Workspace) ManifestPath(id string) string {
 	return filepath.Join(w.RunDir(id), "manifest.json")
 }
 
-// OutPath returns where the last successful output of a stage's port is exposed.
-func (w *Workspace) OutPath(stage, port string) string {
-	return filepath.Join(w.Root, "out", stage, port)
-}
-
 // RunIDs lists the recorded runs, newest first.
 func (w *Workspace) RunIDs() ([]string, error) {
 	entries, err := os.ReadDir(filepath.Join(w.Root, "runs"))
@@ -83,19 +79,29 @@ func (w *Workspace) RunIDs() ([]string, error) {
 	return ids, nil
 }
 
-// LastStageRecord finds the newest manifest holding a stage instance that
-// ran or was cached, for explaining what changed since. Manifests are read
-// once per Workspace, newest first.
-func (w *Workspace) LastStageRecord(name string) (*artifacts.StageRecord, string, error) {
+// LastStageRecord finds, among the runs of the definition at defPath, the
+// newest manifest holding a stage instance that ran or was cached, for
+// explaining what changed since. (Several definitions may share a
+// workspace; a stage of another one with the same name is not compared.)
+// Manifests are read once per Workspace, newest first.
+func (w *Workspace) LastStageRecord(defPath, name string) (*artifacts.StageRecord, string, error) {
 	w.lastOnce.Do(w.loadLastRecords)
 	if w.lastErr != nil {
 		return nil, "", w.lastErr
 	}
-	l, ok := w.last[name]
+	l, ok := w.last[definitionID(defPath)][name]
 	if !ok {
 		return nil, "", nil
 	}
 	return l.rec, l.run, nil
+}
+
+// definitionID identifies a definition file across runs: its absolute path.
+func definitionID(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 // lastRecord is the newest record of one stage instance.
@@ -105,7 +111,7 @@ type lastRecord struct {
 }
 
 func (w *Workspace) loadLastRecords() {
-	w.last = map[string]lastRecord{}
+	w.last = map[string]map[string]lastRecord{}
 	ids, err := w.RunIDs()
 	if err != nil {
 		w.lastErr = err
@@ -116,13 +122,19 @@ func (w *Workspace) loadLastRecords() {
 		if err != nil {
 			continue
 		}
+		def := definitionID(filepath.Join(m.Definition.Dir, filepath.Base(m.Definition.Path)))
+		last := w.last[def]
+		if last == nil {
+			last = map[string]lastRecord{}
+			w.last[def] = last
+		}
 		for i := range m.Stages {
 			s := &m.Stages[i]
-			if _, seen := w.last[s.Name]; seen {
+			if _, seen := last[s.Name]; seen {
 				continue
 			}
 			if s.KeyInputs != nil && (s.Status == StatusRan || s.Status == StatusCached) {
-				w.last[s.Name] = lastRecord{rec: s, run: id}
+				last[s.Name] = lastRecord{rec: s, run: id}
 			}
 		}
 	}

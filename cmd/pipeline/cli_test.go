@@ -228,7 +228,11 @@ stages:
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
 	}
 	// The outputs were fetched into the fresh workspace.
-	n, err := os.ReadFile(filepath.Join(ws, "out", "sum", "n"))
+	views, _ := filepath.Glob(filepath.Join(ws, "out", "*", "sum", "n"))
+	if len(views) != 1 {
+		t.Fatalf("output views: %v", views)
+	}
+	n, err := os.ReadFile(views[0])
 	if err != nil || strings.TrimSpace(string(n)) != "2" {
 		t.Fatalf("exposed output: %q, %v", n, err)
 	}

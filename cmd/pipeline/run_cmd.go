@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -193,7 +192,7 @@ func printRunSummary(w io.Writer, res *runtime.RunResult) {
 	}
 	fmt.Fprintf(w, "run %s %s: %d ran, %d cached, %d failed, %d skipped\n", res.RunID, res.Status,
 		counts[runtime.StatusRan], counts[runtime.StatusCached], counts[runtime.StatusFailed], counts[runtime.StatusSkipped])
-	fmt.Fprintf(w, "outputs:  %s\n", filepath.Join(filepath.Dir(filepath.Dir(filepath.Dir(res.ManifestPath))), "out"))
+	fmt.Fprintf(w, "outputs:  %s\n", res.ViewDir)
 	fmt.Fprintf(w, "manifest: %s\n", res.ManifestPath)
 }
 

@@ -9,9 +9,9 @@ import (
 	"strings"
 )
 
-// outLink is one `out/<stage>/<port>` link and the object it points to.
+// outLink is one `out/<definition>/<stage>/<port>` link and the object it points to.
 type outLink struct {
-	// stage is the link's directory under out/ (the stage instance name).
+	// stage is the stage instance name (the link's directory in its view).
 	stage string
 	// object is the id of the object the link points into.
 	object string
@@ -52,8 +52,13 @@ func listOutLinks(root string) ([]outLink, error) {
 		if len(parts) < 2 {
 			return nil
 		}
+		// out/<definition>/<stage>/<port>: the stage is the path below the view.
 		stage, _ := filepath.Rel(base, filepath.Dir(p))
-		links = append(links, outLink{stage: filepath.ToSlash(stage), object: parts[0] + "/" + parts[1]})
+		stage = filepath.ToSlash(stage)
+		if _, inView, ok := strings.Cut(stage, "/"); ok {
+			stage = inView
+		}
+		links = append(links, outLink{stage: stage, object: parts[0] + "/" + parts[1]})
 		return nil
 	})
 	if err != nil {

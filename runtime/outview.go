@@ -1,0 +1,91 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/pipeline"
+)
+
+// An output view is the directory out/<definition>/ of a workspace: one
+// read-only link out/<definition>/<stage>/<port> per output of the last
+// successful run of that definition. Each definition sharing a workspace
+// has its own view, and a view is swapped in whole at the end of a run, so
+// it always shows exactly one run's outputs.
+
+// ViewName is the directory under out/ that holds a definition's view: the
+// definition file's name without its extension, and when the definition
+// does not sit beside the workspace, a short digest of its path too.
+func (w *Workspace) ViewName(defPath string) string {
+	abs, err := filepath.Abs(defPath)
+	if err != nil {
+		abs = defPath
+	}
+	base := filepath.Base(abs)
+	name := strings.TrimSuffix(base, filepath.Ext(base))
+	if filepath.Dir(abs) != filepath.Dir(w.Root) {
+		name += "-" + strings.TrimPrefix(artifacts.HashBytes([]byte(abs)), artifacts.Algorithm+":")[:8]
+	}
+	return name
+}
+
+// ViewDir is the directory of a definition's output view.
+func (w *Workspace) ViewDir(defPath string) string {
+	return filepath.Join(w.Root, "out", w.ViewName(defPath))
+}
+
+// OutPath returns where a definition's view shows a stage's port.
+func (w *Workspace) OutPath(defPath, stage, port string) string {
+	return filepath.Join(w.ViewDir(defPath), stage, port)
+}
+
+// publishView writes the view of a run's outputs beside the current one and
+// swaps the two directories in one step (renameat2 RENAME_EXCHANGE), then
+// removes the old one: a reader sees the previous run's view or this one's,
+// never a mixture.
+func publishView(ws *Workspace, g *pipeline.Graph, results map[*pipeline.Node]*StageResult) error {
+	dst := ws.ViewDir(g.Def.File())
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return fmt.Errorf("creating %s: %w", filepath.Dir(dst), err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".new-")
+	if err != nil {
+		return fmt.Errorf("creating the output view: %w", err)
+	}
+	defer artifacts.RemoveAll(tmp)
+	for _, n := range g.Nodes {
+		res := results[n]
+		if res == nil || len(res.Outputs) == 0 {
+			continue
+		}
+		dir := filepath.Join(tmp, n.Name)
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return fmt.Errorf("creating the output view: %w", err)
+		}
+		for port, o := range res.Outputs {
+			obj := ws.Store.ObjectPath(o.Digest)
+			target, err := filepath.Rel(filepath.Join(dst, n.Name), obj)
+			if err != nil {
+				return err
+			}
+			if err := os.Symlink(target, filepath.Join(dir, port)); err != nil {
+				return fmt.Errorf("creating the output view: %w", err)
+			}
+		}
+	}
+	err = unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, dst, unix.RENAME_EXCHANGE)
+	if errors.Is(err, fs.ErrNotExist) {
+		err = os.Rename(tmp, dst)
+	}
+	if err != nil {
+		return fmt.Errorf("switching the output view %s: %w", dst, err)
+	}
+	return nil
+}
