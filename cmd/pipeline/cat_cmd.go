@@ -31,7 +31,7 @@ func newCatCmd() *cobra.Command {
 		Long: "Print the output a stage holds under its current key, from the definition with --set applied (or, with\n" +
 			"--run, what a recorded run produced). STAGE is an instance name; a sweep point such as\n" +
 			"`lm@train.lr=0.003.history` is matched to its longest instance name, the rest naming the port.",
-		Args:  exactArgs(2),
+		Args: exactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			if format != "jsonl" && format != "csv" {
 				return usageError("--format must be jsonl or csv, got %q", format)
