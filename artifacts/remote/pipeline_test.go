@@ -139,11 +139,11 @@ func TestSecondWorkspaceIsAllHitsFromTheRemote(t *testing.T) {
 	if gets := st.Gets - before.Gets; gets != 3+3 || st.Heads != before.Heads || st.Puts != before.Puts {
 		t.Errorf("a run of hits made %+v (from %+v); want 6 GETs and nothing else", st, before)
 	}
-	out, err := os.ReadFile(filepath.Join(second.dir, ".pipeline", "out", "count", "n"))
+	out, err := os.ReadFile(filepath.Join(second.dir, ".pipeline", "out", "pipeline", "count", "n"))
 	if err != nil || strings.TrimSpace(string(out)) != "4" {
 		t.Errorf("exposed output of the second machine = %q, %v", out, err)
 	}
-	info, err := os.Stat(filepath.Join(second.dir, ".pipeline", "out", "split", "parts", "run.sh"))
+	info, err := os.Stat(filepath.Join(second.dir, ".pipeline", "out", "pipeline", "split", "parts", "run.sh"))
 	if err != nil || info.Mode()&0o111 == 0 {
 		t.Errorf("tree output lost its executable bit: %v", err)
 	}
@@ -175,7 +175,7 @@ func TestCorruptRemoteObjectMakesTheStageRun(t *testing.T) {
 	if got := statuses(res); got != "clean=ran split=cached count=ran" {
 		t.Fatalf("with corrupt file objects: %s", got)
 	}
-	out, err := os.ReadFile(filepath.Join(second.dir, ".pipeline", "out", "count", "n"))
+	out, err := os.ReadFile(filepath.Join(second.dir, ".pipeline", "out", "pipeline", "count", "n"))
 	if err != nil || strings.TrimSpace(string(out)) != "2" {
 		t.Errorf("output after re-running = %q, %v", out, err)
 	}
@@ -227,8 +227,8 @@ func TestRacingMachinesAgreeOnOneRecord(t *testing.T) {
 			}
 		}
 	}
-	a, _ := os.ReadFile(filepath.Join(projects[0].dir, ".pipeline", "out", "use", "o"))
-	b, _ := os.ReadFile(filepath.Join(projects[1].dir, ".pipeline", "out", "use", "o"))
+	a, _ := os.ReadFile(filepath.Join(projects[0].dir, ".pipeline", "out", "pipeline", "use", "o"))
+	b, _ := os.ReadFile(filepath.Join(projects[1].dir, ".pipeline", "out", "pipeline", "use", "o"))
 	if len(a) == 0 || string(a) != string(b) {
 		t.Errorf("the two machines disagree: %q vs %q", a, b)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -75,6 +76,7 @@ type chunkWriter struct {
 	hasMM   bool
 	minB    []byte
 	maxB    []byte
+	maxOpen bool
 	minI    int64
 	maxI    int64
 	minF    float64
@@ -314,18 +316,74 @@ func (c *chunkWriter) addBool(v bool) {
 // value returns the value at s in the open page.
 func (c *chunkWriter) value(s span) []byte { return c.page[s.off : s.off+s.n] }
 
-// byteStats updates the minimum and maximum with a byte-array value
-// (unsigned byte order).
+// maxStatBytes bounds a byte-array statistic. Longer values are cut as
+// Parquet writers do: the minimum to a prefix (still no greater than any
+// value), the maximum to a prefix with its last byte raised (still no less
+// than any value). So a footer stays small whatever a column holds, and
+// stays readable (a full 128 MiB value there passes a reader's limits).
+const maxStatBytes = 64
+
+// byteStats updates the bounds with a byte-array value (unsigned byte order).
+// minB is a lower and maxB an upper bound of the values seen; maxOpen marks a
+// maximum that cannot be bounded in maxStatBytes (all 0xff), left unwritten.
 func (c *chunkWriter) byteStats(v []byte) {
 	if !c.hasMM {
-		c.minB, c.maxB, c.hasMM = append(c.minB[:0], v...), append(c.maxB[:0], v...), true
+		c.minB, c.hasMM, c.maxOpen = truncMin(c.minB[:0], v), true, false
+		c.maxB, c.maxOpen = truncMax(c.maxB[:0], v)
 		return
 	}
 	if bytes.Compare(v, c.minB) < 0 {
-		c.minB = append(c.minB[:0], v...)
-	} else if bytes.Compare(v, c.maxB) > 0 {
-		c.maxB = append(c.maxB[:0], v...)
+		c.minB = truncMin(c.minB[:0], v)
 	}
+	if !c.maxOpen && bytes.Compare(v, c.maxB) > 0 {
+		c.maxB, c.maxOpen = truncMax(c.maxB[:0], v)
+	}
+}
+
+// statCut is where a long value's statistic is cut: at most maxStatBytes,
+// and never inside a UTF-8 sequence (a string statistic stays valid UTF-8).
+func statCut(v []byte) int {
+	n := maxStatBytes
+	for n > 0 && !utf8.RuneStart(v[n]) {
+		n--
+	}
+	return n
+}
+
+// truncMin appends to dst a lower bound of v at most maxStatBytes long.
+func truncMin(dst, v []byte) []byte {
+	if len(v) <= maxStatBytes {
+		return append(dst, v...)
+	}
+	return append(dst, v[:statCut(v)]...)
+}
+
+// truncMax appends to dst an upper bound of v at most maxStatBytes long: a
+// prefix whose last character is raised by one (for text, to the next code
+// point). open is true when no such bound exists.
+func truncMax(dst, v []byte) (b []byte, open bool) {
+	if len(v) <= maxStatBytes {
+		return append(dst, v...), false
+	}
+	b = append(dst, v[:statCut(v)]...)
+	for len(b) > 0 {
+		r, size := utf8.DecodeLastRune(b)
+		head := b[:len(b)-size]
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			if last := b[len(b)-1]; last != 0xff {
+				return append(head, last+1), false
+			}
+		case r < utf8.MaxRune:
+			next := r + 1
+			if next >= 0xd800 && next <= 0xdfff {
+				next = 0xe000
+			}
+			return utf8.AppendRune(head, next), false
+		}
+		b = head
+	}
+	return b, true
 }
 
 // checkPage cuts the open plain page when it is full.
@@ -501,6 +559,10 @@ func (c *chunkWriter) statistics() metadata.EncodedStatistics {
 	s.HasMin, s.HasMax = true, true
 	switch c.typ {
 	case arrow.STRING, arrow.BINARY:
+		if c.maxOpen {
+			s.HasMin, s.HasMax = false, false
+			return s
+		}
 		s.Min, s.Max = bytes.Clone(c.minB), bytes.Clone(c.maxB)
 	case arrow.INT64:
 		s.Signed = true

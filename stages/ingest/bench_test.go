@@ -80,7 +80,7 @@ func BenchmarkCSVReader(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for range b.N {
-		cr := newCSVReader(strings.NewReader(data), ',')
+		cr := newCSVReader(strings.NewReader(data), ',', defaultMaxRecordBytes)
 		for {
 			if _, err := cr.next(); err != nil {
 				if err != io.EOF {

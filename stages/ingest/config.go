@@ -41,6 +41,7 @@ type config struct {
 	perFile   bool
 	batchRows int
 	inferRows int
+	limits    limits
 }
 
 // parseConfig checks params beyond what the schema says.
@@ -57,6 +58,14 @@ func parseConfig(params map[string]any) (*config, error) {
 	}
 	if c.path == "" {
 		return nil, fmt.Errorf("with.path: required")
+	}
+	c.limits = limits{
+		record:       p.Int("max_record_bytes", defaultMaxRecordBytes),
+		decompressed: p.Int("max_decompressed_bytes", defaultMaxDecompressedBytes),
+		ratio:        p.Float("max_ratio", defaultMaxRatio),
+	}
+	if c.limits.record < 1 || c.limits.decompressed < 1 || c.limits.ratio < 1 {
+		return nil, fmt.Errorf("with.max_record_bytes, max_decompressed_bytes and max_ratio must be at least 1")
 	}
 	switch c.format {
 	case "", formatJSONL, formatCSV, formatTSV, formatParquet, formatText:

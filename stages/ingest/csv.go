@@ -72,7 +72,7 @@ func (d *delimited) infer(srcs []source) ([]column, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	cr := newCSVReader(rc, d.delimiter())
+	cr := newCSVReader(rc, d.delimiter(), srcs[0].lim.record)
 	names, err := d.header(srcs[0], cr)
 	if err != nil {
 		return nil, err
@@ -84,7 +84,7 @@ func (d *delimited) infer(srcs []source) ([]column, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		if errors.Is(err, errCSV) {
+		if errors.Is(err, errCSV) || isTooLong(err) {
 			continue
 		}
 		if err != nil {
@@ -156,7 +156,7 @@ func (d *delimited) readFile(src source, s *sink, nbytes *int64) error {
 		return err
 	}
 	defer rc.Close()
-	cr := newCSVReader(rc, d.delimiter())
+	cr := newCSVReader(rc, d.delimiter(), src.lim.record)
 	names, err := d.header(src, cr)
 	if err != nil {
 		return err
@@ -199,7 +199,7 @@ func (d *delimited) readFile(src source, s *sink, nbytes *int64) error {
 			err = d.row(fields, width, pick, names != nil)
 		}
 		if err != nil {
-			if !errors.Is(err, errCSV) && !errors.Is(err, errRow) {
+			if !errors.Is(err, errCSV) && !errors.Is(err, errRow) && !isTooLong(err) {
 				return err
 			}
 			if err := s.reject(src.name, cr.start, err, cr.rawText()); err != nil {

@@ -23,31 +23,47 @@ type csvReader struct {
 	ends  []int  // end of each field in out
 	field [][]byte
 	long  []byte
+	max   int64 // longest record kept
 }
 
 // newCSVReader reads records from r.
-func newCSVReader(r io.Reader, delim byte) *csvReader {
-	return &csvReader{r: bufio.NewReaderSize(r, 256<<10), delim: delim}
+func newCSVReader(r io.Reader, delim byte, max int64) *csvReader {
+	return &csvReader{r: bufio.NewReaderSize(r, 256<<10), delim: delim, max: max}
 }
 
 // errCSV marks a malformed record.
 var errCSV = errors.New("invalid CSV")
 
 // readLine appends the next physical line (with its line break) to c.raw.
+// A record growing past c.max is read to the end of the line without being
+// kept, and reported as an *errRecordTooLong.
 func (c *csvReader) readLine() (bool, error) {
 	b, err := c.r.ReadSlice('\n')
-	for errors.Is(err, bufio.ErrBufferFull) {
-		c.raw = append(c.raw, b...)
+	size := int64(len(c.raw))
+	var tooLong *errRecordTooLong
+	for {
+		size += int64(len(b))
+		if size > c.max && c.max > 0 {
+			tooLong = &errRecordTooLong{size: size, max: c.max}
+		} else {
+			c.raw = append(c.raw, b...)
+		}
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			break
+		}
 		b, err = c.r.ReadSlice('\n')
 	}
-	c.raw = append(c.raw, b...)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return false, err
 	}
-	if len(b) == 0 && err != nil {
+	if size == int64(len(c.raw)) && len(b) == 0 && err != nil {
 		return false, nil
 	}
 	c.line++
+	if tooLong != nil {
+		c.raw = c.raw[:min(len(c.raw), rejectPrefix)]
+		return true, tooLong
+	}
 	return true, nil
 }
 
@@ -58,6 +74,9 @@ func (c *csvReader) next() ([][]byte, error) {
 	for {
 		c.raw, c.out, c.ends = c.raw[:0], c.out[:0], c.ends[:0]
 		ok, err := c.readLine()
+		if isTooLong(err) {
+			c.start = c.line
+		}
 		if err != nil {
 			return nil, err
 		}

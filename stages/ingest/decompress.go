@@ -20,21 +20,24 @@ func openSource(src source, n *int64) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("opening %s: %w", src.name, err)
 	}
 	lower := strings.ToLower(src.name)
+	in := &countReader{r: f}
 	switch {
 	case strings.HasSuffix(lower, ".gz"):
-		zr, err := gzip.NewReader(f)
+		zr, err := gzip.NewReader(in)
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("reading %s: not a valid gzip stream: %w", src.name, err)
 		}
-		return &countingReader{r: zr, name: src.name, codec: "gzip", n: n, close: func() error { zr.Close(); return f.Close() }}, nil
+		bounded := &boundedStream{r: zr, name: src.name, lim: src.lim, in: in}
+		return &countingReader{r: bounded, name: src.name, codec: "gzip", n: n, close: func() error { zr.Close(); return f.Close() }}, nil
 	case strings.HasSuffix(lower, ".zst"):
-		zr, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		zr, err := zstd.NewReader(in, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxMemory(256<<20))
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("reading %s: not a valid zstd stream: %w", src.name, err)
 		}
-		return &countingReader{r: zr, name: src.name, codec: "zstd", n: n, close: func() error { zr.Close(); return f.Close() }}, nil
+		bounded := &boundedStream{r: zr, name: src.name, lim: src.lim, in: in}
+		return &countingReader{r: bounded, name: src.name, codec: "zstd", n: n, close: func() error { zr.Close(); return f.Close() }}, nil
 	}
 	return &countingReader{r: f, name: src.name, n: n, close: f.Close}, nil
 }

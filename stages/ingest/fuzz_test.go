@@ -100,7 +100,7 @@ func FuzzCSVReader(f *testing.F) {
 // readAllCSV reads every record, with "\r\n" in fields turned into "\n" as
 // encoding/csv does.
 func readAllCSV(in string) ([][]string, error) {
-	cr := newCSVReader(strings.NewReader(in), ',')
+	cr := newCSVReader(strings.NewReader(in), ',', defaultMaxRecordBytes)
 	var out [][]string
 	for {
 		fields, err := cr.next()

@@ -41,12 +41,19 @@ func (r *jsonlReader) readFile(src source, s *sink, nbytes *int64) error {
 		return err
 	}
 	defer rc.Close()
-	lr := newLineReader(rc)
+	lr := newLineReader(rc, src.lim.record)
 	records := 0
 	for {
 		line, err := lr.next()
 		if errors.Is(err, io.EOF) {
 			break
+		}
+		if isTooLong(err) {
+			records++
+			if err := s.reject(src.name, lr.line, err, line); err != nil {
+				return err
+			}
+			continue
 		}
 		if err != nil {
 			return err
@@ -201,11 +208,14 @@ func inferJSONL(srcs []source, limit int) ([]column, error) {
 				return err
 			}
 			defer rc.Close()
-			lr := newLineReader(rc)
+			lr := newLineReader(rc, src.lim.record)
 			for scanned := 0; n < limit && scanned < 10*limit; scanned++ {
 				line, err := lr.next()
 				if errors.Is(err, io.EOF) {
 					return nil
+				}
+				if isTooLong(err) {
+					continue // the read proper rejects it
 				}
 				if err != nil {
 					return err

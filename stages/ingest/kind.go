@@ -50,6 +50,9 @@ func (Kind) Schema() stages.Schema {
 			{Name: "per_file", Type: stages.Bool, Default: false, Doc: "text: one row per file instead of per line"},
 			{Name: "batch_rows", Type: stages.Int, Default: int64(defaultBatchRows), Doc: "rows per record batch"},
 			{Name: "infer_rows", Type: stages.Int, Default: int64(defaultInferRows), Doc: "records read to infer a schema"},
+			{Name: "max_record_bytes", Type: stages.Int, Default: int64(defaultMaxRecordBytes), Doc: "longest record (line, CSV record, per-file text) read; a longer one is an error naming file:line, or a `rejected` row with on_error: skip"},
+			{Name: "max_decompressed_bytes", Type: stages.Int, Default: int64(defaultMaxDecompressedBytes), Doc: "most bytes one .gz or .zst file may decompress to"},
+			{Name: "max_ratio", Type: stages.Float, Default: float64(defaultMaxRatio), Doc: "most decompressed bytes per compressed byte of a .gz or .zst file (decompression bombs)"},
 		},
 	}
 }
@@ -93,6 +96,9 @@ func (k Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) 
 	srcs, err := resolveSources(env.WorkDir, cfg.path)
 	if err != nil {
 		return nil, err
+	}
+	for i := range srcs {
+		srcs[i].lim = cfg.limits
 	}
 	if cfg.format, err = resolveFormat(cfg.format, srcs); err != nil {
 		return nil, err

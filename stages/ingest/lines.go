@@ -7,30 +7,51 @@ import (
 	"io"
 )
 
-// lineReader splits a stream into lines of any length. A line excludes its
-// "\n" and a "\r" before it; a UTF-8 byte order mark opening the stream is
-// dropped.
+// lineReader splits a stream into lines of up to max bytes. A line excludes
+// its "\n" and a "\r" before it; a UTF-8 byte order mark opening the stream
+// is dropped. A longer line is read to its end without being kept: next
+// returns its first rejectPrefix bytes and an *errRecordTooLong, and reading
+// can go on.
 type lineReader struct {
 	r    *bufio.Reader
+	max  int64
 	long []byte
 	line int64 // number of the line last returned, 1-based
 }
 
-// newLineReader reads lines from r.
-func newLineReader(r io.Reader) *lineReader {
-	return &lineReader{r: bufio.NewReaderSize(r, 256<<10)}
+// newLineReader reads lines of up to max bytes from r.
+func newLineReader(r io.Reader, max int64) *lineReader {
+	return &lineReader{r: bufio.NewReaderSize(r, 256<<10), max: max}
 }
 
 // next returns the next line, valid until the next call, or io.EOF.
 func (l *lineReader) next() ([]byte, error) {
 	b, err := l.r.ReadSlice('\n')
+	var tooLong *errRecordTooLong
 	if errors.Is(err, bufio.ErrBufferFull) {
 		l.long = append(l.long[:0], b...)
+		size := int64(len(b))
 		for errors.Is(err, bufio.ErrBufferFull) {
 			b, err = l.r.ReadSlice('\n')
+			size += int64(len(b))
+			if size > l.max {
+				if tooLong == nil {
+					// Keep the prefix only, and give the rest back.
+					l.long = append([]byte(nil), l.long[:min(len(l.long), rejectPrefix)]...)
+				}
+				tooLong = &errRecordTooLong{size: size, max: l.max}
+				continue
+			}
 			l.long = append(l.long, b...)
 		}
 		b = l.long
+	} else if int64(len(b)) > l.max+1 {
+		tooLong = &errRecordTooLong{size: int64(len(b)), max: l.max}
+		b = b[:min(len(b), rejectPrefix)]
+	}
+	if tooLong != nil && (err == nil || errors.Is(err, io.EOF)) {
+		l.line++
+		return b, tooLong
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, err

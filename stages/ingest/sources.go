@@ -13,6 +13,7 @@ import (
 type source struct {
 	abs  string // absolute path
 	name string // as reported: relative to the work dir, slash-separated
+	lim  limits // what reading it may cost (set from the stage's params)
 }
 
 // resolveSources expands path (a file, a directory or a glob, relative to

@@ -29,9 +29,12 @@ func readText(cfg *config, src source, withPath bool, s *sink, nbytes *int64) er
 	}
 	defer rc.Close()
 	if cfg.perFile {
-		data, err := io.ReadAll(rc)
+		data, err := io.ReadAll(io.LimitReader(rc, src.lim.record+1))
 		if err != nil {
 			return err
+		}
+		if int64(len(data)) > src.lim.record {
+			return s.reject(src.name, 1, &errRecordTooLong{size: int64(len(data)), max: src.lim.record}, data[:rejectPrefix])
 		}
 		if len(data) == 0 {
 			return fmt.Errorf("%s: empty file", src.name)
@@ -41,7 +44,7 @@ func readText(cfg *config, src source, withPath bool, s *sink, nbytes *int64) er
 		}
 		return s.add([]value{{s: []byte(src.name)}, {s: data}})
 	}
-	lr := newLineReader(rc)
+	lr := newLineReader(rc, src.lim.record)
 	vals := make([]value, 2, 3)
 	if withPath {
 		vals = append(vals, value{s: []byte(src.name)})
@@ -50,6 +53,12 @@ func readText(cfg *config, src source, withPath bool, s *sink, nbytes *int64) er
 		line, err := lr.next()
 		if errors.Is(err, io.EOF) {
 			break
+		}
+		if isTooLong(err) {
+			if err := s.reject(src.name, lr.line, err, line); err != nil {
+				return err
+			}
+			continue
 		}
 		if err != nil {
 			return err
