@@ -64,10 +64,25 @@ func Audit(m *artifacts.Manifest, ws *Workspace) []Mismatch {
 	return out
 }
 
+// ResultInputCorrupt is a re-execution not attempted because an input's
+// bytes no longer match the record (the fault is upstream, not the stage's).
+const ResultInputCorrupt = "input-corrupt"
+
+// RefusedManifestError is a manifest whose stage records do not hash to
+// their keys: nothing of it is re-executed.
+type RefusedManifestError struct {
+	RunID    string
+	Problems []string
+}
+
+func (e *RefusedManifestError) Error() string {
+	return fmt.Sprintf("refusing to re-execute run %s: its manifest does not match its own keys (edited?):\n  %s", e.RunID, strings.Join(e.Problems, "\n  "))
+}
+
 // Reexecution is the outcome of running one recorded stage again.
 type Reexecution struct {
 	Stage string `json:"stage"`
-	// Result is "identical", "different", "failed" or "not-checked".
+	// Result is "identical", "different", "input-corrupt", "failed" or "not-checked".
 	Result string `json:"result"`
 	Detail string `json:"detail,omitempty"`
 	// Ports lists each output's recorded and re-computed digests.
@@ -97,6 +112,18 @@ func Reexecute(ctx context.Context, m *artifacts.Manifest, ws *Workspace, log ze
 		return nil, err
 	}
 	defer wl.Unlock()
+	var refused []string
+	for _, s := range m.Stages {
+		if s.Status != StatusRan && s.Status != StatusCached {
+			continue
+		}
+		if err := checkRecordedKey(s); err != nil {
+			refused = append(refused, fmt.Sprintf("stage %s: %v", s.Name, err))
+		}
+	}
+	if len(refused) > 0 {
+		return nil, &RefusedManifestError{RunID: m.RunID, Problems: refused}
+	}
 	var out []Reexecution
 	for _, s := range m.Stages {
 		r := Reexecution{Stage: s.Name}
@@ -133,6 +160,16 @@ func reexecuteOne(ctx context.Context, m *artifacts.Manifest, ws *Workspace, kin
 		p := ws.Store.ObjectPath(in.Digest)
 		if _, err := os.Lstat(p); err != nil {
 			return nil, fmt.Errorf("recorded input `%s` (%s) is no longer in the store", in.Port, short(in.Digest))
+		}
+		// The input is proved by its bytes before the stage reads it: a
+		// corrupt upstream object is reported as such, not blamed on this stage.
+		o := artifacts.Output{Tree: artifacts.Tree{Digest: in.Digest, Size: in.Size, Dir: in.Dir, Files: in.Files}}
+		if !in.Dir {
+			o.Files = 1
+		}
+		if _, _, err := ws.Store.Prove(o); err != nil {
+			return &Reexecution{Stage: s.Name, Result: ResultInputCorrupt,
+				Detail: fmt.Sprintf("input `%s` (from %s) no longer holds the recorded bytes, so the stage was not run: %v", in.Port, in.From, err)}, nil
 		}
 		inputs[in.Port] = p
 	}

@@ -191,3 +191,36 @@ func mustSeal(t *testing.T, s *artifacts.Store, digest string) *artifacts.Seal {
 	}
 	return seal
 }
+
+// A stage whose log cannot be written (a full disk: its log file is
+// /dev/full here) still runs to its end: its output is drained, its own
+// failure is reported with its last output, and the log failure is named.
+func TestFullDiskUnderTheLogKeepsTheRealError(t *testing.T) {
+	const def = `version: 1
+name: full
+stages:
+  loud:
+    kind: exec
+    with: {cmd: "seq 1 100000; echo the-real-problem >&2; exit 7", outputs: [o]}
+`
+	p := newProject(t, def, nil)
+	const id = "20260101T000000.000Z-full00"
+	logs := filepath.Join(p.dir, ".pipeline", "runs", id, "logs")
+	if err := os.MkdirAll(logs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/full", filepath.Join(logs, "loud.log")); err != nil {
+		t.Fatal(err)
+	}
+	res := p.run(Options{RunID: id})
+	s := res.Stages[0]
+	if s.Status != StatusFailed || s.Err == nil {
+		t.Fatalf("status %s, err %v", s.Status, s.Err)
+	}
+	if msg := s.Err.Error(); !strings.Contains(msg, "exit status 7") || !strings.Contains(msg, "no space left on device") {
+		t.Errorf("error %q", msg)
+	}
+	if !strings.Contains(s.LogTail, "the-real-problem") {
+		t.Errorf("last output %q", s.LogTail)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -39,13 +40,17 @@ func newAuditCmd() *cobra.Command {
 			var reexec []runtime.Reexecution
 			if reexecute {
 				reexec, err = runtime.Reexecute(context.Background(), m, ws, logger())
+				var refused *runtime.RefusedManifestError
+				if errors.As(err, &refused) {
+					return failure("%v", err)
+				}
 				if err != nil {
 					return err
 				}
 			}
 			differs := 0
 			for _, r := range reexec {
-				if r.Result == "different" || r.Result == "failed" {
+				if r.Result == "different" || r.Result == "failed" || r.Result == runtime.ResultInputCorrupt {
 					differs++
 				}
 			}
