@@ -22,6 +22,12 @@ type Output struct {
 	Seal *Seal `json:"seal,omitempty"`
 }
 
+// ErrDamagedRecord marks a shared (remote) record that exists but cannot be
+// used: it does not parse, or it names another key or a malformed digest. A
+// run that finds one runs the stage and replaces the record, so the damage
+// heals instead of costing every machine a re-run forever.
+var ErrDamagedRecord = errors.New("damaged remote record")
+
 // WithoutSeals returns a copy of rec whose outputs carry no seals, as it is
 // shared with other machines.
 func (rec *ActionRecord) WithoutSeals() *ActionRecord {

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -26,6 +27,12 @@ type RemoteStore interface {
 	// PutAction writes rec unless a record for its key exists; it returns the
 	// record that holds afterwards (rec, or the one written first).
 	PutAction(ctx context.Context, rec *artifacts.ActionRecord) (*artifacts.ActionRecord, error)
+	// ReplaceAction writes rec over a record GetAction found damaged
+	// (artifacts.ErrDamagedRecord), conditionally, and returns the record
+	// that holds afterwards.
+	ReplaceAction(ctx context.Context, rec *artifacts.ActionRecord) (*artifacts.ActionRecord, error)
+	// MissingActions returns which of keys have no record, in one listing.
+	MissingActions(ctx context.Context, keys []string) ([]string, error)
 }
 
 // remoteHit looks key up in the remote store and, on a hit, brings every
@@ -36,8 +43,20 @@ func (r *runner) remoteHit(ctx context.Context, key string, log zerolog.Logger) 
 		return nil
 	}
 	rec, err := r.opts.Remote.GetAction(ctx, key)
+	if errors.Is(err, artifacts.ErrDamagedRecord) {
+		log.Warn().Err(err).Msg("the remote record of this stage is damaged; running the stage to replace it")
+		r.mu.Lock()
+		if r.damaged == nil {
+			r.damaged = map[string]bool{}
+		}
+		r.damaged[key] = true
+		r.mu.Unlock()
+		return nil
+	}
 	if err != nil {
-		log.Warn().Err(err).Msg("remote cache lookup failed; running the stage")
+		if !errors.Is(err, errRemoteDown) {
+			log.Warn().Err(err).Msg("remote cache lookup failed; running the stage")
+		}
 		return nil
 	}
 	if rec == nil {
@@ -50,6 +69,12 @@ func (r *runner) remoteHit(ctx context.Context, key string, log zerolog.Logger) 
 	if err := r.ws.Store.SaveAction(rec); err != nil {
 		log.Warn().Err(err).Msg("could not record a remote hit locally")
 	}
+	r.mu.Lock()
+	if r.fromRemote == nil {
+		r.fromRemote = map[string]bool{}
+	}
+	r.fromRemote[key] = true
+	r.mu.Unlock()
 	return rec
 }
 
@@ -94,7 +119,14 @@ func (r *runner) pushRemote(ctx context.Context, rec *artifacts.ActionRecord, lo
 			return rec
 		}
 	}
-	winner, err := r.opts.Remote.PutAction(ctx, rec.WithoutSeals())
+	r.mu.Lock()
+	replace := r.damaged[rec.Key]
+	r.mu.Unlock()
+	put := r.opts.Remote.PutAction
+	if replace {
+		put = r.opts.Remote.ReplaceAction
+	}
+	winner, err := put(ctx, rec.WithoutSeals())
 	if err != nil {
 		log.Warn().Err(err).Msg("could not record the stage in the remote cache")
 		return rec

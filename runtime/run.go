@@ -119,8 +119,12 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*
 	if err := os.MkdirAll(filepath.Join(ws.RunDir(id), "logs"), 0o755); err != nil {
 		return nil, fmt.Errorf("creating run directory: %w", err)
 	}
+	if opts.Remote != nil {
+		opts.Remote = newRemoteGuard(opts.Remote, opts.Log)
+	}
 	r := &runner{g: g, ws: ws, opts: opts, runID: id, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}}
 	r.execute(ctx)
+	r.pushUsed(ctx)
 	res, err := r.finish(started, ctx.Err() != nil)
 	return res, err
 }
@@ -185,6 +189,12 @@ type runner struct {
 	mu sync.Mutex
 	// results is guarded by mu.
 	results map[*pipeline.Node]*StageResult
+	// damaged holds the keys whose remote record was found damaged (guarded
+	// by mu): their push replaces the record.
+	damaged map[string]bool
+	// fromRemote holds the keys served by the remote in this run (guarded by
+	// mu): the remote has them, so they are not pushed back.
+	fromRemote map[string]bool
 }
 
 // execute runs every node once its upstream nodes are done, in parallel.

@@ -41,10 +41,15 @@ func (s *Store) GetAction(ctx context.Context, key string) (*artifacts.ActionRec
 	}
 	var rec artifacts.ActionRecord
 	if err := json.Unmarshal(b, &rec); err != nil {
-		return nil, fmt.Errorf("parsing record %s: %w", k, err)
+		return nil, damaged(k, fmt.Errorf("it does not parse: %w", err))
 	}
 	if rec.Key != key {
-		return nil, fmt.Errorf("record %s names key %s, not %s", k, rec.Key, key)
+		return nil, damaged(k, fmt.Errorf("it names key %s", rec.Key))
+	}
+	for port, o := range rec.Outputs {
+		if _, err := objectKey(o.Tree); err != nil {
+			return nil, damaged(k, fmt.Errorf("output %s: %w", port, err))
+		}
 	}
 	return &rec, nil
 }

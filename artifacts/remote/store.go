@@ -42,6 +42,8 @@ type Store struct {
 	log      zerolog.Logger
 	cfg      config
 	stats    counters
+	// isS3 is true for s3:// stores, whose writes can be conditional on an ETag.
+	isS3 bool
 }
 
 // config holds what Options set.
@@ -86,7 +88,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening remote cache %s: %w", redactURL(url), err)
 	}
-	s := &Store{bucket: bucket, create: create, conditional: true, log: cfg.log, cfg: cfg}
+	s := &Store{bucket: bucket, create: create, conditional: true, log: cfg.log, cfg: cfg, isS3: strings.HasPrefix(url, "s3://")}
 	if s.create == nil {
 		s.create = &bucketCreator{bucket: bucket, partSize: cfg.partSize, concurrency: cfg.concurrency}
 	}
