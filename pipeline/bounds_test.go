@@ -112,3 +112,11 @@ func TestSelfReferentialAlias(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+func TestOverrideHygiene(t *testing.T) {
+	for _, s := range []string{"cmd=a\xffb", "cmd=a\x00b"} {
+		if _, err := ParseOverride(s); err == nil || !strings.Contains(err.Error(), "NUL or invalid UTF-8") {
+			t.Errorf("%q: %v", s, err)
+		}
+	}
+}

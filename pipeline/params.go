@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 )
@@ -87,6 +88,9 @@ func ParseOverride(s string) (Override, error) {
 		return Override{}, fmt.Errorf("--set %q: expected key=value", s)
 	}
 	key, raw := strings.TrimSpace(s[:i]), s[i+1:]
+	if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+		return Override{}, fmt.Errorf("--set %q: holds a NUL or invalid UTF-8 byte", strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", `\x00`), "\uFFFD"))
+	}
 	var v any
 	if err := yaml.Unmarshal([]byte(raw), &v); err != nil {
 		v = raw
