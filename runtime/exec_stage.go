@@ -161,8 +161,11 @@ func ensureRemote(ctx context.Context, ws *Workspace, remote RemoteStore, res *S
 		return cur, nil
 	}
 	ar, err := ws.Store.LoadAction(res.Key)
-	if err != nil || ar == nil {
-		return nil, fmt.Errorf("reading the local record of key %s: %v", short(res.Key), err)
+	if err != nil {
+		return nil, fmt.Errorf("reading the local record of key %s: %w", short(res.Key), err)
+	}
+	if ar == nil {
+		return nil, fmt.Errorf("the local store has no record of key %s to upload", short(res.Key))
 	}
 	for port, o := range ar.Outputs {
 		if err := remote.Push(ctx, o, ws.Store); err != nil {

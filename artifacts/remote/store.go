@@ -72,8 +72,8 @@ func WithConcurrency(n int) Option { return func(c *config) { c.concurrency = n 
 // writes; the store is then assumed to honour them.
 func WithoutProbe() Option { return func(c *config) { c.probe = false } }
 
-// Open opens the remote cache at url: s3://bucket/prefix?region=…&endpoint=…,
-// gs://bucket/prefix, azblob://container/prefix or file:///dir. A path after
+// Open opens the remote cache at url: s3://bucket/prefix?region=…&endpoint=…
+// or file:///dir (other gocloud.dev schemes are not registered). A path after
 // the bucket name becomes a key prefix. Credentials come from the usual
 // environment variables of each cloud. Open writes and deletes one probe key
 // to find out whether the store honours create-only writes, and warns once

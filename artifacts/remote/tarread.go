@@ -80,5 +80,5 @@ func readTree(r io.Reader, dst string) (artifacts.Tree, error) {
 		}
 		entries = append(entries, e)
 	}
-	return treeOf(entries), nil
+	return artifacts.TreeDigest(entries), nil
 }

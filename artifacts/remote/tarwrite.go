@@ -117,5 +117,5 @@ func writeTree(w io.Writer, root string) (artifacts.Tree, error) {
 	if err := tw.Close(); err != nil {
 		return artifacts.Tree{}, fmt.Errorf("finishing the tar stream of %s: %w", root, err)
 	}
-	return treeOf(entries), nil
+	return artifacts.TreeDigest(entries), nil
 }

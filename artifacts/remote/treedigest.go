@@ -6,11 +6,6 @@ import (
 	"github.com/mlpipe/pipeline/artifacts"
 )
 
-// treeOf computes a directory's Tree from its members exactly as
-// artifacts.HashPath does, so a tree streamed from the remote can be checked
-// without hashing it twice.
-func treeOf(entries []artifacts.Entry) artifacts.Tree { return artifacts.TreeDigest(entries) }
-
 // checkTree refuses got when it is not the tree want describes.
 func checkTree(want, got artifacts.Tree) error {
 	if got.Digest != want.Digest {

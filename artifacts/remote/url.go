@@ -27,10 +27,13 @@ func openBucket(ctx context.Context, raw string) (*blob.Bucket, creator, error) 
 		return nil, nil, fmt.Errorf("parsing the URL: %w", err)
 	}
 	if u.Scheme == "" {
-		return nil, nil, fmt.Errorf("the URL has no scheme (want s3://, gs://, azblob:// or file://)")
+		return nil, nil, fmt.Errorf("the URL has no scheme (want s3:// or file://)")
 	}
 	if u.Scheme == "file" {
 		return openDir(u)
+	}
+	if u.Scheme != "s3" {
+		return nil, nil, fmt.Errorf("%s:// stores are not built into this binary (it reads s3:// and file://; docs/remote-cache.md says how to add gs:// or azblob://)", u.Scheme)
 	}
 	cloudURL, err := rewriteCloudURL(u)
 	if err != nil {

@@ -42,6 +42,7 @@ func TestOpenRefusesBadURLs(t *testing.T) {
 		{"/just/a/path", "no scheme"},
 		{"file://host/dir", "not host"},
 		{"nosuch://bucket", "nosuch"},
+		{"gs://bucket/p", "gs:// stores are not built into this binary"},
 		{"s3://bucket/p?prefix=x&secret=hunter2", "both a path"},
 	} {
 		t.Run(tc.url, func(t *testing.T) {

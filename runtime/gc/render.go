@@ -4,21 +4,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-)
 
-// FormatBytes renders a byte count for people: "512 B", "1.5 KiB", "3.2 GiB".
-func FormatBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 5; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
+	"github.com/mlpipe/pipeline/runtime/records"
+)
 
 // plural renders a count and a noun: "1 run", "2 runs".
 func plural(n int, noun string) string {
@@ -30,7 +18,7 @@ func plural(n int, noun string) string {
 
 // render renders a count of things and their size: "3 objects, 1.2 KiB".
 func (t Tally) render(noun string) string {
-	return fmt.Sprintf("%s (%s)", plural(t.Count, noun), FormatBytes(t.Bytes))
+	return fmt.Sprintf("%s (%s)", plural(t.Count, noun), records.FormatBytes(t.Bytes))
 }
 
 // WriteText prints what the collection removed (or would remove) and kept.
@@ -51,7 +39,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, ", %s", plural(r.Bundles.Count, "rebuilt project"))
 	}
 	fmt.Fprintf(&b, "\nkept %s, %s, %s\n", plural(len(r.KeptRuns), "run"), r.Kept.Records.render("action-cache record"), r.Kept.Objects.render("object"))
-	fmt.Fprintf(&b, "%s %s\n", freed, FormatBytes(r.Freed()))
+	fmt.Fprintf(&b, "%s %s\n", freed, records.FormatBytes(r.Freed()))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -60,8 +48,8 @@ func (r *Report) WriteText(w io.Writer) error {
 // stage, then by run.
 func (u *Usage) WriteText(w io.Writer) error {
 	var b strings.Builder
-	count := func(name string, t Tally) []string { return []string{name, fmt.Sprint(t.Count), FormatBytes(t.Bytes)} }
-	fmt.Fprintf(&b, "workspace %s: %s\n\n", u.Workspace, FormatBytes(u.Bytes))
+	count := func(name string, t Tally) []string { return []string{name, fmt.Sprint(t.Count), records.FormatBytes(t.Bytes)} }
+	fmt.Fprintf(&b, "workspace %s: %s\n\n", u.Workspace, records.FormatBytes(u.Bytes))
 	writeTable(&b, [][]string{
 		{"area", "entries", "bytes"},
 		count("objects", u.Objects),
@@ -76,8 +64,8 @@ func (u *Usage) WriteText(w io.Writer) error {
 	writeTable(&b, stages)
 	runs := [][]string{{"run", "status", "objects", "bytes", "only here", "run dir"}}
 	for _, r := range u.ByRun {
-		runs = append(runs, []string{r.ID, r.Status, fmt.Sprint(r.Objects.Count), FormatBytes(r.Objects.Bytes),
-			FormatBytes(r.OnlyHere.Bytes), FormatBytes(r.Dir.Bytes)})
+		runs = append(runs, []string{r.ID, r.Status, fmt.Sprint(r.Objects.Count), records.FormatBytes(r.Objects.Bytes),
+			records.FormatBytes(r.OnlyHere.Bytes), records.FormatBytes(r.Dir.Bytes)})
 	}
 	b.WriteString("\n")
 	writeTable(&b, runs)

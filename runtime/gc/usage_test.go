@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mlpipe/pipeline/internal/testutil"
+	"github.com/mlpipe/pipeline/runtime/records"
 )
 
 func TestDiskUsage(t *testing.T) {
@@ -77,7 +78,7 @@ func TestFormatBytes(t *testing.T) {
 		want string
 	}{{0, "0 B"}, {1023, "1023 B"}, {1024, "1.0 KiB"}, {1536, "1.5 KiB"}, {5 << 20, "5.0 MiB"}, {3 << 30, "3.0 GiB"}, {1 << 50, "1.0 PiB"}}
 	for _, c := range cases {
-		if got := FormatBytes(c.n); got != c.want {
+		if got := records.FormatBytes(c.n); got != c.want {
 			t.Errorf("FormatBytes(%d) = %q, want %q", c.n, got, c.want)
 		}
 	}
