@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlpipe/pipeline/runtime/gc"
+	"github.com/mlpipe/pipeline/runtime/records"
 )
 
 // newRunsRmCmd is `runs rm`, a subcommand of `runs`.
@@ -43,7 +44,7 @@ func newRunsRmCmd() *cobra.Command {
 			if err != nil {
 				return failure("%v", err)
 			}
-			_, err = fmt.Fprintf(c.OutOrStdout(), "removed run %s (%s); run `pipeline gc` to free the objects no other run needs\n", id, gc.FormatBytes(freed.Bytes))
+			_, err = fmt.Fprintf(c.OutOrStdout(), "removed run %s (%s); run `pipeline gc` to free the objects no other run needs\n", id, records.FormatBytes(freed.Bytes))
 			return err
 		},
 	}

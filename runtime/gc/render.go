@@ -48,7 +48,9 @@ func (r *Report) WriteText(w io.Writer) error {
 // stage, then by run.
 func (u *Usage) WriteText(w io.Writer) error {
 	var b strings.Builder
-	count := func(name string, t Tally) []string { return []string{name, fmt.Sprint(t.Count), records.FormatBytes(t.Bytes)} }
+	count := func(name string, t Tally) []string {
+		return []string{name, fmt.Sprint(t.Count), records.FormatBytes(t.Bytes)}
+	}
 	fmt.Fprintf(&b, "workspace %s: %s\n\n", u.Workspace, records.FormatBytes(u.Bytes))
 	writeTable(&b, [][]string{
 		{"area", "entries", "bytes"},
