@@ -84,22 +84,8 @@ func keepInsideLink(root, p string) error {
 
 // copyInPlace replaces the file at p by a copy of itself with its own inode.
 func copyInPlace(p string, perm fs.FileMode) error {
-	src, err := os.Open(p)
-	if err != nil {
-		return fmt.Errorf("copying hard-linked output %s: %w", p, err)
-	}
-	defer src.Close()
 	tmp := p + ".copy"
-	dst, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm|0o200)
-	if err != nil {
-		return fmt.Errorf("copying hard-linked output %s: %w", p, err)
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		dst.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("copying hard-linked output %s: %w", p, err)
-	}
-	if err := dst.Close(); err != nil {
+	if err := copyFile(p, tmp); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("copying hard-linked output %s: %w", p, err)
 	}

@@ -83,7 +83,9 @@ type Env struct {
 	// Log is the stage's logger.
 	Log zerolog.Logger
 	// Output receives the stage's own textual output (what a command prints);
-	// the runtime keeps it in the run's log directory.
+	// the runtime keeps it in the run's log directory. Its writes never fail
+	// (when the log cannot be written, the runtime says so itself), so a
+	// command's output can be copied to it to the end.
 	Output io.Writer
 	// Progress reports progress; never nil.
 	Progress Progress

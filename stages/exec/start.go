@@ -2,7 +2,6 @@ package exec
 
 import (
 	"fmt"
-	"io"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
@@ -28,7 +27,7 @@ func start(env *stages.Env, args, vars []string) (*osexec.Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &drain{w: env.Output}
+	out := env.Output
 	if mode != sandbox.None && sandboxUsable() {
 		tmp := filepath.Join(env.ScratchDir, "tmp")
 		if err := os.MkdirAll(tmp, 0o700); err != nil {
@@ -79,24 +78,4 @@ func markUnusable(err error) {
 	noSandbox.mu.Lock()
 	defer noSandbox.mu.Unlock()
 	noSandbox.reason = err
-}
-
-// drain passes a command's output on and never fails: when the writer
-// behind it fails (a full disk under the log), the rest is discarded, so the
-// pipe is read to its end and the command is not killed by SIGPIPE.
-type drain struct {
-	w   io.Writer
-	mu  sync.Mutex
-	err error
-}
-
-func (d *drain) Write(p []byte) (int, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.err == nil {
-		if _, err := d.w.Write(p); err != nil {
-			d.err = err
-		}
-	}
-	return len(p), nil
 }
