@@ -63,8 +63,11 @@ type Environment struct {
 // KeyInputs is the pre-image of a stage key: every part that determines the
 // stage's output. Comparing two of them explains a cache miss.
 type KeyInputs struct {
-	Kind    string            `json:"kind"`
-	Version string            `json:"version"`
+	Kind    string `json:"kind"`
+	Version string `json:"version"`
+	// Implementation holds what else shapes the kind's bytes (see
+	// stages.Implementations): component → version.
+	Implementation map[string]string `json:"implementation,omitempty"`
 	Params  json.RawMessage   `json:"params"`
 	Seed    int64             `json:"seed"`
 	Inputs  map[string]string `json:"inputs"`

@@ -9,14 +9,20 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/pipeline"
+	"github.com/mlpipe/pipeline/stages"
 )
 
 // keyInputs builds a stage's key pre-image from its node, the digests of its
 // inputs, and the digests of its deps and sources.
 func keyInputs(n *pipeline.Node, inputs map[string]string, deps, sources map[string]string) *artifacts.KeyInputs {
+	var impl map[string]string
+	if k, ok := n.Kind.(stages.Implementations); ok {
+		impl = k.Implementations()
+	}
 	return &artifacts.KeyInputs{
-		Kind:    n.Kind.Name(),
-		Version: n.Kind.Version(),
+		Kind:           n.Kind.Name(),
+		Version:        n.Kind.Version(),
+		Implementation: impl,
 		Params:  json.RawMessage(pipeline.CanonicalJSON(n.Params)),
 		Seed:    n.Seed,
 		Inputs:  inputs,
@@ -51,6 +57,11 @@ func diffKeyInputs(old, cur *artifacts.KeyInputs) []string {
 	}
 	if old.Version != cur.Version {
 		out = append(out, fmt.Sprintf("implementation version of %s changed: %s → %s", cur.Kind, old.Version, cur.Version))
+	}
+	for _, c := range unionKeys(old.Implementation, cur.Implementation) {
+		if a, b := old.Implementation[c], cur.Implementation[c]; a != b {
+			out = append(out, fmt.Sprintf("%s of %s changed: %s → %s", componentName(c), cur.Kind, orNone(a), orNone(b)))
+		}
 	}
 	if string(old.Params) != string(cur.Params) {
 		var a, b map[string]any
@@ -145,4 +156,22 @@ func short(d string) string {
 		return d[:i+13]
 	}
 	return d
+}
+
+// componentName says what an implementation component is, for explain.
+func componentName(c string) string {
+	switch c {
+	case "table":
+		return "the table format"
+	case "gomlx":
+		return "the GoMLX version"
+	}
+	return "the " + c + " version"
+}
+
+func orNone(v string) string {
+	if v == "" {
+		return "(none)"
+	}
+	return v
 }

@@ -33,6 +33,16 @@ type Kind interface {
 	Run(ctx context.Context, env *Env) (*Result, error)
 }
 
+// Implementations is implemented by kinds whose output bytes depend on
+// more than their own code: the table format they write, the numerics
+// library they compute with. Each entry (component → version) enters the
+// stage key beside Version, so a new table format or library re-runs the
+// stages it shapes, and `explain` names it; no kind bumps Version by hand for
+// a change made elsewhere.
+type Implementations interface {
+	Implementations() map[string]string
+}
+
 // PlanRequest is what a kind sees at definition time.
 type PlanRequest struct {
 	// Stage is the stage's name in the definition.

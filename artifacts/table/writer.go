@@ -31,6 +31,13 @@ const DictionaryBytes = 12 << 20
 // zstdLevel is the zstd level of every column (zstd's fastest).
 const zstdLevel = 1
 
+// FormatVersion identifies the bytes this package writes for given rows.
+// Change it whenever they change (encodings, page or row-group cuts,
+// statistics): kinds that write tables report it, so it is part of their
+// stages' keys and a new format re-runs them instead of mixing bytes.
+// 2: byte-array statistics cut to 64-byte bounds.
+const FormatVersion = "2"
+
 // CreatedBy is the writer name recorded in every Parquet footer. It is fixed so
 // that the same rows always produce the same bytes.
 const CreatedBy = "mlpipe table (arrow-go v18)"

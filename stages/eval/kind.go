@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/stages"
 	"github.com/mlpipe/pipeline/stages/train/backend"
 )
@@ -50,6 +51,11 @@ func (Kind) Name() string { return "eval" }
 
 // Version implements stages.Kind.
 func (Kind) Version() string { return "2" }
+
+// Implementations implements stages.Implementations: the table format it writes and the GoMLX release it computes with.
+func (Kind) Implementations() map[string]string {
+	return map[string]string{"table": table.FormatVersion, "gomlx": backend.GoMLXVersion}
+}
 
 // Doc implements stages.Kind.
 func (Kind) Doc() string {

@@ -17,6 +17,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/stages"
 )
 
@@ -30,6 +31,11 @@ func (Kind) Name() string { return "ingest" }
 
 // Version implements stages.Kind.
 func (Kind) Version() string { return "2" }
+
+// Implementations implements stages.Implementations: the table format it writes.
+func (Kind) Implementations() map[string]string {
+	return map[string]string{"table": table.FormatVersion}
+}
 
 // Doc implements stages.Kind.
 func (Kind) Doc() string {

@@ -28,6 +28,11 @@ func (Kind) Name() string { return "scan" }
 // Version implements stages.Kind. Bump it when rules or outputs change.
 func (Kind) Version() string { return "2" }
 
+// Implementations implements stages.Implementations: the table format it writes.
+func (Kind) Implementations() map[string]string {
+	return map[string]string{"table": table.FormatVersion}
+}
+
 // Doc implements stages.Kind.
 func (Kind) Doc() string {
 	return "find leaked credentials in input tables and workspace files; fail the run when any are found"

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/stages"
 )
 
@@ -22,6 +23,11 @@ func (Kind) Name() string { return "split" }
 
 // Version implements stages.Kind.
 func (Kind) Version() string { return "2" }
+
+// Implementations implements stages.Implementations: the table format it writes.
+func (Kind) Implementations() map[string]string {
+	return map[string]string{"table": table.FormatVersion}
+}
 
 // Doc implements stages.Kind.
 func (Kind) Doc() string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/stages"
 )
 
@@ -21,6 +22,11 @@ func (Kind) Name() string { return "tokenize" }
 
 // Version implements stages.Kind.
 func (Kind) Version() string { return "2" }
+
+// Implementations implements stages.Implementations: the table format it writes.
+func (Kind) Implementations() map[string]string {
+	return map[string]string{"table": table.FormatVersion}
+}
 
 // Doc implements stages.Kind.
 func (Kind) Doc() string {

@@ -6,7 +6,9 @@
 package train
 
 import (
+	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/stages"
+	"github.com/mlpipe/pipeline/stages/train/backend"
 )
 
 // Kind is the train stage kind.
@@ -19,6 +21,11 @@ func (Kind) Name() string { return "train" }
 
 // Version implements stages.Kind. Bump it whenever outputs could change.
 func (Kind) Version() string { return "2" }
+
+// Implementations implements stages.Implementations: the table format it writes and the GoMLX release it computes with.
+func (Kind) Implementations() map[string]string {
+	return map[string]string{"table": table.FormatVersion, "gomlx": backend.GoMLXVersion}
+}
 
 // Doc implements stages.Kind.
 func (Kind) Doc() string {

@@ -18,6 +18,11 @@ import (
 	_ "github.com/gomlx/gomlx/backends/simplego" // registers "go"
 )
 
+// GoMLXVersion is the GoMLX release the train and eval kinds compute with
+// (go.mod requires it; a test keeps the two equal). It enters their keys: a
+// new release may change the numbers a model computes.
+const GoMLXVersion = "v0.26.0"
+
 // Default is the backend used when none is asked for.
 const Default = "go"
 

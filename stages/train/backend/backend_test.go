@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -64,5 +65,16 @@ func TestOpenGoIsShared(t *testing.T) {
 	}
 	if a.Name() != "go" && !strings.Contains(a.Name(), "SimpleGo") {
 		t.Logf("backend name %q", a.Name())
+	}
+}
+
+// The GoMLX version in train's and eval's keys is the one go.mod requires.
+func TestGoMLXVersionMatchesGoMod(t *testing.T) {
+	b, err := os.ReadFile("../../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "github.com/gomlx/gomlx " + GoMLXVersion + "\n"; !strings.Contains(string(b), want) {
+		t.Errorf("go.mod does not require %q", strings.TrimSpace(want))
 	}
 }
