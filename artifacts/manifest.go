@@ -68,11 +68,11 @@ type KeyInputs struct {
 	// Implementation holds what else shapes the kind's bytes (see
 	// stages.Implementations): component → version.
 	Implementation map[string]string `json:"implementation,omitempty"`
-	Params  json.RawMessage   `json:"params"`
-	Seed    int64             `json:"seed"`
-	Inputs  map[string]string `json:"inputs"`
-	Deps    map[string]string `json:"deps"`
-	Sources map[string]string `json:"sources"`
+	Params         json.RawMessage   `json:"params"`
+	Seed           int64             `json:"seed"`
+	Inputs         map[string]string `json:"inputs"`
+	Deps           map[string]string `json:"deps"`
+	Sources        map[string]string `json:"sources"`
 }
 
 // PortRecord is one input or output of a stage in a manifest.

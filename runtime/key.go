@@ -23,11 +23,11 @@ func keyInputs(n *pipeline.Node, inputs map[string]string, deps, sources map[str
 		Kind:           n.Kind.Name(),
 		Version:        n.Kind.Version(),
 		Implementation: impl,
-		Params:  json.RawMessage(pipeline.CanonicalJSON(n.Params)),
-		Seed:    n.Seed,
-		Inputs:  inputs,
-		Deps:    deps,
-		Sources: sources,
+		Params:         json.RawMessage(pipeline.CanonicalJSON(n.Params)),
+		Seed:           n.Seed,
+		Inputs:         inputs,
+		Deps:           deps,
+		Sources:        sources,
 	}
 }
 
