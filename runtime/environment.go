@@ -65,7 +65,7 @@ func EnvironmentInfo() artifacts.Environment {
 		if IsSecretName(name) {
 			val = Redacted
 		}
-		env.Variables[name] = val
+		env.Variables[name] = artifacts.RedactURL(val)
 	}
 	return env
 }

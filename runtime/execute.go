@@ -228,7 +228,7 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 	defer logFile.Close()
 	tail := &tailWriter{max: 4096}
 	logSink := &failSoftWriter{w: logFile}
-	out := newRedactingWriter(io.MultiWriter(logSink, tail))
+	out := newRedactingWriter(io.MultiWriter(logSink, tail), secretParamValues(n.Params)...)
 	env := &stages.Env{
 		Stage: n.Name, Key: p.key, Inputs: p.inputs, OutDir: outDir, ScratchDir: scratch, WorkDir: r.g.Def.Dir,
 		Params: n.Params, Seed: n.Seed, Log: log.Hook(stageLogHook{w: out}), Output: out, Progress: r.progressFor(n),

@@ -16,7 +16,7 @@ func buildManifest(g *pipeline.Graph, ws *Workspace, res *RunResult, started tim
 		StartedAt:     started,
 		FinishedAt:    time.Now().UTC(),
 		Status:        res.Status,
-		Command:       command,
+		Command:       redactCommand(command),
 		Definition:    artifacts.DefinitionRef{Path: g.Def.Path, Dir: g.Def.Dir, Name: g.Def.Name, Digest: g.Def.Digest},
 		Params:        g.Params,
 		Overrides:     map[string]any{},

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/rs/zerolog"
+
+	"github.com/mlpipe/pipeline/artifacts"
 )
 
 // secretName matches environment variable names whose values must never be
@@ -46,13 +48,19 @@ type redactingWriter struct {
 	mu      sync.Mutex
 	w       io.Writer
 	secrets [][]byte
+	longest int // the longest secret's length
 	buf     []byte
 }
 
-func newRedactingWriter(w io.Writer) *redactingWriter {
+// newRedactingWriter hides the secret environment values and the extra
+// values given (a stage's secret-looking params).
+func newRedactingWriter(w io.Writer, extra ...string) *redactingWriter {
 	rw := &redactingWriter{w: w}
-	for _, s := range secretValues() {
+	vals := append(secretValues(), extra...)
+	sort.Slice(vals, func(a, b int) bool { return len(vals[a]) > len(vals[b]) })
+	for _, s := range vals {
 		rw.secrets = append(rw.secrets, []byte(s))
+		rw.longest = max(rw.longest, len(s))
 	}
 	return rw
 }
@@ -68,20 +76,32 @@ func (r *redactingWriter) Write(p []byte) (int, error) {
 		}
 		r.buf = append(r.buf[:0], r.buf[i+1:]...)
 	} else if len(r.buf) > 1<<16 {
-		if err := r.emit(r.buf); err != nil {
+		// A long line without a newline (progress bars end theirs with \r):
+		// hide what is whole, pass it on, and keep a tail as long as the
+		// longest secret less one, which may begin one that the next write ends.
+		red := r.redact(r.buf)
+		cut := len(red) - max(r.longest-1, 0)
+		if err := r.write(red[:cut]); err != nil {
 			return 0, err
 		}
-		r.buf = r.buf[:0]
+		r.buf = append(r.buf[:0], red[cut:]...)
 	}
 	return len(p), nil
 }
 
-func (r *redactingWriter) emit(b []byte) error {
+func (r *redactingWriter) emit(b []byte) error { return r.write(r.redact(b)) }
+
+// redact replaces every whole secret in b.
+func (r *redactingWriter) redact(b []byte) []byte {
 	for _, s := range r.secrets {
 		if bytes.Contains(b, s) {
 			b = bytes.ReplaceAll(b, s, []byte(Redacted))
 		}
 	}
+	return b
+}
+
+func (r *redactingWriter) write(b []byte) error {
 	_, err := r.w.Write(b)
 	return err
 }
@@ -104,4 +124,64 @@ func (h stageLogHook) Run(_ *zerolog.Event, level zerolog.Level, msg string) {
 	if msg != "" {
 		_, _ = io.WriteString(h.w, level.String()+": "+msg+"\n")
 	}
+}
+
+// redactCommand returns a command line as a manifest may record it: URLs
+// without userinfo or query, and `--set` values of secret-looking
+// parameters replaced.
+func redactCommand(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		switch {
+		case i > 0 && args[i-1] == "--set":
+			out[i] = redactAssignment(a)
+		case strings.HasPrefix(a, "--set="):
+			out[i] = "--set=" + redactAssignment(a[len("--set="):])
+		case strings.HasPrefix(a, "--") && strings.Contains(a, "="):
+			name, val, _ := strings.Cut(a, "=")
+			out[i] = name + "=" + artifacts.RedactURL(val)
+		default:
+			out[i] = artifacts.RedactURL(a)
+		}
+	}
+	return out
+}
+
+// redactAssignment hides the value of key=value when key looks secret, and
+// any URL's secrets otherwise.
+func redactAssignment(kv string) string {
+	key, val, ok := strings.Cut(kv, "=")
+	if !ok {
+		return kv
+	}
+	if IsSecretName(key[strings.LastIndexByte(key, '.')+1:]) {
+		return key + "=" + Redacted
+	}
+	return key + "=" + artifacts.RedactURL(val)
+}
+
+// secretParamValues returns the string values a stage's params hold under
+// secret-looking names (at any depth: `env: {DB_PASS: ...}`), so its log
+// hides them too.
+func secretParamValues(params map[string]any) []string {
+	var vals []string
+	var walk func(key string, v any)
+	walk = func(key string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				walk(k, e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(key, e)
+			}
+		case string:
+			if key != "" && IsSecretName(key) && len(x) >= 6 {
+				vals = append(vals, x)
+			}
+		}
+	}
+	walk("", params)
+	return vals
 }

@@ -11,6 +11,8 @@ import (
 	"io/fs"
 
 	"gocloud.dev/gcerrors"
+
+	"github.com/mlpipe/pipeline/artifacts"
 )
 
 // probeConditional writes one fresh probe key twice with create-only writes
@@ -66,7 +68,7 @@ func (s *Store) checkConditional(ctx context.Context, url string) error {
 	}
 	if errors.Is(err, fs.ErrPermission) || gcerrors.Code(err) == gcerrors.PermissionDenied {
 		s.readOnly = true
-		s.log.Warn().Str("remote", redactURL(url)).Err(err).
+		s.log.Warn().Str("remote", artifacts.RedactURL(url)).Err(err).
 			Msg("the remote cache is read-only for these credentials: hits are used, results are not uploaded")
 		return nil
 	}
@@ -75,7 +77,7 @@ func (s *Store) checkConditional(ctx context.Context, url string) error {
 	}
 	if !ok {
 		s.conditional = false
-		s.log.Warn().Str("remote", redactURL(url)).
+		s.log.Warn().Str("remote", artifacts.RedactURL(url)).
 			Msg("the remote store does not honour create-only writes (If-None-Match: *); racing machines may overwrite each other's records")
 	}
 	return nil

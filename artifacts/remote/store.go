@@ -86,7 +86,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	}
 	bucket, create, err := openBucket(ctx, url)
 	if err != nil {
-		return nil, fmt.Errorf("opening remote cache %s: %w", redactURL(url), err)
+		return nil, fmt.Errorf("opening remote cache %s: %w", artifacts.RedactURL(url), err)
 	}
 	s := &Store{bucket: bucket, create: create, conditional: true, log: cfg.log, cfg: cfg, isS3: strings.HasPrefix(url, "s3://")}
 	if s.create == nil {
@@ -95,7 +95,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	if cfg.probe {
 		if err := s.checkConditional(ctx, url); err != nil {
 			bucket.Close()
-			return nil, fmt.Errorf("opening remote cache %s: %w", redactURL(url), err)
+			return nil, fmt.Errorf("opening remote cache %s: %w", artifacts.RedactURL(url), err)
 		}
 	}
 	return s, nil

@@ -72,14 +72,6 @@ func openDir(u *url.URL) (*blob.Bucket, creator, error) {
 	return b, &dirCreator{root: filepath.Join(dir, filepath.FromSlash(prefix))}, nil
 }
 
-// redactURL drops the query of a URL, which may carry secrets, for messages.
-func redactURL(raw string) string {
-	if i := strings.IndexByte(raw, '?'); i >= 0 {
-		return raw[:i]
-	}
-	return raw
-}
-
 // rewriteCloudURL turns the path of a cloud URL into gocloud's prefix
 // parameter and, for s3, turns off the SDK's CRC32 checksums unless the URL
 // sets them.
