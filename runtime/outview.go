@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -74,6 +75,7 @@ func publishView(ws *Workspace, g *pipeline.Graph, results map[*pipeline.Node]*S
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return fmt.Errorf("creating %s: %w", filepath.Dir(dst), err)
 	}
+	removeStaleViews(dst)
 	tmp, err := os.MkdirTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".new-")
 	if err != nil {
 		return fmt.Errorf("creating the output view: %w", err)
@@ -110,4 +112,18 @@ func publishView(ws *Workspace, g *pipeline.Graph, results map[*pipeline.Node]*S
 		return fmt.Errorf("switching the output view %s: %w", dst, err)
 	}
 	return nil
+}
+
+// staleViewAge is how old a view left half-built (by a killed run) must be
+// before another run removes it; a younger one may be a concurrent run's.
+const staleViewAge = time.Hour
+
+// removeStaleViews removes the half-built views of dst that killed runs left.
+func removeStaleViews(dst string) {
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(dst), "."+filepath.Base(dst)+".new-*"))
+	for _, d := range left {
+		if info, err := os.Lstat(d); err == nil && time.Since(info.ModTime()) > staleViewAge {
+			_ = artifacts.RemoveAll(d)
+		}
+	}
 }
