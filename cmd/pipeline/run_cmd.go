@@ -26,13 +26,21 @@ func newRunCmd() *cobra.Command {
 		tr                                   temporalRun
 	)
 	c := &cobra.Command{
-		Use:   "run FILE",
+		Use:   "run FILE [STAGE...]",
 		Short: "Run a pipeline: cached stages are served from the store, the rest run in parallel",
-		Args:  exactArgs(1),
+		Long: "Run a pipeline: cached stages are served from the store, the rest run in parallel. With STAGE arguments\n" +
+			"(stage names, or sweep instances such as lm@lr=0.003) only those stages and what they need upstream run;\n" +
+			"nothing downstream of them does.",
+		Args: minArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			g, ws, err := df.load(args[0])
 			if err != nil {
 				return err
+			}
+			if len(args) > 1 {
+				if g, err = g.Select(args[1:]); err != nil {
+					return err
+				}
 			}
 			if dryRun {
 				st, err := runtime.Status(g, ws)
@@ -207,4 +215,14 @@ func headline(m map[string]float64) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// minArgs is cobra.MinimumNArgs with a usage exit status.
+func minArgs(n int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usageError("%s expects at least %d argument(s), got %d (usage: %s)", c.CommandPath(), n, len(args), c.UseLine())
+		}
+		return nil
+	}
 }
