@@ -95,6 +95,11 @@ func (s *Store) LoadAction(key string) (*ActionRecord, error) {
 	if err := json.Unmarshal(b, &rec); err != nil || rec.Key != key {
 		return nil, nil
 	}
+	for _, o := range rec.Outputs {
+		if CheckDigest(o.Digest) != nil {
+			return nil, nil // damaged: treated as absent, and overwritten
+		}
+	}
 	return &rec, nil
 }
 

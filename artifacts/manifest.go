@@ -127,6 +127,15 @@ func ReadManifest(path string) (*Manifest, error) {
 	if m.SchemaVersion != ManifestSchemaVersion {
 		return nil, fmt.Errorf("manifest %s has schema_version %d; this engine reads %d", path, m.SchemaVersion, ManifestSchemaVersion)
 	}
+	for _, s := range m.Stages {
+		for _, group := range [][]PortRecord{s.Inputs, s.Outputs} {
+			for _, p := range group {
+				if err := CheckDigest(p.Digest); err != nil {
+					return nil, fmt.Errorf("manifest %s: stage %s, port %s: %w", path, s.Name, p.Port, err)
+				}
+			}
+		}
+	}
 	return &m, nil
 }
 

@@ -46,11 +46,23 @@ func hexOf(digest string) (string, error) {
 	return h, nil
 }
 
+// CheckDigest reports whether d is a well-formed digest (an algorithm
+// prefix, a colon and at least four hexadecimal digits). Records, manifests
+// and remote records are checked with it when they are read, so no path is
+// ever made from a malformed one.
+func CheckDigest(d string) error {
+	_, err := hexOf(d)
+	return err
+}
+
 // ObjectPath returns where the object with digest lives (it may not exist).
+// The digest must be well formed (see CheckDigest); a malformed one, which
+// only a bug can pass here since every reader checks digests, panics rather
+// than name a path outside the store's layout.
 func (s *Store) ObjectPath(digest string) string {
 	h, err := hexOf(digest)
 	if err != nil {
-		return filepath.Join(s.Root, "objects", "invalid")
+		panic(fmt.Sprintf("artifacts: object path of %v", err))
 	}
 	return filepath.Join(s.Root, "objects", h[:2], h)
 }

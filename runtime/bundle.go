@@ -239,6 +239,11 @@ func readBundle(path string) (*Bundle, error) {
 	if b.Definition == "" || len(b.Files) == 0 {
 		return nil, fmt.Errorf("bundle %s names no definition", path)
 	}
+	for _, f := range b.Files {
+		if err := artifacts.CheckDigest(f.Digest); err != nil {
+			return nil, fmt.Errorf("bundle %s: file %s: %w", path, f.Path, err)
+		}
+	}
 	return &b, nil
 }
 

@@ -40,6 +40,16 @@ func DecodeStageSpec(b []byte) (*StageSpec, error) {
 	if s.Stage == "" || s.Bundle.Digest == "" {
 		return nil, fmt.Errorf("stage spec names no stage or no bundle")
 	}
+	if err := artifacts.CheckDigest(s.Bundle.Digest); err != nil {
+		return nil, fmt.Errorf("stage spec: bundle: %w", err)
+	}
+	for up, outs := range s.Upstream {
+		for port, o := range outs {
+			if err := artifacts.CheckDigest(o.Digest); err != nil {
+				return nil, fmt.Errorf("stage spec: upstream %s.%s: %w", up, port, err)
+			}
+		}
+	}
 	return &s, nil
 }
 

@@ -50,7 +50,7 @@ func TestExitStatuses(t *testing.T) {
 		{"definition error", []string{"run", broken}, 2, "did you mean `stages`"},
 		{"unknown set key", []string{"run", good, "--set", "m=4"}, 2, "no parameter `m`"},
 		{"unknown flag", []string{"run", good, "--jbos", "2"}, 2, "unknown flag"},
-		{"missing argument", []string{"run"}, 2, "expects 1 argument"},
+		{"missing argument", []string{"run"}, 2, "expects at least 1 argument"},
 		{"missing file", []string{"status", "/nonexistent/p.yaml"}, 2, "cannot read the definition"},
 		{"bad dag format", []string{"dag", good, "--format", "svg"}, 2, "--format must be"},
 		{"unknown stage to explain", []string{"explain", good, "nope"}, 2, "no stage `nope`"},
