@@ -23,7 +23,7 @@ func newReportCmd() *cobra.Command {
 		Short: "Write one run as a self-contained HTML page: DAG, stages, params, loss curves, metrics, confusion matrix, sweep",
 		Long: "Write one run as a single HTML page that loads nothing from the network: the stage graph, each stage's\n" +
 			"status, time and cache result, the params, the training loss curves and metrics as inline SVG charts, the\n" +
-			"confusion matrices and the sweep table. RUN is a run id, an unambiguous prefix, `latest`, or the path of a\n" +
+			"confusion matrices and the sweep table. RUN is a run id, an unambiguous prefix or suffix, `latest` or `latest~N`, or the path of a\n" +
 			"manifest.json or run directory. Without -o the page goes to stdout.",
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {

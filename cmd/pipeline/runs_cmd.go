@@ -60,7 +60,7 @@ func (f *recordFlags) selection(defArg string) (records.Selection, error) {
 	return records.Selection{Workspace: ws, Definition: def}, nil
 }
 
-// load reads the manifest of a run reference (an id, a prefix, `latest`, or
+// load reads the manifest of a run reference (an id, a prefix or suffix, `latest`, `latest~N`, or
 // a manifest or run directory path).
 func (f *recordFlags) load(ref string) (*artifacts.Manifest, *runtime.Workspace, error) {
 	if m, ws, err := records.Load(records.Selection{}, ref); err == nil {
@@ -124,7 +124,7 @@ func newRunsShowCmd(rf *recordFlags) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "show RUN",
 		Short: "Print one run in detail: stages, statuses, times, cache results, params, metrics, outputs",
-		Long: "Print one run in detail. RUN is a run id, an unambiguous prefix of one, `latest`, or the path of a\n" +
+		Long: "Print one run in detail. RUN is a run id, an unambiguous prefix or suffix of one, `latest` or `latest~N`, or the path of a\n" +
 			"manifest.json or run directory. --json prints the run's manifest.",
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -161,7 +161,7 @@ func newMetricsCmd() *cobra.Command {
 		Long: "Set two runs side by side: their params and overrides, each stage instance's status and whether its key\n" +
 			"changed, and each metric with the absolute (B−A) and relative change. Sweep points are stage instances\n" +
 			"(`stage@key=value`), so each point appears as its own rows. Metrics that did not change are left out\n" +
-			"unless --all (key metrics are always shown). A run is an id, a prefix, `latest` or a path.",
+			"unless --all (key metrics are always shown). A run is an id, a prefix or suffix, `latest`, `latest~N` or a path.",
 		Args: exactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			a, _, err := rf.load(args[0])

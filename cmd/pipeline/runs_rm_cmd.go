@@ -15,7 +15,7 @@ func newRunsRmCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "rm ID [FILE | --file FILE | --workspace DIR]",
 		Short: "Delete a run's manifest and logs (its objects stay until `pipeline gc`)",
-		Long: "rm deletes runs/<ID>/ of the workspace. ID is a run id, an unambiguous prefix of one, or `latest`.\n" +
+		Long: "rm deletes runs/<ID>/ of the workspace. ID is a run id, an unambiguous prefix or suffix of one, `latest` or `latest~N`.\n" +
 			"The objects the run references are left in the store; `pipeline gc` frees those no other run needs.",
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) < 1 || len(args) > 2 {

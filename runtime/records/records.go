@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/mlpipe/pipeline/artifacts"
@@ -74,8 +75,9 @@ func (s Selection) where() string {
 	return s.Workspace.Root
 }
 
-// Resolve maps a run reference to a selected run id: `latest`, a whole
-// id, or a prefix of exactly one id.
+// Resolve maps a run reference to a selected run id: `latest`, `latest~N`
+// (the N-th before the newest), a whole id, or a prefix or suffix (the part
+// after the dash, or at least 4 of its last characters) of exactly one id.
 func Resolve(s Selection, ref string) (string, error) {
 	if s.Workspace == nil {
 		return "", fmt.Errorf("resolving run %q: %w: no workspace given", ref, ErrNoRun)
@@ -90,6 +92,16 @@ func Resolve(s Selection, ref string) (string, error) {
 	if ref == Latest {
 		return ids[0], nil
 	}
+	if n, ok := strings.CutPrefix(ref, Latest+"~"); ok {
+		back, err := strconv.Atoi(n)
+		if err != nil || back < 0 {
+			return "", fmt.Errorf("resolving run %q: %w: `latest~N` takes a whole number N", ref, ErrNoRun)
+		}
+		if back >= len(ids) {
+			return "", fmt.Errorf("resolving run %q: %w: only %d runs are recorded in %s", ref, ErrNoRun, len(ids), s.where())
+		}
+		return ids[back], nil
+	}
 	if ref == "" {
 		return "", fmt.Errorf("resolving run: %w: empty run id", ErrNoRun)
 	}
@@ -98,7 +110,8 @@ func Resolve(s Selection, ref string) (string, error) {
 		if id == ref {
 			return id, nil
 		}
-		if strings.HasPrefix(id, ref) {
+		// A prefix (the time) or a suffix (the random part after the dash).
+		if strings.HasPrefix(id, ref) || strings.HasSuffix(id, "-"+ref) || (len(ref) >= 4 && strings.HasSuffix(id, ref)) {
 			matches = append(matches, id)
 		}
 	}

@@ -28,6 +28,13 @@ func TestResolve(t *testing.T) {
 		{"2026", "", "matches 4 runs"},
 		{"2027", "", "no such run"},
 		{"", "", "empty run id"},
+		{"latest~0", idFailed, ""},
+		{"latest~1", idSweep, ""},
+		{"latest~9", "", "only 5 runs are recorded"},
+		{"latest~x", "", "takes a whole number"},
+		{"abcdef", idFailed, ""},
+		{"cccccc", idSweep, ""},
+		{"cdef", idFailed, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.ref, func(t *testing.T) {
