@@ -47,7 +47,7 @@ func start(env *stages.Env, args, vars []string) (*osexec.Cmd, error) {
 			cmd.Env = sandbox.EnvWithSpec(cmd, vars)
 			err = cmd.Start()
 			if err == nil {
-				return cmd, nil
+				return cmd.Cmd, nil
 			}
 			if !sandbox.Unavailable(err) {
 				return nil, fmt.Errorf("starting `sh -c` in its sandbox: %w", err)

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,19 +70,59 @@ const specVar = "PIPELINE_SANDBOX_SPEC"
 // helperName is the helper's argv[0], so `ps` tells it apart from the engine.
 const helperName = "pipeline-sandbox"
 
+// statusFD is the helper's end of the setup-status pipe: the helper writes
+// why setup failed there, or execs the command (which closes it, as it is
+// close-on-exec) so the engine reads end-of-file.
+const statusFD = 3
+
 func init() {
 	if len(os.Args) == 0 || os.Args[0] != helperName || os.Getenv(specVar) == "" {
 		return
 	}
+	status := os.NewFile(statusFD, "sandbox-status")
+	unix.CloseOnExec(statusFD)
 	err := runHelper()
-	fmt.Fprintf(os.Stderr, "sandbox: %v\n", err)
+	fmt.Fprintf(status, "%v", err)
 	os.Exit(126)
 }
 
-// Command returns an exec.Cmd that runs args inside a sandbox made from spec.
+// Sandboxed is a command started in a sandbox.
+type Sandboxed struct {
+	*exec.Cmd
+	status *os.File
+}
+
+// Start starts the helper and waits until it has made the sandbox and
+// started the command. An error wrapping ErrSetup means the sandbox could
+// not be made here (the command did not run); the caller may run it plain.
+func (s *Sandboxed) Start() error {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	s.Cmd.ExtraFiles = []*os.File{w}
+	err = s.Cmd.Start()
+	w.Close()
+	if err != nil {
+		return err
+	}
+	msg, _ := io.ReadAll(io.LimitReader(r, 4096))
+	if len(msg) > 0 {
+		_ = s.Cmd.Wait()
+		return fmt.Errorf("%w: %s", ErrSetup, msg)
+	}
+	return nil
+}
+
+// ErrSetup marks a sandbox whose namespaces were made but whose mounts were
+// refused; nothing of the command ran.
+var ErrSetup = errors.New("the sandbox could not be set up")
+
+// Command returns a command that runs args inside a sandbox made from spec.
 // The caller sets Dir, Env, Stdout and Stderr, then starts it; when starting
 // fails because this system cannot make namespaces, Unavailable reports so.
-func Command(spec Spec, userNS bool) (*exec.Cmd, error) {
+func Command(spec Spec, userNS bool) (*Sandboxed, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("finding this program to start the sandbox: %w", err)
@@ -106,19 +147,19 @@ func Command(spec Spec, userNS bool) (*exec.Cmd, error) {
 	attr.Cloneflags = flags
 	cmd.SysProcAttr = attr
 	cmd.Env = []string{specVar + "=" + string(b)}
-	return cmd, nil
+	return &Sandboxed{Cmd: cmd}, nil
 }
 
 // Unavailable reports whether err, from starting a Command, means this
 // system does not let the process make the namespaces.
 func Unavailable(err error) bool {
-	return errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EINVAL) ||
+	return errors.Is(err, ErrSetup) || errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EINVAL) ||
 		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.ENOSYS)
 }
 
 // EnvWithSpec returns the environment the helper needs: env (what the
 // command itself gets) plus the sandbox spec.
-func EnvWithSpec(cmd *exec.Cmd, env []string) []string {
+func EnvWithSpec(cmd *Sandboxed, env []string) []string {
 	return append(env, cmd.Env...)
 }
 
