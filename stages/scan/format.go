@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 )
 
 // Formats are the output formats of Write.
@@ -40,19 +41,23 @@ func writeText(w io.Writer, rep *Report) error {
 		case f.TextColumn > 0:
 			loc += fmt.Sprintf(":%d", f.TextColumn)
 		}
-		fmt.Fprintf(bw, "%s: %s: %s (sha256 %s)\n", loc, f.Kind, f.Preview, f.SecretSHA256[:16])
+		fmt.Fprintf(bw, "%s: %s: %s (sha256 %s)\n", escapeControls(loc), f.Kind, escapeControls(f.Preview), f.SecretSHA256[:16])
 	}
 	files := "files"
 	if rep.Files == 1 {
 		files = "file"
 	}
+	of := fmt.Sprintf("%d %s", rep.Files, files)
+	if rep.BinaryFiles > 0 {
+		of += fmt.Sprintf(", %d of them binary, scanned for printable runs", rep.BinaryFiles)
+	}
 	switch n := len(rep.Findings); n {
 	case 0:
-		fmt.Fprintf(bw, "no secrets found in %d %s (%d bytes)\n", rep.Files, files, rep.Bytes)
+		fmt.Fprintf(bw, "no secrets found in %s (%d bytes)\n", of, rep.Bytes)
 	case 1:
-		fmt.Fprintf(bw, "1 secret found in %d %s (%d bytes)\n", rep.Files, files, rep.Bytes)
+		fmt.Fprintf(bw, "1 secret found in %s (%d bytes)\n", of, rep.Bytes)
 	default:
-		fmt.Fprintf(bw, "%d secrets found in %d %s (%d bytes)\n", n, rep.Files, files, rep.Bytes)
+		fmt.Fprintf(bw, "%d secrets found in %s (%d bytes)\n", n, of, rep.Bytes)
 	}
 	return bw.Flush()
 }
@@ -76,4 +81,19 @@ func WriteWarnings(w io.Writer, rep *Report) error {
 		fmt.Fprintf(bw, "warning: %s: %s\n", wn.Path, wn.Message)
 	}
 	return bw.Flush()
+}
+
+// escapeControls writes control characters (C0, DEL, C1) as \xNN, so a file
+// or archive member name cannot move the terminal's cursor or forge a line
+// of the report.
+func escapeControls(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -73,7 +73,10 @@ func (s *Scanner) scanLeaf(ctx context.Context, l archive.Leaf, rep *Report) err
 	}
 	enc, bom := decode.Sniff(head)
 	if enc == decode.Binary {
-		return nil
+		// Not text, but scanned: its printable runs, as `strings` shows them.
+		rep.Files++
+		rep.BinaryFiles++
+		return s.scanText(printableRuns{l.R}, l.Path, hintsFor(l.Name), false, rep)
 	}
 	l.R.Discard(bom)
 	var r io.Reader = l.R

@@ -66,8 +66,12 @@ type Report struct {
 	// Warnings are problems that stopped reading part of the input (limits,
 	// corrupt archives, unsafe member names), in order of path.
 	Warnings []archive.Warning
-	// Files counts the files and archive members read as text or tables.
+	// Files counts the files and archive members read as text or tables,
+	// binary ones included.
 	Files int64
+	// BinaryFiles counts the files of Files that are not text, scanned for
+	// their printable runs.
+	BinaryFiles int64
 	// Bytes counts the bytes of text and table cells scanned.
 	Bytes int64
 }
@@ -77,6 +81,7 @@ func (r *Report) merge(o *Report) {
 	r.Findings = append(r.Findings, o.Findings...)
 	r.Warnings = append(r.Warnings, o.Warnings...)
 	r.Files += o.Files
+	r.BinaryFiles += o.BinaryFiles
 	r.Bytes += o.Bytes
 }
 

@@ -26,7 +26,7 @@ type Kind struct{}
 func (Kind) Name() string { return "scan" }
 
 // Version implements stages.Kind. Bump it when rules or outputs change.
-func (Kind) Version() string { return "2" }
+func (Kind) Version() string { return "3" }
 
 // Implementations implements stages.Implementations: the table format it writes.
 func (Kind) Implementations() map[string]string {
