@@ -17,7 +17,7 @@ func newScanCmd() *cobra.Command {
 		Long: "Scan files and directories, archives (zip, tar, tar.gz, gzip, nested) and tables " +
 			"(JSONL, CSV, Parquet) for credentials. Findings name the path, line, column, kind and the " +
 			"SHA-256 of the secret, never the secret itself. Exit status: 0 nothing found, 1 secrets " +
-			"found, 2 usage error.",
+			"found or a limit stopped reading part of the input (unless --allow-incomplete), 2 usage error.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c.Paths = args
 			c.Stdout, c.Stderr = cmd.OutOrStdout(), cmd.ErrOrStderr()
@@ -25,6 +25,7 @@ func newScanCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&c.Format, "format", "text", "output format: text, jsonl or sarif")
+	cmd.Flags().BoolVar(&c.AllowIncomplete, "allow-incomplete", false, "exit 0 even when a limit (depth, size, ratio) stopped reading part of the input")
 	cmd.Flags().StringVar(&c.ConfigPath, "config", "", "YAML file with allowlists (rules, paths, values, sha256, regexes) and limits")
 	return cmd
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,4 +57,42 @@ func TestBinaryFilesAndControlCharacters(t *testing.T) {
 	if !strings.Contains(text, "2 files, 1 of them binary, scanned for printable runs") {
 		t.Errorf("summary: %q", text)
 	}
+}
+
+// A limit that stops reading makes the scan incomplete: the command fails
+// (exit status 1) unless incomplete scans are allowed, and the text says so.
+func TestIncompleteScanFailsClosed(t *testing.T) {
+	dir := t.TempDir()
+	inner := zipOf(t, "a.txt", "nothing\n")
+	if err := os.WriteFile(filepath.Join(dir, "nested.zip"), zipOf(t, "inner.zip", string(inner)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(t.TempDir(), "scan.yaml")
+	if err := os.WriteFile(cfg, []byte("limits:\n  max_depth: 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, allow := range []bool{false, true} {
+		var out, errs bytes.Buffer
+		err := (&Command{Paths: []string{dir}, ConfigPath: cfg, Stdout: &out, Stderr: &errs, AllowIncomplete: allow}).Run(context.Background())
+		var inc *IncompleteError
+		if got := errors.As(err, &inc); got == allow {
+			t.Errorf("allow=%v: error %v", allow, err)
+		}
+		if !strings.Contains(out.String(), "scan incomplete: limits stopped reading 1 part(s)") {
+			t.Errorf("allow=%v: output %q", allow, out.String())
+		}
+	}
+}
+
+func zipOf(t *testing.T, name, content string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, err := zw.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(content))
+	zw.Close()
+	return b.Bytes()
 }

@@ -15,6 +15,9 @@ type Command struct {
 	ConfigPath string
 	// Stdout receives the findings; Stderr receives warnings.
 	Stdout, Stderr io.Writer
+	// AllowIncomplete accepts a scan that limits stopped from reading all
+	// of its input (exit status 0 when nothing was found in what was read).
+	AllowIncomplete bool
 }
 
 // Run scans and writes the report. It returns an error wrapping ErrUsage for
@@ -56,6 +59,9 @@ func (c *Command) Run(ctx context.Context) error {
 	}
 	if n := len(rep.Findings); n > 0 {
 		return &FindingsError{N: n}
+	}
+	if n := rep.Stopped(); n > 0 && !c.AllowIncomplete {
+		return &IncompleteError{N: n}
 	}
 	return nil
 }

@@ -31,3 +31,20 @@ func (e *FindingsError) Error() string {
 
 // ExitCode is the command's exit status for a scan that found secrets.
 func (e *FindingsError) ExitCode() int { return 1 }
+
+// IncompleteError is returned when a limit (depth, size, ratio, entries)
+// stopped reading part of the input, so the scan cannot vouch for it; the
+// command maps it to exit status 1, like findings, unless incomplete scans
+// are allowed.
+type IncompleteError struct {
+	// N is the number of places a limit stopped reading.
+	N int
+}
+
+// Error implements error.
+func (e *IncompleteError) Error() string {
+	return fmt.Sprintf("scan incomplete: limits stopped reading %d part(s) of the input (see the warnings); allow it with --allow-incomplete (allow_incomplete: true in a stage)", e.N)
+}
+
+// ExitCode is the command's exit status for an incomplete scan.
+func (e *IncompleteError) ExitCode() int { return 1 }

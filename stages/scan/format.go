@@ -59,6 +59,9 @@ func writeText(w io.Writer, rep *Report) error {
 	default:
 		fmt.Fprintf(bw, "%d secrets found in %s (%d bytes)\n", n, of, rep.Bytes)
 	}
+	if n := rep.Stopped(); n > 0 {
+		fmt.Fprintf(bw, "scan incomplete: limits stopped reading %d part(s) of the input\n", n)
+	}
 	return bw.Flush()
 }
 

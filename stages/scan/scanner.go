@@ -76,6 +76,18 @@ type Report struct {
 	Bytes int64
 }
 
+// Stopped counts the warnings where a limit stopped reading: the parts of
+// the input that were not scanned.
+func (r *Report) Stopped() int {
+	n := 0
+	for _, w := range r.Warnings {
+		if w.Limit != "" {
+			n++
+		}
+	}
+	return n
+}
+
 // merge adds o to r.
 func (r *Report) merge(o *Report) {
 	r.Findings = append(r.Findings, o.Findings...)

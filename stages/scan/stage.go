@@ -44,6 +44,7 @@ func (Kind) Schema() stages.Schema {
 		Params: []stages.Param{
 			{Name: "paths", Type: stages.List, Elem: &stages.Param{Type: stages.String}, Doc: "files or directories to scan, relative to the definition's directory"},
 			{Name: "fail_on_findings", Type: stages.Bool, Default: true, Doc: "fail the stage when anything is found"},
+			{Name: "allow_incomplete", Type: stages.Bool, Default: false, Doc: "pass even when a limit (depth, size, ratio) stopped reading part of the input"},
 			{Name: "config", Type: stages.String, Doc: "YAML scan config (allowlists, limits), relative to the definition's directory"},
 		},
 	}
@@ -162,6 +163,9 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	}
 	if len(all) > 0 {
 		env.Log.Warn().Int("findings", len(all)).Msg("secrets found; recorded (hashed, never in clear) in the findings output")
+	}
+	if n := total.Stopped(); n > 0 && !p.Bool("allow_incomplete", false) {
+		return nil, &IncompleteError{N: n}
 	}
 	return res, nil
 }
