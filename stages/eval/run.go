@@ -10,15 +10,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
-
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/stages"
 	"github.com/mlpipe/pipeline/stages/train/backend"
 	"github.com/mlpipe/pipeline/stages/train/data"
 	"github.com/mlpipe/pipeline/stages/train/engine"
 	"github.com/mlpipe/pipeline/stages/train/modelfile"
-	"github.com/mlpipe/pipeline/stages/train/models"
 )
 
 // SchemaVersion is the version of metrics.json and metrics.ndjson.
@@ -44,7 +41,7 @@ type Report struct {
 func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	p := stages.Params(env.Params)
 	modelDir, dataPath := env.Inputs[InputModel], env.Inputs[InputData]
-	m, err := modelfile.Load(modelDir)
+	m, err := modelfile.Open(modelDir)
 	if err != nil {
 		return nil, fmt.Errorf("loading the model input: %w", err)
 	}
@@ -64,33 +61,22 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading the data input: %w", err)
 	}
-	if err := compatible(m, tbl); err != nil {
+	if err := compatible(m.Meta, tbl); err != nil {
 		return nil, err
 	}
-	cfg := m.Meta.Model
 	var src data.Source
 	if classify {
-		if src, err = data.NewClasses(tbl, m.Meta.Labels, cfg.SeqLen); err != nil {
+		if src, err = data.NewClasses(tbl, m.Meta.Labels, m.SeqLen); err != nil {
 			return nil, err
 		}
-	} else if src, err = data.NewWindows(tbl, cfg.SeqLen); err != nil {
+	} else if src, err = data.NewWindows(tbl, m.SeqLen); err != nil {
 		return nil, err
-	}
-	weights, err := m.Merged()
-	if err != nil {
-		return nil, fmt.Errorf("loading the model input: %w", err)
 	}
 	b, err := backend.Open(p.String("backend", backend.Default))
 	if err != nil {
 		return nil, err
 	}
-	specs := cfg.Params()
-	values := make([][]float32, len(weights))
-	for i, w := range weights {
-		values[i] = w.Values
-	}
-	tr, err := engine.New(b, models.Net{Config: cfg, DType: dtypes.Float32}, specs, make([]bool, len(specs)), engine.DefaultHyper(),
-		&engine.State{Params: values})
+	tr, err := engine.New(b, m.Net, m.Specs, make([]bool, len(m.Specs)), engine.DefaultHyper(), &engine.State{Params: m.Values})
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +103,7 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 		for k, i := range idx {
 			tokens += int64(src.Tokens(i))
 			if conf != nil {
-				conf.Add(int(batch.Targets[k]), argmax(r.Logits[k*cfg.NumClasses:(k+1)*cfg.NumClasses]))
+				conf.Add(int(batch.Targets[k]), argmax(r.Logits[k*m.Classes:(k+1)*m.Classes]))
 			}
 		}
 		env.Progress.Add(int64(len(idx)))
@@ -179,8 +165,8 @@ func wantedMetrics(names []string, classify bool) ([]string, error) {
 }
 
 // compatible checks that the table was tokenized like the model's training data.
-func compatible(m *modelfile.Model, t *data.Table) error {
-	want, got := m.Meta.Tokenizer, t.Tokenizer
+func compatible(m *modelfile.Meta, t *data.Table) error {
+	want, got := m.Tokenizer, t.Tokenizer
 	if want.VocabSize != got.VocabSize {
 		return fmt.Errorf("data %s has vocabulary size %d but the model was trained with %d: tokenize it with the model's tokenizer",
 			t.Path, got.VocabSize, want.VocabSize)
@@ -188,15 +174,15 @@ func compatible(m *modelfile.Model, t *data.Table) error {
 	if want.Digest != "" && got.Digest != "" && want.Digest != got.Digest {
 		return fmt.Errorf("data %s was tokenized by tokenizer %s but the model was trained with %s", t.Path, got.Digest, want.Digest)
 	}
-	if m.Meta.Task == modelfile.Classification {
+	if m.Task == modelfile.Classification {
 		var unknown []string
 		for _, l := range t.LabelSet() {
-			if !slices.Contains(m.Meta.Labels, l) {
+			if !slices.Contains(m.Labels, l) {
 				unknown = append(unknown, l)
 			}
 		}
 		if len(unknown) > 0 {
-			return fmt.Errorf("data %s has labels %q that the model does not know (its labels: %q)", t.Path, unknown, m.Meta.Labels)
+			return fmt.Errorf("data %s has labels %q that the model does not know (its labels: %q)", t.Path, unknown, m.Labels)
 		}
 	}
 	return nil

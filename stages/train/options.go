@@ -3,6 +3,7 @@ package train
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"slices"
 
 	"github.com/mlpipe/pipeline/stages"
@@ -34,7 +35,12 @@ type Options struct {
 	KeepBest        int           `json:"keep_best"`
 	EarlyStopping   *EarlyStop    `json:"early_stopping,omitempty"`
 	LoRA            *models.LoRA  `json:"lora,omitempty"`
+	LoRADropout     float64       `json:"lora_dropout,omitempty"`
 	Merge           bool          `json:"merge"`
+	// From is the Hugging Face model directory to fine-tune (absolute).
+	From string `json:"from,omitempty"`
+	// Pooling is a pretrained encoder classifier's pooling (cls or mean).
+	Pooling string `json:"pooling,omitempty"`
 }
 
 // EarlyStop stops a training whose metric stopped improving.
@@ -46,9 +52,13 @@ type EarlyStop struct {
 
 // parseOptions reads and checks a train stage's parameters. inputs lists the
 // wired input ports (nil when unknown).
-func parseOptions(raw map[string]any, inputs []string) (*Options, error) {
+func parseOptions(raw map[string]any, inputs []string, workDir string) (*Options, error) {
 	p := stages.Params(raw)
 	m := p.Map("model")
+	from := m.String("from", "")
+	if from != "" && !filepath.IsAbs(from) {
+		from = filepath.Join(workDir, from)
+	}
 	o := &Options{
 		Label: p.String("label", "label"),
 		Model: models.Config{
@@ -77,29 +87,30 @@ func parseOptions(raw map[string]any, inputs []string) (*Options, error) {
 		KeepLast:        int(p.Int("keep_last", 2)),
 		KeepBest:        int(p.Int("keep_best", 1)),
 		Merge:           p.Bool("merge", false),
+		From:            from,
+		Pooling:         m.String("pooling", ""),
+	}
+	_, typeSet := m["type"]
+	if !typeSet && from == "" && slices.Contains(inputs, InputBase) {
+		o.Model.Type = "" // inherited from the base model when it is loaded
+	}
+	if from != "" {
+		if _, ok := m["type"]; ok {
+			return nil, fmt.Errorf("model.from and model.type: a pretrained model's architecture comes from its config.json; drop model.type")
+		}
+		o.Model.Type = ""
 	}
 	if _, ok := m["dropout"]; ok {
 		o.DropoutSet = true
 	} else if o.Model.Type != models.BagOfTokens {
 		o.Model.Dropout = 0.1
 	}
-	if !slices.Contains(models.Types, o.Model.Type) {
-		return nil, fmt.Errorf("model.type %q: want one of %v", o.Model.Type, models.Types)
-	}
-	o.Task = p.String("task", "")
-	if o.Task == "" {
-		o.Task = modelfile.Classification
-		if o.Model.Type == models.TransformerLM {
-			o.Task = modelfile.LanguageModeling
+	if from != "" {
+		if err := o.checkPretrained(p); err != nil {
+			return nil, err
 		}
-	}
-	switch {
-	case o.Task == modelfile.LanguageModeling && o.Model.Type != models.TransformerLM:
-		return nil, fmt.Errorf("task language_modeling needs model.type transformer_lm, not %s", o.Model.Type)
-	case o.Task == modelfile.Classification && o.Model.Type == models.TransformerLM:
-		return nil, fmt.Errorf("task classification needs model.type bag_of_tokens or transformer_classifier, not transformer_lm")
-	case o.Task != modelfile.Classification && o.Task != modelfile.LanguageModeling:
-		return nil, fmt.Errorf("task %q: want classification or language_modeling", o.Task)
+	} else if err := o.checkOwnModel(p); err != nil {
+		return nil, err
 	}
 	if es := p.Map("early_stopping"); es != nil {
 		o.EarlyStopping = &EarlyStop{Metric: es.String("metric", "val_loss"), Patience: int(es.Int("patience", 0)), MinDelta: es.Float("min_delta", 0)}
@@ -113,6 +124,13 @@ func parseOptions(raw map[string]any, inputs []string) (*Options, error) {
 	if l := p.Map("lora"); l != nil {
 		o.LoRA = &models.LoRA{Rank: int(l.Int("rank", 8)), Targets: l.Strings("targets")}
 		o.LoRA.Alpha = l.Float("alpha", float64(2*o.LoRA.Rank))
+		o.LoRADropout = l.Float("dropout", 0)
+		if o.LoRADropout < 0 || o.LoRADropout >= 1 {
+			return nil, fmt.Errorf("lora.dropout = %v: must be in [0, 1)", o.LoRADropout)
+		}
+		if o.LoRADropout > 0 && o.From == "" {
+			return nil, fmt.Errorf("lora.dropout applies to a pretrained model (model.from)")
+		}
 		if o.LoRA.Rank <= 0 {
 			return nil, fmt.Errorf("lora.rank = %d: must be positive", o.LoRA.Rank)
 		}
@@ -152,8 +170,8 @@ func parseOptions(raw map[string]any, inputs []string) (*Options, error) {
 	}
 	if inputs != nil {
 		has := func(n string) bool { return slices.Contains(inputs, n) }
-		if o.LoRA != nil && !has(InputBase) {
-			return nil, fmt.Errorf("lora needs a `base` input (the model to fine-tune)")
+		if o.LoRA != nil && !has(InputBase) && o.From == "" {
+			return nil, fmt.Errorf("lora needs a model to fine-tune: a `base` input or model.from")
 		}
 		if o.Merge && o.LoRA == nil {
 			return nil, fmt.Errorf("merge: true needs lora")
@@ -178,4 +196,36 @@ func (o *Options) fingerprint(seed int64, cfg models.Config, dataID string) stri
 		Data string
 	}{o, seed, cfg, dataID})
 	return fmt.Sprintf("%x", digest(b))
+}
+
+// checkOwnModel resolves the task of one of the engine's own architectures.
+func (o *Options) checkOwnModel(p stages.Params) error {
+	if o.Pooling != "" {
+		return fmt.Errorf("model.pooling applies to a pretrained encoder (model.from)")
+	}
+	o.Task = p.String("task", "")
+	if o.Model.Type == "" { // inherited from the base input
+		if o.Task != "" && o.Task != modelfile.Classification && o.Task != modelfile.LanguageModeling {
+			return fmt.Errorf("task %q: want classification or language_modeling", o.Task)
+		}
+		return nil
+	}
+	if !slices.Contains(models.Types, o.Model.Type) {
+		return fmt.Errorf("model.type %q: want one of %v", o.Model.Type, models.Types)
+	}
+	if o.Task == "" {
+		o.Task = modelfile.Classification
+		if o.Model.Type == models.TransformerLM {
+			o.Task = modelfile.LanguageModeling
+		}
+	}
+	switch {
+	case o.Task == modelfile.LanguageModeling && o.Model.Type != models.TransformerLM:
+		return fmt.Errorf("task language_modeling needs model.type transformer_lm, not %s", o.Model.Type)
+	case o.Task == modelfile.Classification && o.Model.Type == models.TransformerLM:
+		return fmt.Errorf("task classification needs model.type bag_of_tokens or transformer_classifier, not transformer_lm")
+	case o.Task != modelfile.Classification && o.Task != modelfile.LanguageModeling:
+		return fmt.Errorf("task %q: want classification or language_modeling", o.Task)
+	}
+	return nil
 }

@@ -9,10 +9,15 @@ import (
 // Plan implements stages.Kind: it checks every parameter, the backend and the
 // dtype, and asks to run alone (training uses every CPU).
 func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
-	if _, err := parseOptions(req.Params, req.Inputs); err != nil {
+	o, err := parseOptions(req.Params, req.Inputs, req.WorkDir)
+	if err != nil {
 		return nil, err
 	}
-	return &stages.Plan{Outputs: []string{PortModel, PortHistory}, Exclusive: true, Timing: []string{PortHistory}}, nil
+	plan := &stages.Plan{Outputs: []string{PortModel, PortHistory}, Exclusive: true, Timing: []string{PortHistory}}
+	if o.From != "" {
+		plan.Sources = []string{o.From}
+	}
+	return plan, nil
 }
 
 func digest(b []byte) []byte {

@@ -23,7 +23,7 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	for k := range env.Inputs {
 		inputs = append(inputs, k)
 	}
-	o, err := parseOptions(env.Params, inputs)
+	o, err := parseOptions(env.Params, inputs, env.WorkDir)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	}
 	hyper := engine.DefaultHyper()
 	hyper.WeightDecay, hyper.ClipNorm, hyper.GradAccum = o.WeightDecay, o.ClipNorm, o.GradAccum
-	net := models.Net{Config: s.cfg, DType: dt, LoRA: o.LoRA}
+	net := s.net(dt)
 
 	l := &loop{s: s, env: env, seed: seed,
 		ckpt:  &checkpoint.Manager{Dir: filepath.Join(env.ScratchDir, "checkpoints"), KeepLast: o.KeepLast, KeepBest: o.KeepBest},
@@ -79,7 +79,11 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 		return nil, err
 	}
 	final := tr.State()
-	if err := writeModel(env.OutPath(PortModel), s, final); err != nil {
+	write := writeModel
+	if s.pre != nil {
+		write = func(dir string, s *setup, st *engine.State) error { return writePretrained(dir, s, st.Params) }
+	}
+	if err := write(env.OutPath(PortModel), s, final); err != nil {
 		return nil, err
 	}
 	if err := writeHistory(env.OutPath(PortHistory), l.st.History); err != nil {

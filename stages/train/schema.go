@@ -15,7 +15,9 @@ func (Kind) Schema() stages.Schema {
 				Doc: "what to learn (default: language_modeling for transformer_lm, classification otherwise)"},
 			{Name: "label", Type: stages.String, Default: "label", Doc: "label column (classification)"},
 			{Name: "model", Type: stages.Map, Default: map[string]any{}, Doc: "architecture", Fields: []stages.Param{
-				{Name: "type", Type: stages.String, Enum: models.Types, Default: models.BagOfTokens, Doc: "model type"},
+				{Name: "type", Type: stages.String, Enum: models.Types, Doc: "model type (default bag_of_tokens; not with from)"},
+				{Name: "from", Type: stages.String, Doc: "Hugging Face model directory to fine-tune (config.json, *.safetensors, tokenizer.json): bert, roberta, distilbert, gpt2, llama"},
+				{Name: "pooling", Type: stages.String, Enum: []string{"cls", "mean"}, Doc: "pretrained encoder classifier: cls (the family's own head, default) or mean"},
 				{Name: "d_model", Type: stages.Int, Doc: "embedding width (default 64)"},
 				{Name: "hidden", Type: stages.Int, Doc: "bag_of_tokens hidden width (default d_model)"},
 				{Name: "layers", Type: stages.Int, Doc: "transformer blocks (default 2)"},
@@ -49,8 +51,9 @@ func (Kind) Schema() stages.Schema {
 			{Name: "lora", Type: stages.Map, Doc: "fine-tune the `base` input with low-rank adapters", Fields: []stages.Param{
 				{Name: "rank", Type: stages.Int, Default: int64(8), Doc: "adapter rank"},
 				{Name: "alpha", Type: stages.Float, Doc: "scale numerator (default: 2·rank)"},
+				{Name: "dropout", Type: stages.Float, Doc: "dropout on the adapters' input (pretrained models; default 0)"},
 				{Name: "targets", Type: stages.List, Elem: &stages.Param{Type: stages.String},
-					Doc: "dense layers to adapt, by name suffix (default: attn.q, attn.v; hidden, head for bag_of_tokens)"},
+					Doc: "layers to adapt, by name suffix (default: attn.q, attn.v; hidden, head for bag_of_tokens; query, value for bert and roberta; q_lin, v_lin for distilbert; c_attn for gpt2; q_proj, v_proj for llama)"},
 			}},
 			{Name: "merge", Type: stages.Bool, Default: false, Doc: "with lora: write merged full weights instead of adapters"},
 		},

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+
 	"github.com/mlpipe/pipeline/stages/train/checkpoint"
 	"github.com/mlpipe/pipeline/stages/train/data"
+	"github.com/mlpipe/pipeline/stages/train/engine"
 	"github.com/mlpipe/pipeline/stages/train/modelfile"
 	"github.com/mlpipe/pipeline/stages/train/models"
 )
@@ -28,11 +31,44 @@ type setup struct {
 	base      *modelfile.Model
 	baseRef   *modelfile.BaseRef
 	nBase     int // specs[:nBase] are the model's own parameters, the rest adapters
+	pre       *pretrained // set for a model.from fine-tune
+}
+
+// net is the forward pass the setup trains.
+func (s *setup) net(dt dtypes.DType) engine.Net {
+	if s.pre != nil {
+		n := s.pre.net
+		n.DType = dt
+		return n
+	}
+	return models.Net{Config: s.cfg, DType: dt, LoRA: s.opts.LoRA}
 }
 
 // prepare loads the inputs and builds the model's configuration and initial values.
 func prepare(o *Options, inputs map[string]string, seed int64) (*setup, error) {
 	s := &setup{opts: o}
+	var baseMeta *modelfile.Meta
+	if p, ok := inputs[InputBase]; ok {
+		var err error
+		if baseMeta, err = modelfile.ReadMeta(p); err != nil {
+			return nil, fmt.Errorf("loading the base input: %w", err)
+		}
+		if o.Model.Type == "" && o.Task == "" {
+			o.Task = baseMeta.Task
+		}
+		if baseMeta.Pretrained != nil {
+			if baseMeta.Pretrained.LoRA != nil {
+				return nil, fmt.Errorf("base model %s holds unmerged LoRA adapters: fine-tune from a merged model (merge: true)", p)
+			}
+			if o.Task != baseMeta.Task {
+				return nil, fmt.Errorf("base model %s is a %s model; this stage's task is %s", p, baseMeta.Task, o.Task)
+			}
+			o.From = p
+			if o.Pooling == "" {
+				o.Pooling = string(baseMeta.Pretrained.Pooling)
+			}
+		}
+	}
 	label := ""
 	if o.Task == modelfile.Classification {
 		label = o.Label
@@ -54,6 +90,12 @@ func prepare(o *Options, inputs map[string]string, seed int64) (*setup, error) {
 			return nil, err
 		}
 	}
+	if o.From != "" {
+		if err := preparePretrained(o, s, trainTbl, baseMeta, seed); err != nil {
+			return nil, err
+		}
+		return s, s.sources(trainTbl, valTbl)
+	}
 	cfg := o.Model
 	if p, ok := inputs[InputBase]; ok {
 		if s.base, err = modelfile.Load(p); err != nil {
@@ -64,6 +106,12 @@ func prepare(o *Options, inputs map[string]string, seed int64) (*setup, error) {
 		}
 		if err := sameTokenizer(s.base.Meta.Tokenizer, trainTbl.Tokenizer, "train input"); err != nil {
 			return nil, fmt.Errorf("base model %s and its fine-tuning data: %w", p, err)
+		}
+		if o.Model.Type == "" {
+			o.Model.Type = s.base.Meta.Model.Type
+			if o.Task == "" {
+				o.Task = s.base.Meta.Task
+			}
 		}
 		if s.base.Meta.Task != o.Task {
 			return nil, fmt.Errorf("base model %s is a %s model; this stage's task is %s", p, s.base.Meta.Task, o.Task)
@@ -101,13 +149,8 @@ func prepare(o *Options, inputs map[string]string, seed int64) (*setup, error) {
 		return nil, err
 	}
 	s.cfg = cfg
-	if s.train, err = source(trainTbl, s, cfg); err != nil {
+	if err := s.sources(trainTbl, valTbl); err != nil {
 		return nil, err
-	}
-	if valTbl != nil && len(valTbl.Rows) > 0 {
-		if s.val, err = source(valTbl, s, cfg); err != nil {
-			return nil, err
-		}
 	}
 	s.specs = cfg.Params()
 	s.nBase = len(s.specs)
@@ -138,6 +181,20 @@ func prepare(o *Options, inputs map[string]string, seed int64) (*setup, error) {
 		}
 	}
 	return s, nil
+}
+
+// sources makes the training and validation items.
+func (s *setup) sources(trainTbl, valTbl *data.Table) error {
+	var err error
+	if s.train, err = source(trainTbl, s, s.cfg); err != nil {
+		return err
+	}
+	if valTbl != nil && len(valTbl.Rows) > 0 {
+		if s.val, err = source(valTbl, s, s.cfg); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func source(t *data.Table, s *setup, cfg models.Config) (data.Source, error) {

@@ -38,11 +38,22 @@ type State struct {
 	M, V   [][]float32
 }
 
+// Net is the forward pass a Trainer trains: models.Net for the engine's own
+// architectures, hf.Net for pretrained ones.
+type Net interface {
+	// Forward returns float32 logits of ids and mask under weights w; rng is
+	// nil when evaluating, and the advanced RNG state is returned.
+	Forward(w models.Weights, ids, mask, rng *graph.Node) (logits, newRNG *graph.Node)
+	// PerToken reports whether there is one prediction per position (a
+	// language model) rather than one per row.
+	PerToken() bool
+}
+
 // Trainer holds a model's weights and optimizer state on a backend and runs
 // training and evaluation steps. It is not safe for concurrent use.
 type Trainer struct {
 	backend   backends.Backend
-	net       models.Net
+	net       Net
 	specs     []models.ParamSpec
 	trainIdx  []int // positions in specs of the trainable parameters
 	hyper     Hyper
@@ -57,7 +68,7 @@ type Trainer struct {
 
 // New places state on backend. trainable[i] says whether specs[i] is trained;
 // state.M and state.V may be nil for a fresh start.
-func New(backend backends.Backend, net models.Net, specs []models.ParamSpec, trainable []bool, hyper Hyper, state *State) (*Trainer, error) {
+func New(backend backends.Backend, net Net, specs []models.ParamSpec, trainable []bool, hyper Hyper, state *State) (*Trainer, error) {
 	if len(state.Params) != len(specs) || len(trainable) != len(specs) {
 		return nil, fmt.Errorf("trainer: %d parameter specs, %d values, %d trainable flags", len(specs), len(state.Params), len(trainable))
 	}
@@ -65,7 +76,7 @@ func New(backend backends.Backend, net models.Net, specs []models.ParamSpec, tra
 		hyper.GradAccum = 1
 	}
 	t := &Trainer{backend: backend, net: net, specs: specs, hyper: hyper, step: state.Step,
-		perToken: !net.Config.IsClassifier(), stepExec: map[bool]*graph.Exec{}}
+		perToken: net.PerToken(), stepExec: map[bool]*graph.Exec{}}
 	for i, p := range specs {
 		if len(state.Params[i]) != p.Size() {
 			return nil, fmt.Errorf("trainer: parameter %s has %d values, want %d (%v)", p.Name, len(state.Params[i]), p.Size(), p.Dims)

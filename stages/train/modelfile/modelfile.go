@@ -58,6 +58,10 @@ type Meta struct {
 	LoRA *models.LoRA `json:"lora,omitempty"`
 	// Base identifies the model a LoRA fine-tune started from, merged or not.
 	Base *BaseRef `json:"base,omitempty"`
+	// Pretrained is set when the model is a Hugging Face architecture kept
+	// as a Hugging Face directory; Model then holds only the sequence length,
+	// vocabulary size and classes.
+	Pretrained *Pretrained `json:"pretrained,omitempty"`
 }
 
 // BaseRef identifies a base model by the SHA-256 of its weights file.
@@ -74,20 +78,12 @@ type Model struct {
 
 // Save writes m into dir (created if missing).
 func Save(dir string, m *Model) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("writing model: %w", err)
-	}
-	m.Meta.SchemaVersion = SchemaVersion
 	m.Meta.Params = 0
 	for _, t := range m.Weights {
 		m.Meta.Params += int64(len(t.Values))
 	}
-	meta, err := json.MarshalIndent(m.Meta, "", "  ")
-	if err != nil {
-		return fmt.Errorf("writing model %s: %w", dir, err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, MetaFile), append(meta, '\n'), 0o644); err != nil {
-		return fmt.Errorf("writing model: %w", err)
+	if err := SaveMeta(dir, &m.Meta); err != nil {
+		return err
 	}
 	if err := checkpoint.WriteTensors(filepath.Join(dir, WeightsFile), m.Weights); err != nil {
 		return fmt.Errorf("writing model: %w", err)
@@ -96,6 +92,23 @@ func Save(dir string, m *Model) error {
 		if err := checkpoint.WriteTensors(filepath.Join(dir, AdaptersFile), m.Adapters); err != nil {
 			return fmt.Errorf("writing model: %w", err)
 		}
+	}
+	return nil
+}
+
+// SaveMeta writes model.json into dir (created if missing): all a
+// pretrained model's artifact needs besides the Hugging Face files.
+func SaveMeta(dir string, meta *Meta) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("writing model: %w", err)
+	}
+	meta.SchemaVersion = SchemaVersion
+	b, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return fmt.Errorf("writing model %s: %w", dir, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, MetaFile), append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("writing model: %w", err)
 	}
 	return nil
 }
@@ -113,8 +126,10 @@ func ReadMeta(dir string) (*Meta, error) {
 	if meta.SchemaVersion != SchemaVersion {
 		return nil, fmt.Errorf("reading model %s: schema version %d, this build reads %d", dir, meta.SchemaVersion, SchemaVersion)
 	}
-	if err := meta.Model.Validate(); err != nil {
-		return nil, fmt.Errorf("reading model %s: %w", dir, err)
+	if meta.Pretrained == nil {
+		if err := meta.Model.Validate(); err != nil {
+			return nil, fmt.Errorf("reading model %s: %w", dir, err)
+		}
 	}
 	return &meta, nil
 }

@@ -18,6 +18,9 @@ type Net struct {
 	LoRA *LoRA
 }
 
+// PerToken reports whether the model predicts every position (a language model).
+func (n Net) PerToken() bool { return !n.Config.IsClassifier() }
+
 // Forward returns float32 logits: [B, NumClasses] for a classifier, [B, T,
 // VocabSize] for a language model. ids is [B, T] int32; mask is [B, T] (1 for
 // real tokens, 0 for padding). rng is nil when evaluating; when training it is
