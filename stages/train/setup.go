@@ -30,7 +30,7 @@ type setup struct {
 	initial   [][]float32
 	base      *modelfile.Model
 	baseRef   *modelfile.BaseRef
-	nBase     int // specs[:nBase] are the model's own parameters, the rest adapters
+	nBase     int         // specs[:nBase] are the model's own parameters, the rest adapters
 	pre       *pretrained // set for a model.from fine-tune
 }
 

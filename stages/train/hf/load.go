@@ -8,9 +8,9 @@ import (
 	"slices"
 	"strings"
 
+	hftok "github.com/mlpipe/pipeline/stages/tokenize/hf"
 	"github.com/mlpipe/pipeline/stages/train/models"
 	"github.com/mlpipe/pipeline/stages/train/safetensors"
-	hftok "github.com/mlpipe/pipeline/stages/tokenize/hf"
 )
 
 // TokenizerFile is the name of a model directory's tokenizer.

@@ -212,10 +212,10 @@ func TestShardedDirectory(t *testing.T) {
 	}
 	s.Close()
 	for bad, want := range map[string]string{
-		`{"weight_map": {"a": "../model-00001-of-00002.safetensors"}}`: `weight_map["a"] = "../model-00001-of-00002.safetensors": want a file name in the same directory`,
-		`{"weight_map": {"a": "missing.safetensors"}}`:                 "lists shard missing.safetensors",
-		`{"weight_map": {"a": "model-00002-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}}`: `maps tensor "a" to model-00002-of-00002.safetensors, which does not hold it`,
-		`{"weight_map": {"a": "model-00001-of-00002.safetensors"}}`:                                          "", // b's shard is never opened: fine
+		`{"weight_map": {"a": "../model-00001-of-00002.safetensors"}}`:                                                                                `weight_map["a"] = "../model-00001-of-00002.safetensors": want a file name in the same directory`,
+		`{"weight_map": {"a": "missing.safetensors"}}`:                                                                                                "lists shard missing.safetensors",
+		`{"weight_map": {"a": "model-00002-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}}`:                                          `maps tensor "a" to model-00002-of-00002.safetensors, which does not hold it`,
+		`{"weight_map": {"a": "model-00001-of-00002.safetensors"}}`:                                                                                   "", // b's shard is never opened: fine
 		`{"weight_map": {"b": "model-00002-of-00002.safetensors", "a": "model-00001-of-00002.safetensors", "c": "model-00001-of-00002.safetensors"}}`: `maps tensor "c"`,
 	} {
 		index(bad)
