@@ -47,12 +47,32 @@ def corpus_lines(n: int = 400) -> list[str]:
 
 
 def wordpiece_tokenizer() -> Tokenizer:
-    """A BERT-style WordPiece tokenizer: [PAD]=0, [UNK], [CLS], [SEP], [MASK]."""
-    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    tok.train_from_iterator(corpus_lines(), trainers.WordPieceTrainer(vocab_size=VOCAB, special_tokens=specials))
+    """A BERT-style WordPiece tokenizer: [PAD]=0, [UNK], [CLS], [SEP], [MASK].
+
+    The vocabulary is counted here rather than by the WordPiece trainer, whose
+    order of equal-count pieces changes from run to run: the special tokens,
+    then every character seen (alone and as a ##continuation), then the most
+    frequent words, ties broken by the word itself.
+    """
+    from collections import Counter
+
+    norm = normalizers.BertNormalizer(lowercase=True)
+    pre = pre_tokenizers.BertPreTokenizer()
+    words: Counter[str] = Counter()
+    for line in corpus_lines():
+        words.update(w for w, _ in pre.pre_tokenize_str(norm.normalize_str(line)))
+    chars = sorted({c for w in words for c in w})
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + chars + ["##" + c for c in chars]
+    for w, _ in sorted(words.items(), key=lambda kv: (-kv[1], kv[0])):
+        if len(vocab) == VOCAB:
+            break
+        if w not in vocab:
+            vocab.append(w)
+    if len(vocab) != VOCAB:
+        raise SystemExit(f"the corpus gives {len(vocab)} WordPiece tokens, want {VOCAB}")
+    tok = Tokenizer(models.WordPiece(vocab={t: i for i, t in enumerate(vocab)}, unk_token="[UNK]"))
+    tok.normalizer = norm
+    tok.pre_tokenizer = pre
     tok.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]", special_tokens=[("[CLS]", tok.token_to_id("[CLS]")), ("[SEP]", tok.token_to_id("[SEP]"))]
     )
@@ -168,6 +188,10 @@ def lora(name: str, base: Path, targets: list[str], fan_in_fan_out: bool, causal
     if d.exists():
         shutil.rmtree(d)
     pm.save_pretrained(d, safe_serialization=True)
+    (d / "README.md").unlink(missing_ok=True)  # a generated model card
+    ac = json.loads((d / "adapter_config.json").read_text())
+    ac["base_model_name_or_path"] = base.name  # the sibling fixture, not this machine's path
+    (d / "adapter_config.json").write_text(json.dumps(ac, indent=2, sort_keys=True) + "\n")
     inputs, ids, mask = batch(tok, pad)
     with torch.no_grad():
         res = pm(input_ids=ids, attention_mask=mask)

@@ -1,7 +1,10 @@
 package hf
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -50,4 +53,72 @@ func ReadAdapters(dir string, specs []models.ParamSpec) ([][]float32, error) {
 		out[i] = v
 	}
 	return out, nil
+}
+
+// maxAdapterConfigBytes bounds adapter_config.json.
+const maxAdapterConfigBytes = 1 << 20
+
+// ReadAdapterConfig reads a PEFT adapter directory's adapter_config.json. Only
+// plain LoRA is supported: no DoRA, rsLoRA, per-module ranks, trained biases
+// or modules_to_save; each is an error naming the field.
+func ReadAdapterConfig(dir string) (*LoRA, error) {
+	path := filepath.Join(dir, AdapterConfigFile)
+	raw, err := readBounded(path, maxAdapterConfigBytes)
+	if err != nil {
+		return nil, fmt.Errorf("reading the adapter config: %w", err)
+	}
+	var c struct {
+		PeftType      string          `json:"peft_type"`
+		R             int             `json:"r"`
+		Alpha         float64         `json:"lora_alpha"`
+		Dropout       float64         `json:"lora_dropout"`
+		Targets       json.RawMessage `json:"target_modules"`
+		Bias          string          `json:"bias"`
+		UseDoRA       bool            `json:"use_dora"`
+		UseRSLoRA     bool            `json:"use_rslora"`
+		RankPattern   map[string]any  `json:"rank_pattern"`
+		AlphaPattern  map[string]any  `json:"alpha_pattern"`
+		ModulesToSave []string        `json:"modules_to_save"`
+	}
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	fail := func(format string, args ...any) (*LoRA, error) {
+		return nil, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case c.PeftType != "LORA":
+		return fail("peft_type %q: only LORA is supported", c.PeftType)
+	case c.R <= 0:
+		return fail("r = %d: must be positive", c.R)
+	case c.UseDoRA || c.UseRSLoRA:
+		return fail("use_dora and use_rslora are not supported")
+	case len(c.RankPattern) > 0 || len(c.AlphaPattern) > 0:
+		return fail("rank_pattern and alpha_pattern are not supported")
+	case c.Bias != "" && c.Bias != "none":
+		return fail("bias %q: only none is supported", c.Bias)
+	case len(c.ModulesToSave) > 0:
+		return fail("modules_to_save %v: not supported (merge the adapter into the model first)", c.ModulesToSave)
+	}
+	l := &LoRA{Rank: c.R, Alpha: c.Alpha, Dropout: c.Dropout}
+	if err := json.Unmarshal(c.Targets, &l.Targets); err != nil || len(l.Targets) == 0 {
+		return fail("target_modules: want a list of module names (a regular expression is not supported)")
+	}
+	return l, nil
+}
+
+func readBounded(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if int64(len(raw)) > limit {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
+	}
+	return raw, nil
 }

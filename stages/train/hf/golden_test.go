@@ -6,13 +6,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/mlpipe/pipeline/internal/testutil"
 	"github.com/mlpipe/pipeline/stages/train/backend"
 	"github.com/mlpipe/pipeline/stages/train/engine"
 	"github.com/mlpipe/pipeline/stages/train/hf"
-	"github.com/mlpipe/pipeline/stages/train/models"
 )
 
 // golden is a fixture's golden.json, written by scripts/hf/make_fixtures.py
@@ -27,6 +27,8 @@ type golden struct {
 	Pooled     [][]float64   `json:"mean_pooled_normalized"`
 	Logits     [][][]float64 `json:"logits"`
 	Merged     [][][]float64 `json:"merged_logits"`
+	// MergedHidden is an encoder adapter's merged last_hidden_state.
+	MergedHidden [][][]float64 `json:"merged_last_hidden_state"`
 }
 
 func readGolden(t *testing.T, dir string) *golden {
@@ -54,8 +56,9 @@ func (g *golden) batch() (ids []int32, mask []float32, rows, seq int) {
 	return ids, mask, rows, seq
 }
 
-// run opens a fixture and runs its forward pass on the golden inputs.
-func run(t *testing.T, dir string, net hf.Net, lora *hf.LoRA) ([]float32, []int) {
+// run opens a fixture and runs its forward pass on the golden inputs of
+// goldenDir, with the PEFT adapters of loraDir when it is not "".
+func run(t *testing.T, dir, goldenDir, loraDir string, net hf.Net) ([]float32, []int) {
 	t.Helper()
 	m, err := hf.Open(dir)
 	if err != nil {
@@ -68,10 +71,31 @@ func run(t *testing.T, dir string, net hf.Net, lora *hf.LoRA) ([]float32, []int)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lora != nil {
-		net.LoRA = lora
-		ad, vals := adapters(t, dir, m.Config, lora, specs)
-		specs, values = append(specs, ad...), append(values, vals...)
+	if loraDir != "" {
+		l, err := hf.ReadAdapterConfig(loraDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ad, err := l.Params(m.Config, m.Config.BaseParams())
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals, err := hf.ReadAdapters(loraDir, ad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if net.LoRA == nil { // merged: fold the adapters into the weights
+			byName, dims := map[string][]float32{}, map[string][]int{}
+			for i, s := range append(slices.Clone(specs), ad...) {
+				byName[s.Name], dims[s.Name] = append(values, vals...)[i], s.Dims
+			}
+			if err := l.Merge(m.Config, byName, dims); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			net.LoRA = l
+			specs, values = append(specs, ad...), append(values, vals...)
+		}
 	}
 	b, err := backend.Open(backend.Default)
 	if err != nil {
@@ -82,7 +106,7 @@ func run(t *testing.T, dir string, net hf.Net, lora *hf.LoRA) ([]float32, []int)
 		t.Fatal(err)
 	}
 	defer p.Close()
-	ids, mask, rows, seq := readGolden(t, dir).batch()
+	ids, mask, rows, seq := readGolden(t, goldenDir).batch()
 	out, dims, err := p.Run(ids, mask, rows, seq)
 	if err != nil {
 		t.Fatal(err)
@@ -134,9 +158,9 @@ func TestEncodersMatchTransformers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := testutil.Fixture(t, "hf/"+name)
 			g := readGolden(t, dir)
-			hidden, _ := run(t, dir, hf.Net{Output: hf.Hidden}, nil)
+			hidden, _ := run(t, dir, dir, "", hf.Net{Output: hf.Hidden})
 			compare(t, "last_hidden_state", hidden, flat3(g.LastHidden), tol)
-			pooled, _ := run(t, dir, hf.Net{Output: hf.Embedding}, nil)
+			pooled, _ := run(t, dir, dir, "", hf.Net{Output: hf.Embedding})
 			compare(t, "mean_pooled_normalized", pooled, flat2(g.Pooled), tol)
 		})
 	}
@@ -147,7 +171,7 @@ func TestDecodersMatchTransformers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := testutil.Fixture(t, "hf/"+name)
 			g := readGolden(t, dir)
-			logits, dims := run(t, dir, hf.Net{}, nil)
+			logits, dims := run(t, dir, dir, "", hf.Net{})
 			if len(dims) != 3 {
 				t.Fatalf("logits dims %v", dims)
 			}
@@ -242,16 +266,37 @@ func cosine(a []float32, b []float64) float64 {
 	return ab / math.Sqrt(aa*bb)
 }
 
-// adapters reads a PEFT adapter directory's weights in the order Params lists them.
-func adapters(t *testing.T, dir string, c *hf.Config, l *hf.LoRA, base []models.ParamSpec) ([]models.ParamSpec, [][]float32) {
-	t.Helper()
-	ad, err := l.Params(c, c.BaseParams())
-	if err != nil {
-		t.Fatal(err)
+// TestPEFTAdaptersMatchPEFT runs PEFT adapters made with non-zero B on the
+// tiny fixtures, both as adapters beside the weights and merged into them.
+func TestPEFTAdaptersMatchPEFT(t *testing.T) {
+	for _, c := range []struct{ base, adapter string }{{"tiny-gpt2", "tiny-gpt2-lora"}, {"tiny-bert", "tiny-bert-lora"}} {
+		t.Run(c.adapter, func(t *testing.T) {
+			base, ad := testutil.Fixture(t, "hf/"+c.base), testutil.Fixture(t, "hf/"+c.adapter)
+			g := readGolden(t, ad)
+			net := hf.Net{}
+			want, wantMerged := flat3(g.Logits), flat3(g.Merged)
+			if g.Logits == nil {
+				net.Output = hf.Hidden
+				want, wantMerged = flat3(g.LastHidden), flat3(g.MergedHidden)
+			}
+			withLoRA := net
+			withLoRA.LoRA = &hf.LoRA{} // replaced by the adapter config
+			got, _ := run(t, base, ad, ad, withLoRA)
+			compare(t, "with adapters", got, want, tol)
+			merged, _ := run(t, base, ad, ad, net)
+			compare(t, "merged", merged, wantMerged, tol)
+			plain, _ := run(t, base, ad, "", net)
+			if d := maxDiff(plain, want); d < 1e-3 {
+				t.Errorf("the adapters change the outputs by only %g: the fixture does not test them", d)
+			}
+		})
 	}
-	vals, err := hf.ReadAdapters(dir, ad)
-	if err != nil {
-		t.Fatal(err)
+}
+
+func maxDiff(a []float32, b []float64) float64 {
+	worst := 0.0
+	for i := range a {
+		worst = math.Max(worst, math.Abs(float64(a[i])-b[i]))
 	}
-	return ad, vals
+	return worst
 }
