@@ -25,7 +25,7 @@ from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers,
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "testdata" / "corpus.txt.gz"
-VOCAB = 256
+VOCAB = 320
 TEXTS = [
     "The quick brown fox jumps over the lazy dog.",
     "It is a truth universally acknowledged.",
@@ -147,7 +147,7 @@ def encoder(name: str, cfg: transformers.PretrainedConfig, cls: Callable[..., An
     torch.manual_seed(0)
     model = cls(cfg).eval()
     save(model, tok, out / name, torch.float32, shard)
-    loaded = transformers.AutoModel.from_pretrained(out / name, torch_dtype=torch.float32).eval()
+    loaded = transformers.AutoModel.from_pretrained(out / name, dtype=torch.float32).eval()
     inputs, ids, mask = batch(tok, pad)
     with torch.no_grad():
         hidden = loaded(input_ids=ids, attention_mask=mask).last_hidden_state
@@ -160,7 +160,7 @@ def decoder(name: str, cfg: transformers.PretrainedConfig, cls: Callable[..., An
     torch.manual_seed(0)
     model = cls(cfg).eval()
     save(model, tok, out / name, dtype)
-    loaded = transformers.AutoModelForCausalLM.from_pretrained(out / name, torch_dtype=torch.float32).eval()
+    loaded = transformers.AutoModelForCausalLM.from_pretrained(out / name, dtype=torch.float32).eval()
     inputs, ids, mask = batch(tok, 0)
     with torch.no_grad():
         logits = loaded(input_ids=ids, attention_mask=mask).logits
@@ -175,7 +175,7 @@ def lora(name: str, base: Path, targets: list[str], fan_in_fan_out: bool, causal
     import peft
 
     auto = transformers.AutoModelForCausalLM if causal else transformers.AutoModel
-    model = auto.from_pretrained(base, torch_dtype=torch.float32).eval()
+    model = auto.from_pretrained(base, dtype=torch.float32).eval()
     cfg = peft.LoraConfig(r=4, lora_alpha=8, target_modules=targets, lora_dropout=0.0, fan_in_fan_out=fan_in_fan_out)
     pm = peft.get_peft_model(model, cfg)
     torch.manual_seed(1)

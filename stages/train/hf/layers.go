@@ -81,7 +81,7 @@ func (l *layers) layerNorm(module string, x *Node, eps float64) *Node {
 	axis := x.Rank() - 1
 	c := graph.Sub(x32, graph.ReduceAndKeep(x32, graph.ReduceMean, axis))
 	variance := graph.ReduceAndKeep(graph.Square(c), graph.ReduceMean, axis)
-	n := graph.ConvertDType(graph.Mul(c, graph.Rsqrt(graph.AddScalar(variance, eps))), l.dtype)
+	n := graph.ConvertDType(graph.Div(c, graph.Sqrt(graph.AddScalar(variance, eps))), l.dtype) // Rsqrt has no gradient in GoMLX v0.26.0
 	return graph.Add(graph.Mul(n, lastAxis(l.param(module+".weight"), n.Rank())), lastAxis(l.param(module+".bias"), n.Rank()))
 }
 
@@ -89,7 +89,7 @@ func (l *layers) layerNorm(module string, x *Node, eps float64) *Node {
 func (l *layers) rmsNorm(module string, x *Node, eps float64) *Node {
 	x32 := graph.ConvertDType(x, dtypes.Float32)
 	ms := graph.ReduceAndKeep(graph.Square(x32), graph.ReduceMean, x.Rank()-1)
-	n := graph.ConvertDType(graph.Mul(x32, graph.Rsqrt(graph.AddScalar(ms, eps))), l.dtype)
+	n := graph.ConvertDType(graph.Div(x32, graph.Sqrt(graph.AddScalar(ms, eps))), l.dtype)
 	return graph.Mul(n, lastAxis(l.param(module+".weight"), n.Rank()))
 }
 
@@ -190,8 +190,17 @@ func normalize(x *Node) *Node {
 	return graph.Div(x, graph.MaxScalar(n, 1e-12))
 }
 
-// firstToken returns x[:, 0, :] of x [B,T,D].
-func firstToken(x *Node) *Node {
-	d := x.Shape().Dimensions
-	return graph.Reshape(graph.Slice(x, graph.AxisRange(), graph.AxisRange(0, 1)), d[0], d[2])
+// pick returns index i of x's axis (n long), dropping the axis. It is a
+// contraction with a one-hot vector rather than a slice: in GoMLX v0.26.0 a
+// slice's gradient is a Pad, which SimpleGo does not implement.
+func pick(x *Node, axis, i int) *Node {
+	n := x.Shape().Dimensions[axis]
+	hot := make([]float32, n)
+	hot[i] = 1
+	sel := graph.ConvertDType(graph.Const(x.Graph(), hot), x.DType())
+	out := graph.DotGeneral(x, []int{axis}, nil, sel, []int{0}, nil)
+	return out // the remaining axes keep their order
 }
+
+// firstToken returns x[:, 0, :] of x [B,T,D].
+func firstToken(x *Node) *Node { return pick(x, 1, 0) }

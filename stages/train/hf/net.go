@@ -117,8 +117,8 @@ func (n Net) encoder(l *layers, ids, mask *Node) *Node {
 	x := l.embed("embeddings.word_embeddings.weight", ids)
 	x = graph.Add(x, l.embed("embeddings.position_embeddings.weight", n.positions(ids)))
 	if c.TypeVocab > 0 {
-		row := graph.Slice(l.param("embeddings.token_type_embeddings.weight"), graph.AxisRange(0, 1))
-		x = graph.Add(x, graph.ExpandAxes(row, 0))
+		row := pick(l.param("embeddings.token_type_embeddings.weight"), 0, 0) // every token is of type 0
+		x = graph.Add(x, graph.Reshape(row, 1, 1, c.Hidden))
 	}
 	x = l.drop(l.layerNorm("embeddings.LayerNorm", x, c.NormEps), n.Dropout)
 	bias := maskBias(mask)
@@ -166,9 +166,9 @@ func (n Net) gpt2(l *layers, ids, mask *Node) *Node {
 	for i := range c.Layers {
 		p := fmt.Sprintf("h.%d.", i)
 		qkv := l.conv1D(p+"attn.c_attn", l.layerNorm(p+"ln_1", x, c.NormEps))
-		q := graph.Slice(qkv, graph.AxisRange(), graph.AxisRange(), graph.AxisRange(0, h))
-		k := graph.Slice(qkv, graph.AxisRange(), graph.AxisRange(), graph.AxisRange(h, 2*h))
-		v := graph.Slice(qkv, graph.AxisRange(), graph.AxisRange(), graph.AxisRange(2*h, 3*h))
+		d := qkv.Shape().Dimensions
+		qkv = graph.Reshape(qkv, d[0], d[1], 3, h) // [q | k | v] along the last axis
+		q, k, v := pick(qkv, 2, 0), pick(qkv, 2, 1), pick(qkv, 2, 2)
 		a := l.attend(heads(q, c.Heads), heads(k, c.Heads), heads(v, c.Heads), bias, n.Dropout)
 		x = graph.Add(x, l.drop(l.conv1D(p+"attn.c_proj", a), n.Dropout))
 		m := l.conv1D(p+"mlp.c_proj", activate(c.Activation, l.conv1D(p+"mlp.c_fc", l.layerNorm(p+"ln_2", x, c.NormEps))))
@@ -214,12 +214,19 @@ func rotary(g *graph.Graph, seq, dim int, theta float64, dt dtypes.DType) (cos, 
 	return shape(graph.Cos(angles)), shape(graph.Sin(angles))
 }
 
-// rotate applies rotary embeddings to x [B,T,H,D]: x·cos + rotate_half(x)·sin.
+// rotate applies rotary embeddings to x [B,T,H,D]: x·cos + rotate_half(x)·sin,
+// where rotate_half(x) = [-x₂, x₁] for the halves x₁, x₂ of the head width.
+// rotate_half is a product with a signed permutation matrix, so its gradient
+// needs no Pad (see pick).
 func rotate(x, cos, sin *Node) *Node {
 	d := x.Shape().Dimensions[3]
-	lo := graph.Slice(x, graph.AxisRange(), graph.AxisRange(), graph.AxisRange(), graph.AxisRange(0, d/2))
-	hi := graph.Slice(x, graph.AxisRange(), graph.AxisRange(), graph.AxisRange(), graph.AxisRange(d/2, d))
-	rot := graph.Concatenate([]*Node{graph.Neg(hi), lo}, 3)
+	perm := make([]float32, d*d) // perm[j, i]: rotated[i] = Σ_j x[j]·perm[j, i]
+	for i := range d / 2 {
+		perm[(i+d/2)*d+i] = -1
+		perm[i*d+i+d/2] = 1
+	}
+	r := graph.ConvertDType(graph.Reshape(graph.Const(x.Graph(), perm), d, d), x.DType())
+	rot := graph.DotGeneral(x, []int{3}, nil, r, []int{0}, nil)
 	return graph.Add(graph.Mul(x, cos), graph.Mul(rot, sin))
 }
 
