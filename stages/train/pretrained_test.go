@@ -228,7 +228,6 @@ func TestPretrainedErrors(t *testing.T) {
 	}
 }
 
-
 // writeForCheck copies an export and the logits computed here to
 // -export-dir, where scripts/hf/check_export.py loads the export with
 // transformers (and peft) and compares.
