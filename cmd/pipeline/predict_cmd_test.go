@@ -80,8 +80,8 @@ stages:
 	}
 	for input, want := range map[string]string{
 		"{\"text\": \"a\"}\nnot json\n": "line 2: not a JSON object",
-		`{"body": "a"}`:                  `line 1: no "text" field`,
-		`{"text": 3}`:                    `line 1: field "text" is not a string`,
+		`{"body": "a"}`:                 `line 1: no "text" field`,
+		`{"text": 3}`:                   `line 1: field "text" is not a string`,
 	} {
 		if err := os.WriteFile(in, []byte(input), 0o644); err != nil {
 			t.Fatal(err)
