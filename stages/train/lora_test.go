@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/mlpipe/pipeline/stages"
 	"github.com/mlpipe/pipeline/stages/train/modelfile"
 )
 
@@ -53,4 +54,39 @@ func TestLoRAFineTune(t *testing.T) {
 			t.Errorf("unmerged model: lora %v, %d adapters, base weights kept bit-identical: %v", m.Meta.LoRA, len(m.Adapters), same)
 		}
 	}
+}
+
+// TestLoRAInheritsTheBaseArchitecture: a LoRA stage on a base input without a
+// model block fine-tunes the base's architecture and task.
+func TestLoRAInheritsTheBaseArchitecture(t *testing.T) {
+	inputs := classInputs(t)
+	baseEnv := newEnv(t, map[string]any{"model": map[string]any{"type": "transformer_classifier", "d_model": int64(16), "layers": int64(1), "heads": int64(2)},
+		"batch_size": int64(8), "steps": int64(2)}, inputs, "")
+	if _, err := (Kind{}).Run(context.Background(), baseEnv); err != nil {
+		t.Fatal(err)
+	}
+	params := map[string]any{"steps": int64(2), "batch_size": int64(8), "lora": map[string]any{"rank": int64(2)}}
+	ftInputs := map[string]string{InputTrain: inputs[InputTrain], InputBase: baseEnv.OutPath(PortModel)}
+	if _, err := (Kind{}).Plan(stagesPlanRequest(params, ftInputs)); err != nil {
+		t.Fatalf("plan: %v", err)
+	}
+	env := newEnv(t, params, ftInputs, "")
+	if _, err := (Kind{}).Run(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	m, err := modelfile.Load(env.OutPath(PortModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Meta.Model.Type != "transformer_classifier" || m.Meta.Task != modelfile.Classification || m.Meta.LoRA == nil {
+		t.Errorf("fine-tune of a transformer_classifier: type %s, task %s, lora %v", m.Meta.Model.Type, m.Meta.Task, m.Meta.LoRA)
+	}
+}
+
+func stagesPlanRequest(params map[string]any, inputs map[string]string) stages.PlanRequest {
+	var ports []string
+	for p := range inputs {
+		ports = append(ports, p)
+	}
+	return stages.PlanRequest{Stage: "ft", Params: params, Inputs: ports}
 }

@@ -26,7 +26,7 @@ func TestPlan(t *testing.T) {
 		{name: "classification with lm", params: map[string]any{"task": "classification", "model": map[string]any{"type": "transformer_lm"}},
 			inputs: train, wantErr: "needs model.type bag_of_tokens or transformer_classifier"},
 		{name: "lora without base", params: map[string]any{"lora": map[string]any{"rank": int64(4)}}, inputs: train,
-			wantErr: "lora needs a `base` input"},
+			wantErr: "lora needs a model to fine-tune: a `base` input or model.from"},
 		{name: "lora with base", params: map[string]any{"lora": map[string]any{"rank": int64(4)}, "merge": true},
 			inputs: []string{InputTrain, InputBase}},
 		{name: "merge without lora", params: map[string]any{"merge": true}, inputs: train, wantErr: "merge: true needs lora"},

@@ -108,7 +108,7 @@ func prepare(o *Options, inputs map[string]string, seed int64) (*setup, error) {
 			return nil, fmt.Errorf("base model %s and its fine-tuning data: %w", p, err)
 		}
 		if o.Model.Type == "" {
-			o.Model.Type = s.base.Meta.Model.Type
+			o.Model.Type, cfg.Type = s.base.Meta.Model.Type, s.base.Meta.Model.Type
 			if o.Task == "" {
 				o.Task = s.base.Meta.Task
 			}
