@@ -10,8 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/rs/zerolog"
 
+	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/internal/testutil"
 	"github.com/mlpipe/pipeline/stages"
 	"github.com/mlpipe/pipeline/stages/train"
@@ -96,10 +98,34 @@ func TestEvalClassifier(t *testing.T) {
 			t.Errorf("%s: %s %v", f, b, err)
 		}
 	}
-	for _, f := range []string{"per_class.parquet", "confusion.parquet"} {
+	for _, f := range []string{"per_class.parquet", "confusion.parquet", PredictionsFile} {
 		if _, err := os.Stat(filepath.Join(e.OutPath(PortTables), f)); err != nil {
 			t.Error(err)
 		}
+	}
+	// The per-example table agrees with the accuracy.
+	pr, err := table.OpenColumns(filepath.Join(e.OutPath(PortTables), PredictionsFile), []string{"correct"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows, correct int
+	for {
+		rec, err := pr.Next()
+		if err != nil {
+			break
+		}
+		col := rec.Column(0).(*array.Boolean)
+		for i := range col.Len() {
+			rows++
+			if col.Value(i) {
+				correct++
+			}
+		}
+		rec.Release()
+	}
+	pr.Close()
+	if rows == 0 || float64(correct)/float64(rows) != res.Metrics[Accuracy] {
+		t.Errorf("predictions table: %d of %d correct, accuracy %v", correct, rows, res.Metrics[Accuracy])
 	}
 
 	// A second evaluation writes the same bytes.
@@ -107,7 +133,7 @@ func TestEvalClassifier(t *testing.T) {
 	if _, err := (Kind{}).Run(context.Background(), e2); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"metrics/metrics.json", "metrics/metrics.ndjson", "tables/per_class.parquet", "tables/confusion.parquet"} {
+	for _, f := range []string{"metrics/metrics.json", "metrics/metrics.ndjson", "tables/per_class.parquet", "tables/confusion.parquet", "tables/" + PredictionsFile} {
 		a, _ := os.ReadFile(filepath.Join(e.OutDir, f))
 		b, _ := os.ReadFile(filepath.Join(e2.OutDir, f))
 		if f == "metrics/metrics.json" || f == "metrics/metrics.ndjson" {

@@ -50,7 +50,7 @@ var aliases = map[string]string{"f1": F1Macro, "precision": PrecisionMacro, "rec
 func (Kind) Name() string { return "eval" }
 
 // Version implements stages.Kind.
-func (Kind) Version() string { return "2" }
+func (Kind) Version() string { return "3" }
 
 // Implementations implements stages.Implementations: the table format it writes and the GoMLX release it computes with.
 func (Kind) Implementations() map[string]string {

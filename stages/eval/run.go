@@ -90,6 +90,7 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 		conf = NewConfusion(m.Meta.Labels)
 	}
 	var tokens int64
+	var examples []Example
 	err = data.Sequential(src, rows, func(batch *engine.Batch, idx []int) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -103,7 +104,11 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 		for k, i := range idx {
 			tokens += int64(src.Tokens(i))
 			if conf != nil {
-				conf.Add(int(batch.Targets[k]), argmax(r.Logits[k*m.Classes:(k+1)*m.Classes]))
+				logits := r.Logits[k*m.Classes : (k+1)*m.Classes]
+				pred := argmax(logits)
+				conf.Add(int(batch.Targets[k]), pred)
+				examples = append(examples, Example{Row: int64(i), Actual: m.Meta.Labels[batch.Targets[k]],
+					Predicted: m.Meta.Labels[pred], Probability: softmaxAt(logits, pred)})
 			}
 		}
 		env.Progress.Add(int64(len(idx)))
@@ -134,6 +139,9 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 		return nil, err
 	}
 	if err := writeTables(env.OutPath(PortTables), report); err != nil {
+		return nil, err
+	}
+	if err := writePredictions(filepath.Join(env.OutPath(PortTables), PredictionsFile), examples); err != nil {
 		return nil, err
 	}
 	return &stages.Result{Metrics: report.Metrics}, nil
@@ -186,6 +194,16 @@ func compatible(m *modelfile.Meta, t *data.Table) error {
 		}
 	}
 	return nil
+}
+
+// softmaxAt is the softmax probability of class c, in float64.
+func softmaxAt(logits []float32, c int) float64 {
+	top := float64(logits[argmax(logits)])
+	var sum float64
+	for _, v := range logits {
+		sum += math.Exp(float64(v) - top)
+	}
+	return math.Exp(float64(logits[c])-top) / sum
 }
 
 func argmax(v []float32) int {

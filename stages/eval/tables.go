@@ -27,6 +27,40 @@ var (
 	}, nil)
 )
 
+// PredictionsFile is the per-example table of a classifier's evaluation,
+// inside the tables output: so its errors can be looked at.
+const PredictionsFile = "predictions.parquet"
+
+// Example is one evaluated row of a classifier.
+type Example struct {
+	Row         int64
+	Actual      string
+	Predicted   string
+	Probability float64
+}
+
+var predictionsSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "row", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "actual", Type: arrow.BinaryTypes.String},
+	{Name: "predicted", Type: arrow.BinaryTypes.String},
+	{Name: "probability", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "correct", Type: arrow.FixedWidthTypes.Boolean},
+}, nil)
+
+// writePredictions writes one row per evaluated example (none for a language model).
+func writePredictions(path string, examples []Example) error {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, predictionsSchema)
+	defer b.Release()
+	for _, e := range examples {
+		b.Field(0).(*array.Int64Builder).Append(e.Row)
+		b.Field(1).(*array.StringBuilder).Append(e.Actual)
+		b.Field(2).(*array.StringBuilder).Append(e.Predicted)
+		b.Field(3).(*array.Float64Builder).Append(e.Probability)
+		b.Field(4).(*array.BooleanBuilder).Append(e.Actual == e.Predicted)
+	}
+	return writeTable(path, b)
+}
+
 // writeTables writes per_class.parquet and confusion.parquet (one row per
 // actual/predicted pair) into dir; both are empty for a language model.
 func writeTables(dir string, r *Report) error {
