@@ -85,7 +85,7 @@ func keepInsideLink(root, p string) error {
 // copyInPlace replaces the file at p by a copy of itself with its own inode.
 func copyInPlace(p string, perm fs.FileMode) error {
 	tmp := p + ".copy"
-	if err := copyFile(p, tmp); err != nil {
+	if err := CopyFile(p, tmp); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("copying hard-linked output %s: %w", p, err)
 	}
@@ -147,7 +147,7 @@ func copyFollowing(src, dst string, depth int) error {
 		return err
 	}
 	if info.Mode().IsRegular() {
-		return copyFile(src, dst)
+		return CopyFile(src, dst)
 	}
 	if !info.IsDir() {
 		return fmt.Errorf("%s is neither a file nor a directory", src)
@@ -167,7 +167,9 @@ func copyFollowing(src, dst string, depth int) error {
 	return nil
 }
 
-func copyFile(from, to string) error {
+// CopyFile copies the regular file from to a new file to (which must not
+// exist), keeping its permission bits (plus the owner's write bit).
+func CopyFile(from, to string) error {
 	src, err := os.Open(from)
 	if err != nil {
 		return err

@@ -105,10 +105,10 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 			tokens += int64(src.Tokens(i))
 			if conf != nil {
 				logits := r.Logits[k*m.Classes : (k+1)*m.Classes]
-				pred := argmax(logits)
+				pred := engine.Argmax(logits)
 				conf.Add(int(batch.Targets[k]), pred)
 				examples = append(examples, Example{Row: int64(i), Actual: m.Meta.Labels[batch.Targets[k]],
-					Predicted: m.Meta.Labels[pred], Probability: softmaxAt(logits, pred)})
+					Predicted: m.Meta.Labels[pred], Probability: engine.Softmax(logits)[pred]})
 			}
 		}
 		env.Progress.Add(int64(len(idx)))
@@ -194,26 +194,6 @@ func compatible(m *modelfile.Meta, t *data.Table) error {
 		}
 	}
 	return nil
-}
-
-// softmaxAt is the softmax probability of class c, in float64.
-func softmaxAt(logits []float32, c int) float64 {
-	top := float64(logits[argmax(logits)])
-	var sum float64
-	for _, v := range logits {
-		sum += math.Exp(float64(v) - top)
-	}
-	return math.Exp(float64(logits[c])-top) / sum
-}
-
-func argmax(v []float32) int {
-	best := 0
-	for i, x := range v {
-		if x > v[best] {
-			best = i
-		}
-	}
-	return best
 }
 
 func digestOf(path string) (string, error) {

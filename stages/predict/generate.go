@@ -2,10 +2,11 @@ package predict
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"sort"
+
+	"github.com/mlpipe/pipeline/stages/train/engine"
 )
 
 // Strategies of generation.
@@ -51,45 +52,16 @@ func (s Sampling) Check() error {
 	return nil
 }
 
-// Softmax returns the probabilities of logits, computed in float64.
-func Softmax(logits []float32) []float64 {
-	top := math.Inf(-1)
-	for _, v := range logits {
-		top = math.Max(top, float64(v))
-	}
-	out := make([]float64, len(logits))
-	var sum float64
-	for i, v := range logits {
-		out[i] = math.Exp(float64(v) - top)
-		sum += out[i]
-	}
-	for i := range out {
-		out[i] /= sum
-	}
-	return out
-}
-
-// Argmax is the index of the largest value (the first of equals).
-func Argmax(v []float32) int {
-	best := 0
-	for i, x := range v {
-		if x > v[best] {
-			best = i
-		}
-	}
-	return best
-}
-
 // next picks the next token from one position's logits.
 func (s Sampling) next(logits []float32, r *rand.Rand) int32 {
 	if s.Strategy == Greedy || s.TopK == 1 {
-		return int32(Argmax(logits))
+		return int32(engine.Argmax(logits))
 	}
 	scaled := make([]float32, len(logits))
 	for i, v := range logits {
 		scaled[i] = float32(float64(v) / s.Temperature)
 	}
-	p := Softmax(scaled)
+	p := engine.Softmax(scaled)
 	order := make([]int, len(p))
 	for i := range order {
 		order[i] = i

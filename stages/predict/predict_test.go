@@ -19,6 +19,7 @@ import (
 	"github.com/mlpipe/pipeline/stages"
 	"github.com/mlpipe/pipeline/stages/train"
 	"github.com/mlpipe/pipeline/stages/train/data"
+	"github.com/mlpipe/pipeline/stages/train/engine"
 )
 
 var tok = data.Tokenizer{Type: "file", VocabSize: 320, PadID: 0, Digest: "xxh3:tiny"}
@@ -133,7 +134,7 @@ func TestGeneration(t *testing.T) {
 				t.Fatal(err)
 			}
 			v := dims[2]
-			ctx = append(ctx, int32(Argmax(logits[(len(ctx)-1)*v:len(ctx)*v])))
+			ctx = append(ctx, int32(engine.Argmax(logits[(len(ctx)-1)*v:len(ctx)*v])))
 		}
 		if !slices.Equal(got[i], ctx[len(prompt):]) {
 			t.Errorf("row %d: batched greedy %v, one by one %v", i, got[i], ctx[len(prompt):])

@@ -76,7 +76,7 @@ func (m *Model) Classify(rows [][]int32) ([][]float64, error) {
 	}
 	out := make([][]float64, len(rows))
 	for i := range rows {
-		out[i] = Softmax(logits[i*dims[1] : (i+1)*dims[1]])
+		out[i] = engine.Softmax(logits[i*dims[1] : (i+1)*dims[1]])
 	}
 	return out, nil
 }

@@ -3,12 +3,12 @@ package hf
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 
+	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/stages/train/models"
 	"github.com/mlpipe/pipeline/stages/train/safetensors"
 )
@@ -210,21 +210,11 @@ func writeJSON(path string, v any) error {
 }
 
 func copyIfPresent(src, dst string) error {
-	in, err := os.Open(src)
-	if os.IsNotExist(err) {
+	if _, err := os.Stat(src); os.IsNotExist(err) {
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
+	if err := artifacts.CopyFile(src, dst); err != nil {
 		return fmt.Errorf("copying %s: %w", src, err)
 	}
-	return out.Close()
+	return nil
 }

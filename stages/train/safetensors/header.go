@@ -2,6 +2,7 @@ package safetensors
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -140,18 +142,8 @@ func parseJSON(raw []byte) ([]TensorInfo, map[string]string, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, nil, fmt.Errorf("trailing data after the header object")
 	}
-	slices.SortFunc(infos, func(a, b TensorInfo) int { return cmpString(a.Name, b.Name) })
+	slices.SortFunc(infos, func(a, b TensorInfo) int { return strings.Compare(a.Name, b.Name) })
 	return infos, meta, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // parseEntry checks one tensor's entry.
@@ -203,12 +195,10 @@ func parseEntry(name string, value json.RawMessage) (TensorInfo, error) {
 func checkLayout(infos []TensorInfo, dataLen int64) error {
 	byOffset := slices.Clone(infos)
 	slices.SortStableFunc(byOffset, func(a, b TensorInfo) int {
-		switch {
-		case a.Begin != b.Begin:
-			return cmpInt(a.Begin, b.Begin)
-		default:
-			return cmpInt(a.End, b.End)
+		if c := cmp.Compare(a.Begin, b.Begin); c != 0 {
+			return c
 		}
+		return cmp.Compare(a.End, b.End)
 	})
 	var at int64
 	for _, t := range byOffset {
@@ -227,14 +217,4 @@ func checkLayout(infos []TensorInfo, dataLen int64) error {
 		return fmt.Errorf("%d bytes after the last tensor", dataLen-at)
 	}
 	return nil
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
