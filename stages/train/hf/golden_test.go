@@ -9,6 +9,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+
 	"github.com/mlpipe/pipeline/internal/testutil"
 	"github.com/mlpipe/pipeline/stages/train/backend"
 	"github.com/mlpipe/pipeline/stages/train/engine"
@@ -299,4 +301,16 @@ func maxDiff(a []float32, b []float64) float64 {
 		worst = math.Max(worst, math.Abs(float64(a[i])-b[i]))
 	}
 	return worst
+}
+
+// TestBFloat16Compute runs the decoders in bfloat16 on SimpleGo: the logits
+// stay near transformers' float32 ones (bfloat16 keeps 8 bits of mantissa).
+func TestBFloat16Compute(t *testing.T) {
+	for _, name := range []string{"tiny-gpt2", "tiny-llama"} {
+		t.Run(name, func(t *testing.T) {
+			dir := testutil.Fixture(t, "hf/"+name)
+			logits, _ := run(t, dir, dir, "", hf.Net{DType: dtypes.BFloat16})
+			compare(t, "bfloat16 logits", logits, flat3(readGolden(t, dir).Logits), 0.05)
+		})
+	}
 }
