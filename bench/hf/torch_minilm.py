@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Callable
 
 import peft
 import torch
@@ -23,11 +24,11 @@ def batch(vocab: int) -> torch.Tensor:
     return torch.tensor(ids).reshape(ROWS, SEQ)
 
 
-def rate(fn: object, n: int) -> float:
+def rate(fn: Callable[[], None], n: int) -> float:
     fn()  # warm up
     start = time.process_time()
     for _ in range(n):
-        fn()  # type: ignore[operator]
+        fn()
     return ROWS * SEQ * n / (time.process_time() - start)
 
 

@@ -46,6 +46,14 @@ def corpus_lines(n: int = 400) -> list[str]:
     return out
 
 
+def tid(tok: Tokenizer, token: str) -> int:
+    """The id of a token the tokenizer must have."""
+    i = tok.token_to_id(token)
+    if i is None:
+        raise SystemExit(f"the tokenizer has no {token}")
+    return i
+
+
 def wordpiece_tokenizer() -> Tokenizer:
     """A BERT-style WordPiece tokenizer: [PAD]=0, [UNK], [CLS], [SEP], [MASK].
 
@@ -74,7 +82,7 @@ def wordpiece_tokenizer() -> Tokenizer:
     tok.normalizer = norm
     tok.pre_tokenizer = pre
     tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", tok.token_to_id("[CLS]")), ("[SEP]", tok.token_to_id("[SEP]"))]
+        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", tid(tok, "[CLS]")), ("[SEP]", tid(tok, "[SEP]"))]
     )
     tok.decoder = decoders.WordPiece()
     return tok
@@ -90,9 +98,9 @@ def bytelevel_tokenizer(specials: list[str], post: str) -> Tokenizer:
     )
     tok.train_from_iterator(corpus_lines(), trainer)
     if post == "roberta":
-        tok.post_processor = processors.RobertaProcessing(("</s>", tok.token_to_id("</s>")), ("<s>", tok.token_to_id("<s>")))
+        tok.post_processor = processors.RobertaProcessing(("</s>", tid(tok, "</s>")), ("<s>", tid(tok, "<s>")))
     elif post == "bos":
-        tok.post_processor = processors.TemplateProcessing(single="<s> $A", special_tokens=[("<s>", tok.token_to_id("<s>"))])
+        tok.post_processor = processors.TemplateProcessing(single="<s> $A", special_tokens=[("<s>", tid(tok, "<s>"))])
     else:
         tok.post_processor = processors.ByteLevel(trim_offsets=False)
     return tok
@@ -128,7 +136,7 @@ def tolist(t: torch.Tensor) -> Any:
     return r(t.detach().to(torch.float32).tolist())
 
 
-def save(model: torch.nn.Module, tok: Tokenizer, out: Path, dtype: torch.dtype, shard: str | None = None) -> None:
+def save(model: Any, tok: Tokenizer, out: Path, dtype: torch.dtype, shard: str | None = None) -> None:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -187,7 +195,7 @@ def lora(name: str, base: Path, targets: list[str], fan_in_fan_out: bool, causal
     d = out / name
     if d.exists():
         shutil.rmtree(d)
-    pm.save_pretrained(d, safe_serialization=True)
+    pm.save_pretrained(str(d), safe_serialization=True)
     (d / "README.md").unlink(missing_ok=True)  # a generated model card
     ac = json.loads((d / "adapter_config.json").read_text())
     ac["base_model_name_or_path"] = base.name  # the sibling fixture, not this machine's path
@@ -208,7 +216,7 @@ def main() -> None:
     out: Path = ap.parse_args().out
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
-    small = {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 64}
+    small: dict[str, Any] = {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 64}
 
     wp = wordpiece_tokenizer()
     encoder("tiny-bert", transformers.BertConfig(vocab_size=VOCAB, max_position_embeddings=64, type_vocab_size=2, **small),
@@ -224,7 +232,7 @@ def main() -> None:
             bos_token_id=0, eos_token_id=0), transformers.GPT2LMHeadModel, g2, torch.float16, out)
     ll = bytelevel_tokenizer(["<unk>", "<s>", "</s>"], "bos")
     decoder("tiny-llama", transformers.LlamaConfig(vocab_size=VOCAB, num_key_value_heads=2, max_position_embeddings=64, rms_norm_eps=1e-6,
-            rope_theta=10000.0, tie_word_embeddings=False, bos_token_id=1, eos_token_id=2, **small),
+            rope_parameters={"rope_type": "default", "rope_theta": 100000.0}, tie_word_embeddings=False, bos_token_id=1, eos_token_id=2, **small),
             transformers.LlamaForCausalLM, ll, torch.bfloat16, out)
 
     lora("tiny-gpt2-lora", out / "tiny-gpt2", ["c_attn"], True, True, g2, 0, out)

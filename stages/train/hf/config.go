@@ -194,6 +194,21 @@ func ParseConfig(raw []byte) (*Config, error) {
 		if v, ok := m["rope_scaling"]; ok && v != nil {
 			r.fail("rope_scaling: only null (plain rotary embeddings) is supported")
 		}
+		if v, ok := m["rope_parameters"]; ok && v != nil { // transformers 5 writes the rotary settings here
+			rp, isMap := v.(map[string]any)
+			if !isMap {
+				r.fail("rope_parameters = %v: want an object", v)
+			} else {
+				sub := fields{m: rp}
+				if t := sub.str("rope_type", "default"); t != "default" {
+					r.fail("rope_parameters.rope_type %q: only default (plain rotary embeddings) is supported", t)
+				}
+				c.RopeTheta = sub.float("rope_theta", c.RopeTheta)
+				if sub.err != nil {
+					r.fail("rope_parameters.%v", sub.err)
+				}
+			}
+		}
 		if r.bool("attention_bias", false) || r.bool("mlp_bias", false) {
 			r.fail("attention_bias and mlp_bias: only false is supported")
 		}

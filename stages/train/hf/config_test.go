@@ -87,3 +87,14 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+func TestRopeParameters(t *testing.T) {
+	base := `{"model_type": "llama", "vocab_size": 10, "hidden_size": 8, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 16, `
+	c, err := ParseConfig([]byte(base + `"rope_parameters": {"rope_type": "default", "rope_theta": 500000.0}}`))
+	if err != nil || c.RopeTheta != 500000 {
+		t.Fatalf("theta %v, %v", c, err)
+	}
+	if _, err := ParseConfig([]byte(base + `"rope_parameters": {"rope_type": "yarn", "factor": 4}}`)); err == nil || !strings.Contains(err.Error(), `rope_parameters.rope_type "yarn": only default`) {
+		t.Fatalf("yarn: %v", err)
+	}
+}
