@@ -23,6 +23,7 @@ if ! "$venv/bin/pip" install --quiet -r scripts/hf/requirements.txt; then
 fi
 py="$venv/bin/python"
 "$py" -m pytest -q scripts/hf
+"$py" -m mypy --ignore-missing-imports scripts/hf bench/hf
 "$py" scripts/hf/make_fixtures.py --out "$work/fixtures" >/dev/null 2>&1
 "$py" scripts/hf/compare_goldens.py testdata/hf "$work/fixtures"
 mkdir "$work/exports"
