@@ -245,3 +245,27 @@ func writeForCheck(t *testing.T, name, dir string, ids []int32, mask []float32, 
 		t.Fatal(err)
 	}
 }
+
+// TestPlainHuggingFaceDirectoryAsBase fine-tunes a `base:` input that is a
+// Hugging Face directory (no model.json) as model.from would.
+func TestPlainHuggingFaceDirectoryAsBase(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "train.parquet")
+	lmTable(t)(in)
+	params := map[string]any{"model": map[string]any{"seq_len": int64(16)}, "steps": int64(2), "batch_size": int64(4), "checkpoint_every": int64(0),
+		"lora": map[string]any{"rank": int64(2)}}
+	inputs := map[string]string{InputTrain: in, InputBase: testutil.Fixture(t, "hf/tiny-gpt2")}
+	if _, err := (Kind{}).Plan(stagesPlanRequest(params, inputs)); err != nil {
+		t.Fatalf("plan: %v", err)
+	}
+	env := newEnv(t, params, inputs, "")
+	if _, err := (Kind{}).Run(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	meta, err := modelfile.ReadMeta(env.OutPath(PortModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta.Pretrained == nil || meta.Pretrained.ModelType != "gpt2" || meta.Task != modelfile.LanguageModeling || meta.Pretrained.LoRA == nil {
+		t.Errorf("model.json %+v", meta)
+	}
+}

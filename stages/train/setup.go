@@ -2,13 +2,17 @@ package train
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 
+	"github.com/mlpipe/pipeline/stages"
 	"github.com/mlpipe/pipeline/stages/train/checkpoint"
 	"github.com/mlpipe/pipeline/stages/train/data"
 	"github.com/mlpipe/pipeline/stages/train/engine"
+	"github.com/mlpipe/pipeline/stages/train/hf"
 	"github.com/mlpipe/pipeline/stages/train/modelfile"
 	"github.com/mlpipe/pipeline/stages/train/models"
 )
@@ -34,6 +38,13 @@ type setup struct {
 	pre       *pretrained // set for a model.from fine-tune
 }
 
+// isPlainModelDir reports whether dir is a Hugging Face model directory
+// rather than a train stage's model output.
+func isPlainModelDir(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, modelfile.MetaFile))
+	return hf.IsModelDir(dir) && os.IsNotExist(err)
+}
+
 // net is the forward pass the setup trains.
 func (s *setup) net(dt dtypes.DType) engine.Net {
 	if s.pre != nil {
@@ -48,7 +59,17 @@ func (s *setup) net(dt dtypes.DType) engine.Net {
 func prepare(o *Options, inputs map[string]string, seed int64) (*setup, error) {
 	s := &setup{opts: o}
 	var baseMeta *modelfile.Meta
-	if p, ok := inputs[InputBase]; ok {
+	if p, ok := inputs[InputBase]; ok && isPlainModelDir(p) {
+		// A Hugging Face directory made upstream (an exec stage that converted
+		// or fetched it): fine-tuned as model.from would be.
+		if o.Model.Type != "" {
+			return nil, fmt.Errorf("the base input %s is a Hugging Face model directory: drop model.type", p)
+		}
+		o.From = p
+		if err := o.checkPretrained(stages.Params{"task": o.Task}); err != nil {
+			return nil, fmt.Errorf("the base input: %w", err)
+		}
+	} else if ok {
 		var err error
 		if baseMeta, err = modelfile.ReadMeta(p); err != nil {
 			return nil, fmt.Errorf("loading the base input: %w", err)
