@@ -1,155 +1,93 @@
 package predict
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"sort"
-
-	"github.com/mlpipe/pipeline/stages/train/engine"
 )
 
-// Strategies of generation.
-const (
-	Greedy = "greedy"
-	Sample = "sample"
-)
-
-// Sampling says how the next token is chosen from a language model's logits.
-type Sampling struct {
-	// Strategy is Greedy or Sample.
-	Strategy string
-	// Temperature divides the logits before sampling (> 0).
-	Temperature float64
-	// TopK keeps the k most likely tokens (0: all).
-	TopK int
-	// TopP keeps the smallest set of most likely tokens whose probability
-	// reaches p (1: all).
-	TopP float64
-	// MaxNewTokens is the most tokens generated per row.
-	MaxNewTokens int
-	// StopID ends a row's generation when generated (-1: none).
-	StopID int32
-	// Seed seeds each row's random stream together with the row's index, so a
-	// row's sample does not depend on how rows are batched.
-	Seed int64
-}
-
-// Check reports a setting out of range, naming it.
-func (s Sampling) Check() error {
-	switch {
-	case s.Strategy != Greedy && s.Strategy != Sample:
-		return fmt.Errorf("strategy %q: want greedy or sample", s.Strategy)
-	case !(s.Temperature > 0):
-		return fmt.Errorf("temperature = %v: must be positive", s.Temperature)
-	case s.TopK < 0:
-		return fmt.Errorf("top_k = %d: must not be negative (0: off)", s.TopK)
-	case !(s.TopP > 0 && s.TopP <= 1):
-		return fmt.Errorf("top_p = %v: must be in (0, 1]", s.TopP)
-	case s.MaxNewTokens <= 0:
-		return fmt.Errorf("max_new_tokens = %d: must be positive", s.MaxNewTokens)
-	}
-	return nil
-}
-
-// next picks the next token from one position's logits.
-func (s Sampling) next(logits []float32, r *rand.Rand) int32 {
-	if s.Strategy == Greedy || s.TopK == 1 {
-		return int32(engine.Argmax(logits))
-	}
-	scaled := make([]float32, len(logits))
-	for i, v := range logits {
-		scaled[i] = float32(float64(v) / s.Temperature)
-	}
-	p := engine.Softmax(scaled)
-	order := make([]int, len(p))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return p[order[a]] > p[order[b]] })
-	keep := len(order)
-	if s.TopK > 0 {
-		keep = min(keep, s.TopK)
-	}
-	if s.TopP < 1 {
-		var acc float64
-		for i, id := range order[:keep] {
-			acc += p[id]
-			if acc >= s.TopP {
-				keep = i + 1
-				break
-			}
-		}
-	}
-	var total float64
-	for _, id := range order[:keep] {
-		total += p[id]
-	}
-	u := r.Float64() * total
-	for _, id := range order[:keep] {
-		u -= p[id]
-		if u <= 0 {
-			return int32(id)
-		}
-	}
-	return int32(order[keep-1])
-}
-
-// Forward returns a language model's logits [rows, seq, vocab] for rows×seq ids and mask.
+// Forward runs a model on a batch: ids and mask are rows×seq, row-major
+// (mask 1 for real tokens). A language model returns its logits, flat, with
+// dimensions [rows, seq, vocab]; a classifier [rows, classes].
+// (*engine.Predictor).Run is one.
 type Forward func(ids []int32, mask []float32, rows, seq int) ([]float32, []int, error)
 
 // Generate continues each prompt (token ids) with up to s.MaxNewTokens
-// tokens, running forward once per new token on all unfinished rows (no
-// key-value cache: each step recomputes the whole window). Rows longer than
-// seqLen keep their last seqLen tokens as context. first is the index of
-// prompts[0] among all rows, for the per-row random streams.
-func Generate(forward Forward, prompts [][]int32, seqLen int, s Sampling, first int) ([][]int32, error) {
-	out := make([][]int32, len(prompts))
-	ctx := make([][]int32, len(prompts))
-	rngs := make([]*rand.Rand, len(prompts))
-	done := make([]bool, len(prompts))
-	for i, p := range prompts {
-		if len(p) == 0 {
-			return nil, fmt.Errorf("row %d: an empty prompt", first+i)
-		}
-		ctx[i] = slices.Clone(p)
-		rngs[i] = rand.New(rand.NewPCG(uint64(s.Seed), uint64(first+i)))
+// tokens and returns the new tokens of each. It has no key-value cache: each
+// new token is one full forward pass over the window of every unfinished row
+// of a batch of shape.Rows prompts, left-aligned, and the logits are read at
+// each row's last real position. A window holds the last shape.SeqLen tokens
+// of prompt and generation. A row ends after s.MaxNewTokens tokens or at
+// s.StopID. first is the index of prompts[0] among all rows: row i draws
+// from RowRand(s.Seed, first+i), so its tokens do not depend on how rows are
+// batched.
+func Generate(ctx context.Context, forward Forward, prompts [][]int32, shape Shape, s Sampling, first int) ([][]int32, error) {
+	if err := s.Check(); err != nil {
+		return nil, err
 	}
-	for range s.MaxNewTokens {
-		var live []int
-		seq := 0
-		for i := range prompts {
-			if !done[i] {
-				if len(ctx[i]) > seqLen {
-					ctx[i] = ctx[i][len(ctx[i])-seqLen:]
-				}
-				live = append(live, i)
-				seq = max(seq, len(ctx[i]))
-			}
-		}
-		if len(live) == 0 {
-			break
-		}
-		ids, mask := make([]int32, len(live)*seq), make([]float32, len(live)*seq)
-		for r, i := range live {
-			for j, id := range ctx[i] {
-				ids[r*seq+j], mask[r*seq+j] = id, 1
-			}
-		}
-		logits, dims, err := forward(ids, mask, len(live), seq)
+	out := make([][]int32, len(prompts))
+	for start := 0; start < len(prompts); start += shape.Rows {
+		end := min(start+shape.Rows, len(prompts))
+		gen, err := generateBatch(ctx, forward, prompts[start:end], shape, s, first+start)
 		if err != nil {
 			return nil, err
 		}
+		copy(out[start:end], gen)
+	}
+	return out, nil
+}
+
+// generateBatch is Generate on at most shape.Rows prompts.
+func generateBatch(ctx context.Context, forward Forward, prompts [][]int32, shape Shape, s Sampling, first int) ([][]int32, error) {
+	out := make([][]int32, len(prompts))
+	windows := make([][]int32, len(prompts))
+	rngs := make([]*rand.Rand, len(prompts))
+	live := make([]int, 0, len(prompts))
+	for i, p := range prompts {
+		windows[i] = slices.Clone(p[max(0, len(p)-shape.SeqLen):])
+		rngs[i] = RowRand(s.Seed, first+i)
+		out[i] = make([]int32, 0, s.MaxNewTokens)
+		live = append(live, i)
+	}
+	if err := shape.check(windows, first); err != nil {
+		return nil, err
+	}
+	rows := make([][]int32, 0, len(prompts))
+	for range s.MaxNewTokens {
+		if len(live) == 0 {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rows = rows[:0]
+		for _, i := range live {
+			rows = append(rows, windows[i])
+		}
+		ids, mask, seq := shape.pack(rows)
+		logits, dims, err := forward(ids, mask, shape.Rows, seq)
+		if err != nil {
+			return nil, fmt.Errorf("generating for rows %d-%d: %w", first, first+len(prompts)-1, err)
+		}
+		if len(dims) != 3 || dims[0] != shape.Rows || dims[1] != seq {
+			return nil, fmt.Errorf("generating: the model returned logits of shape %v for a %d×%d batch: is it a language model?", dims, shape.Rows, seq)
+		}
 		vocab := dims[2]
+		next := live[:0]
 		for r, i := range live {
-			at := (r*seq + len(ctx[i]) - 1) * vocab
-			tok := s.next(logits[at:at+vocab], rngs[i])
+			at := (r*seq + len(windows[i]) - 1) * vocab
+			tok := s.Next(logits[at:at+vocab], rngs[i])
 			out[i] = append(out[i], tok)
-			ctx[i] = append(ctx[i], tok)
-			if s.StopID >= 0 && tok == s.StopID {
-				done[i] = true
+			windows[i] = append(windows[i], tok)
+			if len(windows[i]) > shape.SeqLen {
+				windows[i] = windows[i][len(windows[i])-shape.SeqLen:]
+			}
+			if s.StopID == NoStop || int64(tok) != s.StopID {
+				next = append(next, i)
 			}
 		}
+		live = next
 	}
 	return out, nil
 }
