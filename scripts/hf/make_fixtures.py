@@ -199,6 +199,7 @@ def lora(name: str, base: Path, targets: list[str], fan_in_fan_out: bool, causal
     (d / "README.md").unlink(missing_ok=True)  # a generated model card
     ac = json.loads((d / "adapter_config.json").read_text())
     ac["base_model_name_or_path"] = base.name  # the sibling fixture, not this machine's path
+    ac["target_modules"] = sorted(ac["target_modules"])  # PEFT keeps a set: its order varies
     (d / "adapter_config.json").write_text(json.dumps(ac, indent=2, sort_keys=True) + "\n")
     inputs, ids, mask = batch(tok, pad)
     with torch.no_grad():
