@@ -6,7 +6,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -88,8 +87,11 @@ func run(t *testing.T, dir, goldenDir, loraDir string, net hf.Net) ([]float32, [
 		}
 		if net.LoRA == nil { // merged: fold the adapters into the weights
 			byName, dims := map[string][]float32{}, map[string][]int{}
-			for i, s := range append(slices.Clone(specs), ad...) {
-				byName[s.Name], dims[s.Name] = append(values, vals...)[i], s.Dims
+			for i, s := range specs {
+				byName[s.Name], dims[s.Name] = values[i], s.Dims
+			}
+			for i, s := range ad {
+				byName[s.Name], dims[s.Name] = vals[i], s.Dims
 			}
 			if err := l.Merge(m.Config, byName, dims); err != nil {
 				t.Fatal(err)
