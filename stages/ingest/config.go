@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"fmt"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -44,8 +46,10 @@ type config struct {
 	limits    limits
 }
 
-// parseConfig checks params beyond what the schema says.
-func parseConfig(params map[string]any) (*config, error) {
+// parseConfig checks params beyond what the schema says. fromInput says the
+// files come from the `src` input port, where `path` is optional and
+// relative to it.
+func parseConfig(params map[string]any, fromInput bool) (*config, error) {
 	p := stages.Params(params)
 	c := &config{
 		path:      p.String("path", ""),
@@ -56,8 +60,13 @@ func parseConfig(params map[string]any) (*config, error) {
 		batchRows: int(p.Int("batch_rows", defaultBatchRows)),
 		inferRows: int(p.Int("infer_rows", defaultInferRows)),
 	}
-	if c.path == "" {
-		return nil, fmt.Errorf("with.path: required")
+	switch {
+	case fromInput && (filepath.IsAbs(c.path) || slices.Contains(strings.Split(filepath.ToSlash(c.path), "/"), "..")):
+		return nil, fmt.Errorf("with.path: %q must lie inside the `%s` input (relative, without ..)", c.path, PortSource)
+	case fromInput && c.path == "":
+		c.path = "."
+	case c.path == "":
+		return nil, fmt.Errorf("with.path: required (or wire an upstream output to the `%s` input)", PortSource)
 	}
 	c.limits = limits{
 		record:       p.Int("max_record_bytes", defaultMaxRecordBytes),

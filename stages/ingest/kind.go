@@ -16,6 +16,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/stages"
@@ -37,6 +38,10 @@ func (Kind) Implementations() map[string]string {
 	return map[string]string{"table": table.FormatVersion}
 }
 
+// PortSource is the optional input port whose file or directory (an upstream
+// output) is read instead of files of the definition's directory.
+const PortSource = "src"
+
 // Doc implements stages.Kind.
 func (Kind) Doc() string {
 	return "read JSONL, CSV, TSV, Parquet or text files (.gz/.zst too) into a Parquet table"
@@ -45,9 +50,9 @@ func (Kind) Doc() string {
 // Schema implements stages.Kind.
 func (Kind) Schema() stages.Schema {
 	return stages.Schema{
-		Inputs: []string{},
+		Inputs: []string{PortSource},
 		Params: []stages.Param{
-			{Name: "path", Type: stages.String, Required: true, Doc: "a file, a directory or a glob, relative to the definition"},
+			{Name: "path", Type: stages.String, Doc: "a file, a directory or a glob, relative to the definition; with a `src` input, inside it (default: all of it)"},
 			{Name: "format", Type: stages.String, Enum: []string{formatJSONL, formatCSV, formatTSV, formatParquet, formatText}, Doc: "input format (default: from the file names)"},
 			{Name: "columns", Type: stages.Any, Doc: "declared columns: {name: type} (sorted by name) or [{name: type}, ...] (in order); types string, int, float, bool. Default: inferred"},
 			{Name: "header", Type: stages.Bool, Default: true, Doc: "CSV/TSV: the first line names the columns"},
@@ -66,9 +71,18 @@ func (Kind) Schema() stages.Schema {
 // Plan implements stages.Kind: it checks the parameters, resolves the input
 // files (the stage's sources) and names the outputs.
 func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
-	cfg, err := parseConfig(req.Params)
+	fromInput := slices.Contains(req.Inputs, PortSource)
+	cfg, err := parseConfig(req.Params, fromInput)
 	if err != nil {
 		return nil, err
+	}
+	if fromInput {
+		// The files are an upstream output, unknown until it has run; its
+		// digest, not a source, enters the key.
+		if cfg.perFile && cfg.format != "" && cfg.format != formatText {
+			return nil, fmt.Errorf("with.per_file: only for format text, not %s", cfg.format)
+		}
+		return planOutputs(cfg), nil
 	}
 	srcs, err := resolveSources(req.WorkDir, cfg.path)
 	if err != nil {
@@ -83,23 +97,35 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	if cfg.format == formatText && cfg.declared {
 		return nil, fmt.Errorf("with.columns: format text has fixed columns")
 	}
-	plan := &stages.Plan{Outputs: []string{"data"}}
-	if cfg.onError == onErrorSkip {
-		plan.Outputs = append(plan.Outputs, "rejected")
-	}
+	plan := planOutputs(cfg)
 	for _, s := range srcs {
 		plan.Sources = append(plan.Sources, s.abs)
 	}
 	return plan, nil
 }
 
+// planOutputs names the outputs a configuration produces.
+func planOutputs(cfg *config) *stages.Plan {
+	plan := &stages.Plan{Outputs: []string{"data"}}
+	if cfg.onError == onErrorSkip {
+		plan.Outputs = append(plan.Outputs, "rejected")
+	}
+	return plan
+}
+
 // Run implements stages.Kind.
 func (k Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
-	cfg, err := parseConfig(env.Params)
+	in, fromInput := env.Inputs[PortSource]
+	cfg, err := parseConfig(env.Params, fromInput)
 	if err != nil {
 		return nil, err
 	}
-	srcs, err := resolveSources(env.WorkDir, cfg.path)
+	var srcs []source
+	if fromInput {
+		srcs, err = inputSources(in, cfg.path)
+	} else {
+		srcs, err = resolveSources(env.WorkDir, cfg.path)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +134,9 @@ func (k Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) 
 	}
 	if cfg.format, err = resolveFormat(cfg.format, srcs); err != nil {
 		return nil, err
+	}
+	if cfg.perFile && cfg.format != formatText {
+		return nil, fmt.Errorf("with.per_file: only for format text, not %s", cfg.format)
 	}
 	env.Progress.Start(0, "rows")
 	res, err := run(ctx, cfg, srcs, env)

@@ -124,3 +124,25 @@ func resolveFormat(given string, srcs []source) (string, error) {
 	}
 	return f, nil
 }
+
+// inputSources expands path inside an upstream output: the output itself
+// when it is one file (named after the port, so that rows do not depend on
+// where the store is), else the files under it that path selects, named
+// relative to it.
+func inputSources(in, path string) ([]source, error) {
+	st, err := os.Stat(in)
+	if err != nil {
+		return nil, fmt.Errorf("input `%s`: %w", PortSource, err)
+	}
+	if !st.IsDir() {
+		if path != "." {
+			return nil, fmt.Errorf("with.path: the `%s` input is one file, so path %q cannot select inside it", PortSource, path)
+		}
+		return []source{{abs: in, name: PortSource}}, nil
+	}
+	srcs, err := resolveSources(in, path)
+	if err != nil {
+		return nil, fmt.Errorf("in the `%s` input: %w", PortSource, err)
+	}
+	return srcs, nil
+}
