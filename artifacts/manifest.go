@@ -73,6 +73,9 @@ type KeyInputs struct {
 	Inputs         map[string]string `json:"inputs"`
 	Deps           map[string]string `json:"deps"`
 	Sources        map[string]string `json:"sources"`
+	// Environment is what the stage ran with beyond its code (see
+	// stages.Plan.Environment): name → version.
+	Environment map[string]string `json:"environment,omitempty"`
 }
 
 // PortRecord is one input or output of a stage in a manifest.

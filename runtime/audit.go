@@ -188,7 +188,7 @@ func reexecuteOne(ctx context.Context, m *artifacts.Manifest, ws *Workspace, kin
 	if err != nil {
 		return nil, err
 	}
-	env := &stages.Env{Stage: s.Name, Key: s.Key, Inputs: inputs, OutDir: outDir, ScratchDir: scratch, WorkDir: m.Definition.Dir,
+	env := &stages.Env{Stage: s.Name, Key: s.Key, Inputs: inputs, OutDir: outDir, ScratchDir: scratch, WorkDir: m.Definition.Dir, CacheDir: ws.CacheDir(kind.Name()),
 		Params: params, Seed: s.Seed, Log: log.With().Str("stage", s.Name).Logger(), Output: io.Discard, Progress: stages.NopProgress{}}
 	if _, err := safeRun(ctx, kind, env); err != nil {
 		return nil, fmt.Errorf("re-running: %w", err)

@@ -231,7 +231,7 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 	out := newRedactingWriter(io.MultiWriter(logSink, tail), secretParamValues(n.Params)...)
 	env := &stages.Env{
 		Stage: n.Name, Key: p.key, Inputs: p.inputs, OutDir: outDir, ScratchDir: scratch, WorkDir: r.g.Def.Dir,
-		Params: n.Params, Seed: n.Seed, Log: log.Hook(stageLogHook{w: out}), Output: out, Progress: r.progressFor(n),
+		CacheDir: r.ws.CacheDir(n.Kind.Name()), Params: n.Params, Seed: n.Seed, Log: log.Hook(stageLogHook{w: out}), Output: out, Progress: r.progressFor(n),
 		Sandbox: stages.Sandbox{Mode: n.Sandbox, ReadOnly: []string{r.ws.Root}, Writable: []string{scratch}},
 	}
 	if r.opts.BeforeWork != nil {

@@ -19,7 +19,12 @@ func keyInputs(n *pipeline.Node, inputs map[string]string, deps, sources map[str
 	if k, ok := n.Kind.(stages.Implementations); ok {
 		impl = k.Implementations()
 	}
+	var environment map[string]string
+	if n.Plan != nil && len(n.Plan.Environment) > 0 {
+		environment = n.Plan.Environment
+	}
 	return &artifacts.KeyInputs{
+		Environment:    environment,
 		Kind:           n.Kind.Name(),
 		Version:        n.Kind.Version(),
 		Implementation: impl,
@@ -75,6 +80,11 @@ func diffKeyInputs(old, cur *artifacts.KeyInputs) []string {
 	out = append(out, diffDigests("input", old.Inputs, cur.Inputs)...)
 	out = append(out, diffDigests("dep", old.Deps, cur.Deps)...)
 	out = append(out, diffDigests("source", old.Sources, cur.Sources)...)
+	for _, k := range unionKeys(old.Environment, cur.Environment) {
+		if a, b := old.Environment[k], cur.Environment[k]; a != b {
+			out = append(out, fmt.Sprintf("environment `%s` changed: %s → %s", k, orNone(a), orNone(b)))
+		}
+	}
 	return out
 }
 

@@ -50,6 +50,10 @@ func DefaultWorkspace(definitionPath string) string {
 	return filepath.Join(filepath.Dir(definitionPath), ".pipeline")
 }
 
+// CacheDir returns the directory a stage kind keeps across runs (see
+// stages.Env.CacheDir).
+func (w *Workspace) CacheDir(kind string) string { return filepath.Join(w.Root, "cache", kind) }
+
 // RunDir returns the directory of a run's records.
 func (w *Workspace) RunDir(id string) string { return filepath.Join(w.Root, "runs", id) }
 

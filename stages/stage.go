@@ -65,6 +65,11 @@ type Plan struct {
 	Sources []string
 	// Exclusive asks the runtime to run the stage alone (it uses every CPU).
 	Exclusive bool
+	// Environment is what the stage runs with beyond its code, parameters
+	// and sources, as name → version (an interpreter's version, each
+	// package's version, whether they were locked). It enters the stage key
+	// and the manifest, and `explain` names the entry that changed.
+	Environment map[string]string
 	// Timing names output ports that record measured times (throughput,
 	// durations) and so cannot reproduce bit for bit; audit re-execution
 	// reports them apart instead of as differences.
@@ -86,6 +91,11 @@ type Env struct {
 	ScratchDir string
 	// WorkDir is the definition's directory.
 	WorkDir string
+	// CacheDir is a directory kept across runs for the stage's kind (built
+	// environments, installed helpers); the kind owns its layout and makes
+	// each entry atomically, as stages of the kind may run at once. Empty
+	// when the runtime keeps none.
+	CacheDir string
 	// Params is the resolved `with:`.
 	Params map[string]any
 	// Seed is the stage's seed: `with.seed`, else the definition's `params.seed`, else 0.

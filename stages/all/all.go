@@ -8,6 +8,7 @@ import (
 	_ "github.com/mlpipe/pipeline/stages/exec"
 	_ "github.com/mlpipe/pipeline/stages/ingest"
 	_ "github.com/mlpipe/pipeline/stages/predict"
+	_ "github.com/mlpipe/pipeline/stages/python"
 	_ "github.com/mlpipe/pipeline/stages/scan"
 	_ "github.com/mlpipe/pipeline/stages/split"
 	_ "github.com/mlpipe/pipeline/stages/tokenize"
