@@ -147,7 +147,7 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 				continue
 			}
 			node := &Node{Name: instName, Stage: name, Kind: kind, Point: pointVals, Resources: sd.Resources, Sandbox: sd.Sandbox}
-			node.Params = validateParams(pe, name, kind.Schema().Params, with, sd.With, orNode(sd.With, sd.node), "")
+			node.Params = validateParams(pe, name, kind.Schema().Params, with, sd.With, orNode(sd.With, sd.node), "", kind.Schema().OpenParams)
 			node.Seed = seedOf(node.Params, pparams)
 			wireInputs(pe, sd, kind, node, instances[pi])
 			for _, d := range deps {

@@ -9,8 +9,10 @@ import (
 
 // validateParams checks resolved values against a kind's schema, fills in
 // defaults, and returns the completed map. n is the `with:` node for
-// positions (nil when absent); at is the fallback position.
-func validateParams(e *errs, stage string, schema []stages.Param, vals map[string]any, n, at *node, where string) map[string]any {
+// positions (nil when absent); at is the fallback position. open passes
+// unknown keys through (a kind whose command takes its own parameters),
+// except those one edit away from a known one, which are typos.
+func validateParams(e *errs, stage string, schema []stages.Param, vals map[string]any, n, at *node, where string, open bool) map[string]any {
 	out := make(map[string]any, len(vals))
 	names := make([]string, len(schema))
 	for i, p := range schema {
@@ -32,6 +34,14 @@ func validateParams(e *errs, stage string, schema []stages.Param, vals map[strin
 		if pos == nil {
 			pos = at
 		}
+		if p == nil && open {
+			if near := typoOf(k, names); near != "" {
+				e.at(pos, "parameter `%s%s` of stage `%s` is one letter from `%s`; rename it if it is the script's own", where, k, stage, near)
+				continue
+			}
+			out[k] = checkValue(e, stage, stages.Param{Name: k, Type: stages.Any}, vals[k], n.get(k), orNode(n.get(k), pos), where+k)
+			continue
+		}
 		if p == nil {
 			e.at(pos, "unknown parameter `%s%s` for stage `%s`%s", where, k, stage, didYouMean(k, names))
 			continue
@@ -51,6 +61,16 @@ func validateParams(e *errs, stage string, schema []stages.Param, vals map[strin
 		}
 	}
 	return out
+}
+
+// typoOf returns the name of four letters or more that k is one edit from.
+func typoOf(k string, names []string) string {
+	for _, n := range names {
+		if len(n) >= 4 && editDistance(k, n) == 1 {
+			return n
+		}
+	}
+	return ""
 }
 
 func orNode(a, b *node) *node {
@@ -127,7 +147,7 @@ func checkValue(e *errs, stage string, p stages.Param, v any, n, at *node, path 
 			return bad()
 		}
 		if p.Fields != nil {
-			return validateParams(e, stage, p.Fields, m, n, at, path+".")
+			return validateParams(e, stage, p.Fields, m, n, at, path+".", false)
 		}
 		if p.Elem != nil {
 			out := make(map[string]any, len(m))

@@ -43,6 +43,10 @@ type Schema struct {
 	Inputs []string
 	// RequiredInputs must be wired.
 	RequiredInputs []string
+	// OpenParams passes `with:` keys the schema does not name to the stage
+	// as they are (a script's own parameters); a key one letter from a
+	// named parameter is still an error.
+	OpenParams bool
 }
 
 // Lookup returns the parameter named name, or nil.

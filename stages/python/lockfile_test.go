@@ -44,11 +44,11 @@ polars==1.*
 
 func TestParseRequirementsRefuses(t *testing.T) {
 	for src, want := range map[string]string{
-		"a==1\n-r other.txt\n":  "2: includes another file (-r)",
-		"-c constraints.txt\n":  "1: includes another file (-c)",
-		"-e ./mypkg\n":          "1: an editable requirement cannot be locked",
-		"numpy==1\n==2.0\n":     `2: "==2.0" is not a requirement`,
-		"x==1\n\n  @@bad\n":     `3: "@@bad" is not a requirement`,
+		"a==1\n-r other.txt\n": "2: includes another file (-r)",
+		"-c constraints.txt\n": "1: includes another file (-c)",
+		"-e ./mypkg\n":         "1: an editable requirement cannot be locked",
+		"numpy==1\n==2.0\n":    `2: "==2.0" is not a requirement`,
+		"x==1\n\n  @@bad\n":    `3: "@@bad" is not a requirement`,
 		"ok==1 \\\n  --hash=x": "",
 	} {
 		_, err := parseRequirements([]byte(src))
