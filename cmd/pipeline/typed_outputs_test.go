@@ -13,7 +13,13 @@ import (
 // lastManifest reads the newest manifest of the definition at def.
 func lastManifest(t *testing.T, def string) *artifacts.Manifest {
 	t.Helper()
-	ms, _ := filepath.Glob(filepath.Join(filepath.Dir(def), ".pipeline", "runs", "*", "manifest.json"))
+	return lastManifestIn(t, filepath.Join(filepath.Dir(def), ".pipeline"))
+}
+
+// lastManifestIn reads the newest manifest of the workspace ws.
+func lastManifestIn(t *testing.T, ws string) *artifacts.Manifest {
+	t.Helper()
+	ms, _ := filepath.Glob(filepath.Join(ws, "runs", "*", "manifest.json"))
 	if len(ms) == 0 {
 		t.Fatal("no manifest written")
 	}
