@@ -34,7 +34,7 @@ func TestBaselineDefinitionRuns(t *testing.T) {
 	}
 	m := lastManifestIn(t, ws)
 	b := stageRecord(t, m, "baseline")
-	if b.Metrics["accuracy"] < 0.95 || b.Metrics["f1"] < 0.9 {
+	if b.Metrics["accuracy"] < 0.95 || b.Metrics["f1_macro"] < 0.9 {
 		t.Errorf("baseline metrics %v", b.Metrics)
 	}
 	var preds, test int64

@@ -36,5 +36,5 @@ stage.output("predictions", pa.table({
     "pred": pa.array(pred),
     "prob": pa.array(prob.max(axis=1)),
 }))
-stage.metrics(accuracy=accuracy_score(y_test, pred), f1=f1_score(y_test, pred, pos_label=str(stage.params["positive"])),
+stage.metrics(accuracy=accuracy_score(y_test, pred), f1_macro=f1_score(y_test, pred, average="macro"),
               cross_entropy=log_loss(y_test, prob, labels=classes))
