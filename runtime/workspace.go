@@ -52,7 +52,10 @@ func DefaultWorkspace(definitionPath string) string {
 
 // CacheDir returns the directory a stage kind keeps across runs (see
 // stages.Env.CacheDir).
-func (w *Workspace) CacheDir(kind string) string { return filepath.Join(w.Root, "cache", kind) }
+func (w *Workspace) CacheDir(kind string) string { return filepath.Join(w.CachesDir(), kind) }
+
+// CachesDir returns the directory holding every kind's CacheDir.
+func (w *Workspace) CachesDir() string { return filepath.Join(w.Root, "cache") }
 
 // RunDir returns the directory of a run's records.
 func (w *Workspace) RunDir(id string) string { return filepath.Join(w.Root, "runs", id) }

@@ -124,6 +124,14 @@ open(os.path.join(os.environ["PIPELINE_OUT"], "v"), "w").write(tinydep.VERSION +
 	if built != 2 {
 		t.Errorf("%d environments built, want 2", built)
 	}
+	// gc keeps the cache in bounds: built environments go, later stages rebuild them.
+	code, out, errs = cli(t, "gc", def)
+	if code != 0 || !strings.Contains(out, "cached environment") {
+		t.Errorf("gc: %d %s %s", code, out, errs)
+	}
+	if left, _ := os.ReadDir(filepath.Join(dir, ".pipeline", "cache", "python")); len(left) != 0 {
+		t.Errorf("gc left %d cache entries", len(left))
+	}
 }
 
 // Without requirements the script runs in the interpreter's own

@@ -57,13 +57,17 @@ type Report struct {
 	// (`bundles/`). Their files are hard links to objects, so their bytes
 	// are counted with the objects, not here; a later stage rebuilds them.
 	Bundles Tally `json:"bundles"`
+	// Caches counts what stage kinds keep across runs (`cache/<kind>/...`:
+	// built Python environments), removed whole; a later stage rebuilds
+	// what it needs.
+	Caches Tally `json:"caches"`
 	// Kept counts what stays.
 	Kept Kept `json:"kept"`
 }
 
 // Freed returns the bytes the collection frees.
 func (r *Report) Freed() int64 {
-	return r.Runs.Bytes + r.Records.Bytes + r.Objects.Bytes + r.Leftovers.Bytes
+	return r.Runs.Bytes + r.Records.Bytes + r.Objects.Bytes + r.Leftovers.Bytes + r.Caches.Bytes
 }
 
 // plan is what a collection will delete, in order.
@@ -73,13 +77,14 @@ type plan struct {
 	records []record // invalid, unkept or temporary action-cache files
 	objects []object
 	bundles []string
+	caches  []string
 }
 
 // Collect deletes the runs beyond the newest opts.KeepRuns, then the
 // action-cache records and objects that neither a kept run nor a current
 // output (`out/<stage>/<port>`) needs, then every project rebuilt for a
 // distributed run (without them, their hard links would keep deleted
-// objects' bytes on disk). A record is kept only when every
+// objects' bytes on disk) and what stage kinds cache (`cache/`). A record is kept only when every
 // object it names is kept and present, so no remaining record ever names a
 // missing object. It refuses, wrapping ErrBusy, while a pipeline holds the
 // workspace; a dry run only reports that.
@@ -188,6 +193,25 @@ func makePlan(ws *runtime.Workspace, keep int, rep *Report) (*plan, error) {
 		p.bundles = append(p.bundles, filepath.Join(ws.Root, "bundles", e.Name()))
 		rep.Bundles.add(0)
 	}
+	kinds, err := readDirIfExists(ws.CachesDir())
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range kinds {
+		entries, err := readDirIfExists(ws.CacheDir(e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range entries {
+			path := filepath.Join(ws.CacheDir(e.Name()), c.Name())
+			size, err := pathSize(path)
+			if err != nil {
+				return nil, err
+			}
+			p.caches = append(p.caches, path)
+			rep.Caches.add(size)
+		}
+	}
 	records, err := listRecords(ws.Store, true)
 	if err != nil {
 		return nil, err
@@ -268,6 +292,14 @@ func (p *plan) apply(ws *runtime.Workspace) error {
 		}
 		if err := artifacts.RemoveAll(dir); err != nil {
 			return fmt.Errorf("removing rebuilt project %s: %w", dir, err)
+		}
+	}
+	for _, dir := range p.caches {
+		if err := step(dir); err != nil {
+			return err
+		}
+		if err := artifacts.RemoveAll(dir); err != nil {
+			return fmt.Errorf("removing cache entry %s: %w", dir, err)
 		}
 	}
 	removeEmptyShards(filepath.Join(ws.Root, "ac"))

@@ -38,6 +38,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Bundles.Count > 0 {
 		fmt.Fprintf(&b, ", %s", plural(r.Bundles.Count, "rebuilt project"))
 	}
+	if r.Caches.Count > 0 {
+		fmt.Fprintf(&b, ", %s", r.Caches.render("cached environment"))
+	}
 	fmt.Fprintf(&b, "\nkept %s, %s, %s\n", plural(len(r.KeptRuns), "run"), r.Kept.Records.render("action-cache record"), r.Kept.Objects.render("object"))
 	fmt.Fprintf(&b, "%s %s\n", freed, records.FormatBytes(r.Freed()))
 	_, err := io.WriteString(w, b.String())
