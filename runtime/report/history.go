@@ -11,7 +11,8 @@ import (
 )
 
 // HistoryPort is the output port holding a training history table (columns
-// step, train_loss and the nullable val_loss).
+// step, train_loss (or loss) and the nullable val_loss). A history without a
+// training loss (a command's step metrics may be anything) draws no curve.
 const HistoryPort = "history"
 
 // maxHistoryRows bounds how much of a history table is read.
@@ -43,11 +44,17 @@ func readLossCurve(ws *runtime.Workspace, st *artifacts.StageRecord) (*LossCurve
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("the history of stage %s (%s) is not in the workspace's store", st.Name, out.Digest)
 	}
-	cols, err := columns(path, []string{"step", "train_loss", "val_loss"}, map[string]bool{"val_loss": true}, maxHistoryRows)
+	cols, err := columns(path, []string{"step", "train_loss", "loss", "val_loss"}, map[string]bool{"train_loss": true, "loss": true, "val_loss": true}, maxHistoryRows)
 	if err != nil {
 		return nil, fmt.Errorf("reading the history of stage %s: %w", st.Name, err)
 	}
-	c := &LossCurve{Stage: st.Name, Point: pointText(records.ParseInstance(st.Name)), Steps: floats(cols["step"]), Train: floats(cols["train_loss"])}
+	train, ok := cols["train_loss"]
+	if !ok {
+		if train, ok = cols["loss"]; !ok {
+			return nil, nil
+		}
+	}
+	c := &LossCurve{Stage: st.Name, Point: pointText(records.ParseInstance(st.Name)), Steps: floats(cols["step"]), Train: floats(train)}
 	if v, ok := cols["val_loss"]; ok {
 		c.Val = floats(v)
 	} else {
