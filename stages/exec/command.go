@@ -163,6 +163,9 @@ func EnvName(port string) string {
 
 // CheckInputNames reports input ports whose variables would collide.
 func CheckInputNames(inputs []string) error {
+	if len(inputs) < 2 {
+		return nil
+	}
 	byVar := map[string]string{}
 	ins := append([]string(nil), inputs...)
 	sort.Strings(ins)

@@ -55,6 +55,7 @@ func ParseOutputs(v any) (Outputs, error) {
 	switch v := v.(type) {
 	case nil:
 	case []any:
+		out = make(Outputs, 0, len(v))
 		for _, e := range v {
 			s, ok := e.(string)
 			if !ok {
@@ -75,15 +76,17 @@ func ParseOutputs(v any) (Outputs, error) {
 	default:
 		return nil, fmt.Errorf("`outputs` must be a list of port names or a map of port name to type (%s)", typeList())
 	}
-	seen := map[string]bool{}
-	for _, o := range out {
+	// Quadratic, without a map: a definition may hold thousands of
+	// commands, each with a handful of ports.
+	for i, o := range out {
 		if !portRE.MatchString(o.Port) {
 			return nil, fmt.Errorf("output port name %q must start with a letter or `_` and hold only letters, digits, `_`, `-` and `.`", o.Port)
 		}
-		if seen[o.Port] {
-			return nil, fmt.Errorf("output port %q is listed twice", o.Port)
+		for _, p := range out[:i] {
+			if p.Port == o.Port {
+				return nil, fmt.Errorf("output port %q is listed twice", o.Port)
+			}
 		}
-		seen[o.Port] = true
 	}
 	return out, nil
 }
