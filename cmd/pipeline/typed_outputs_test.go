@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -192,5 +191,4 @@ stages:
 	if code, _, errs := cli(t, "run", bad); code != 2 || !strings.Contains(errs, "must lie inside the `src` input") {
 		t.Errorf("a path leaving the input: exit %d %s", code, errs)
 	}
-	_ = os.Remove
 }

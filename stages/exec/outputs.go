@@ -165,15 +165,19 @@ func (o Outputs) check(outDir string, followLinks bool, engine map[string]bool) 
 			continue
 		}
 		path := outDir + "/" + x.Port
-		if _, err := os.Lstat(path); err != nil {
+		fi, err := os.Lstat(path)
+		if err != nil {
 			return fmt.Errorf("command succeeded but did not write output `%s` ($PIPELINE_OUT/%s)", x.Port, x.Port)
 		}
 		if followLinks {
 			if err := artifacts.CopyLinkTargets(path); err != nil {
 				return fmt.Errorf("output `%s`: %w", x.Port, err)
 			}
+			if fi, err = os.Lstat(path); err != nil {
+				return fmt.Errorf("output `%s`: %w", x.Port, err)
+			}
 		}
-		if err := checkType(path, x); err != nil {
+		if err := checkType(path, fi, x); err != nil {
 			return err
 		}
 	}
@@ -201,12 +205,9 @@ func quoteList(s []string) string {
 	return strings.Join(q, ", ")
 }
 
-// checkType verifies that path holds what its port's type promises.
-func checkType(path string, o Output) error {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return fmt.Errorf("output `%s`: %w", o.Port, err)
-	}
+// checkType verifies that path (whose Lstat is fi) holds what its port's
+// type promises.
+func checkType(path string, fi os.FileInfo, o Output) error {
 	switch o.Type {
 	case File, Table:
 		if !fi.Mode().IsRegular() {

@@ -14,14 +14,16 @@ import (
 // probeTimeout bounds how long an interpreter may take to describe itself.
 const probeTimeout = 60 * time.Second
 
-// probeScript prints the interpreter's version and installed distributions as JSON.
+// probeScript prints the interpreter's version and, unless given
+// --no-packages, its installed distributions, as JSON.
 const probeScript = `import json, sys
-import importlib.metadata as md
 pk = {}
-for d in md.distributions():
-    n = d.metadata["Name"]
-    if n:
-        pk[n] = d.version
+if "--no-packages" not in sys.argv:
+    import importlib.metadata as md
+    for d in md.distributions():
+        n = d.metadata["Name"]
+        if n:
+            pk[n] = d.version
 print(json.dumps({"version": "%d.%d.%d" % sys.version_info[:3], "executable": sys.executable, "packages": pk}))`
 
 // interpreter is what a Python interpreter says of itself.
@@ -37,9 +39,9 @@ type interpreter struct {
 }
 
 // findInterpreter resolves name (a path, or a command on PATH) and asks the
-// interpreter for its version and packages, with the stage's extra
-// environment (a PYTHONPATH there changes what it sees).
-func findInterpreter(name string, extraEnv []string) (*interpreter, error) {
+// interpreter for its version and, when packages is set, its packages, with
+// the stage's extra environment (a PYTHONPATH there changes what it sees).
+func findInterpreter(name string, extraEnv []string, packages bool) (*interpreter, error) {
 	path, err := osexec.LookPath(name)
 	if err != nil {
 		return nil, fmt.Errorf("with.python: %s is not an interpreter found on PATH: %w", name, err)
@@ -49,7 +51,11 @@ func findInterpreter(name string, extraEnv []string) (*interpreter, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
 	defer cancel()
-	cmd := osexec.CommandContext(ctx, path, "-c", probeScript)
+	args := []string{"-c", probeScript}
+	if !packages {
+		args = append(args, "--no-packages")
+	}
+	cmd := osexec.CommandContext(ctx, path, args...)
 	cmd.Env = append(cmd.Environ(), extraEnv...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -11,9 +11,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	pysdk "github.com/mlpipe/pipeline/python"
@@ -74,7 +75,9 @@ type setup struct {
 	lock    *lockFile // nil: the interpreter's own environment
 }
 
-func parse(params map[string]any, workDir string) (*setup, error) {
+// parse checks params; packages asks the interpreter for its installed
+// packages too (what Plan keys; Run needs only the interpreter).
+func parse(params map[string]any, workDir string, packages bool) (*setup, error) {
 	p := stages.Params(params)
 	s := &setup{env: exec.StringMap(p.Map("env"))}
 	s.script = p.String("script", "")
@@ -98,10 +101,10 @@ func parse(params map[string]any, workDir string) (*setup, error) {
 	}
 	s.outputs = append(outs, exec.Output{Port: exec.HistoryPort, Type: exec.Table})
 	var extra []string
-	for _, k := range sortedKeys(s.env) {
+	for _, k := range slices.Sorted(maps.Keys(s.env)) {
 		extra = append(extra, k+"="+s.env[k])
 	}
-	if s.it, err = findInterpreter(p.String("python", "python3"), extra); err != nil {
+	if s.it, err = findInterpreter(p.String("python", "python3"), extra, packages); err != nil {
 		return nil, err
 	}
 	if r := p.String("requirements", ""); r != "" {
@@ -143,7 +146,7 @@ func (s *setup) environment() map[string]string {
 
 // Plan implements stages.Kind.
 func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
-	s, err := parse(req.Params, req.WorkDir)
+	s, err := parse(req.Params, req.WorkDir, true)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +162,7 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 
 // Run implements stages.Kind.
 func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
-	s, err := parse(env.Params, env.WorkDir)
+	s, err := parse(env.Params, env.WorkDir, false)
 	if err != nil {
 		return nil, err
 	}
@@ -195,13 +198,4 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	args := append([]string{py, s.script}, stages.Params(env.Params).Strings("args")...)
 	c := exec.Command{Args: args, Env: vars, Outputs: s.outputs, FollowLinks: stages.Params(env.Params).Bool("follow_links", false)}
 	return c.Run(ctx, env)
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
