@@ -76,6 +76,10 @@ type KeyInputs struct {
 	// Environment is what the stage ran with beyond its code (see
 	// stages.Plan.Environment): name → version.
 	Environment map[string]string `json:"environment,omitempty"`
+	// Secrets holds a keyed hash (HMAC-SHA256 under the workspace's secret
+	// key) of each secret the stage uses, by name: a changed secret re-runs
+	// the stage, and the record reveals nothing of its value.
+	Secrets map[string]string `json:"secrets,omitempty"`
 }
 
 // PortRecord is one input or output of a stage in a manifest.

@@ -19,8 +19,14 @@ type Graph struct {
 	Def *Definition
 	// Params are the resolved parameters (defaults with overrides applied).
 	Params map[string]any
-	// Overrides are the --set values given.
+	// Overrides are the --set values given (a secret-looking one holding
+	// its placeholder).
 	Overrides []Override
+	// Secrets are the secrets the stages use, by name.
+	Secrets map[string]*Secret
+	// Warnings are what compiling noticed without refusing it (literal
+	// secrets, with the reference form to use instead).
+	Warnings []string
 	// Nodes lists the instances in a stable topological order.
 	Nodes []*Node
 
@@ -56,6 +62,8 @@ type Node struct {
 	Resources Resources
 	// Sandbox is the stage's `sandbox:` value ("" for the default).
 	Sandbox string
+	// Secrets names, sorted, the secrets whose placeholders Params holds.
+	Secrets []string
 
 	broken bool
 }
@@ -88,6 +96,9 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 		return nil, err
 	}
 	e := &errs{file: def.Path}
+	secrets := newSecretTable()
+	params = secrets.hide(e, def.paramsNode(), true, "params", "", "", params).(map[string]any)
+	sets = hideOverrides(sets, params)
 	checkStageRefs(e, def)
 	if err := e.err(); err != nil {
 		return nil, err
@@ -115,7 +126,7 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 				pparams = setPath(pparams, ax.Key, point[ax.Key])
 			}
 			pe := &errs{file: def.Path}
-			in := &interpolator{params: pparams, e: pe, refs: map[string]bool{}}
+			in := &interpolator{params: pparams, e: pe, refs: map[string]bool{}, secrets: secrets}
 			with := map[string]any{}
 			if sd.With != nil {
 				with = in.resolve(sd.With).(map[string]any)
@@ -148,6 +159,8 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 			}
 			node := &Node{Name: instName, Stage: name, Kind: kind, Point: pointVals, Resources: sd.Resources, Sandbox: sd.Sandbox}
 			node.Params = validateParams(pe, name, kind.Schema().Params, with, sd.With, orNode(sd.With, sd.node), "", kind.Schema().OpenParams)
+			node.Params = secrets.hide(pe, orNode(sd.With, sd.node), false, "stage `"+name+"` with", "", "", node.Params).(map[string]any)
+			node.Secrets = secrets.secretsIn(node.Params)
 			node.Seed = seedOf(node.Params, pparams)
 			wireInputs(pe, sd, kind, node, instances[pi])
 			for _, d := range deps {
@@ -199,6 +212,7 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 	if err := g.buildDAG(); err != nil {
 		return nil, err
 	}
+	g.Secrets, g.Warnings = secrets.byName, secrets.warnings
 	return g, nil
 }
 

@@ -12,6 +12,8 @@ type interpolator struct {
 	e      *errs
 	// refs collects the dotted paths referenced.
 	refs map[string]bool
+	// secrets collects `${secret:NAME}` references.
+	secrets *secretTable
 }
 
 // resolve returns the node's value with every ${...} in its strings replaced.
@@ -86,6 +88,14 @@ func (in *interpolator) resolveString(n *node, s string) any {
 
 func (in *interpolator) lookup(n *node, name string) (any, bool) {
 	name = strings.TrimSpace(name)
+	if ref, ok := strings.CutPrefix(name, "secret:"); ok && in.secrets != nil {
+		p, err := in.secrets.ref(strings.TrimSpace(ref))
+		if err != nil {
+			in.e.at(n, "%v", err)
+			return nil, false
+		}
+		return p, true
+	}
 	v, ok := lookupPath(in.params, name)
 	if !ok {
 		hint := didYouMean(name, paramPaths(in.params))

@@ -77,8 +77,6 @@ func paramPaths(params map[string]any) []string {
 type Override struct {
 	Key   string
 	Value any
-	// Raw is the text given on the command line.
-	Raw string
 }
 
 // ParseOverride parses "key=value", typing the value as YAML would.
@@ -100,7 +98,7 @@ func ParseOverride(s string) (Override, error) {
 			v = f
 		}
 	}
-	return Override{Key: key, Value: normalize(v), Raw: raw}, nil
+	return Override{Key: key, Value: normalize(v)}, nil
 }
 
 // normalize converts decoded YAML values to the engine's types: int64,

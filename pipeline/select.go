@@ -33,7 +33,7 @@ func (g *Graph) Select(targets []string) (*Graph, error) {
 			return nil, &Error{File: g.Def.Path, Msg: unknownTarget(g, t)}
 		}
 	}
-	sub := &Graph{Def: g.Def, Params: g.Params, Overrides: g.Overrides, byName: map[string]*Node{}}
+	sub := &Graph{Def: g.Def, Params: g.Params, Overrides: g.Overrides, Secrets: g.Secrets, Warnings: g.Warnings, byName: map[string]*Node{}}
 	for _, n := range g.Nodes {
 		if keep[n] {
 			sub.Nodes = append(sub.Nodes, n)

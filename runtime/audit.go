@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/pipeline"
 	"github.com/mlpipe/pipeline/stages"
 )
 
@@ -187,6 +188,17 @@ func reexecuteOne(ctx context.Context, m *artifacts.Manifest, ws *Workspace, kin
 	params, err := decodeParams(s.Params)
 	if err != nil {
 		return nil, err
+	}
+	if s.KeyInputs != nil && len(s.KeyInputs.Secrets) > 0 {
+		// Records hold secrets' hashes only: the values come from the
+		// environment, as for the run.
+		vals := map[string]string{}
+		for name := range s.KeyInputs.Secrets {
+			if vals[name], err = lookupSecret(name); err != nil {
+				return nil, fmt.Errorf("stage %s: %w", s.Name, err)
+			}
+		}
+		params = pipeline.FillSecrets(params, vals)
 	}
 	env := &stages.Env{Stage: s.Name, Key: s.Key, Inputs: inputs, OutDir: outDir, ScratchDir: scratch, WorkDir: m.Definition.Dir, CacheDir: ws.CacheDir(kind.Name()),
 		Params: params, Seed: s.Seed, Log: log.With().Str("stage", s.Name).Logger(), Output: io.Discard, Progress: stages.NopProgress{}}

@@ -53,6 +53,10 @@ type BundleFile struct {
 // directory: a path outside it would be rebuilt elsewhere under another name,
 // giving the stage another key there.
 func MakeBundle(g *pipeline.Graph, ws *Workspace, sets []string) (*Bundle, error) {
+	if names := g.InlineSecrets(); len(names) > 0 {
+		return nil, fmt.Errorf("the value of %s looks secret and would travel to other machines in the run's bundle; "+
+			"pass it as ${secret:NAME} and set NAME on every machine (workers read it from their own environment)", strings.Join(names, ", "))
+	}
 	dir := g.Def.Dir
 	b := &Bundle{Sets: sets}
 	seen := map[string]bool{}

@@ -49,7 +49,11 @@ func (r *runner) prepare(n *pipeline.Node) (*prepared, error) {
 		return nil, err
 	}
 	p.sources = srcRecs
-	p.ki = keyInputs(n, inDigests, deps, sources)
+	secrets, err := r.secrets.digests(n)
+	if err != nil {
+		return nil, err
+	}
+	p.ki = keyInputs(n, secrets, inDigests, deps, sources)
 	p.key = stageKey(p.ki)
 	return p, nil
 }
@@ -228,10 +232,14 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 	defer logFile.Close()
 	tail := &tailWriter{max: 4096}
 	logSink := &failSoftWriter{w: logFile}
-	out := newRedactingWriter(io.MultiWriter(logSink, tail), secretParamValues(n.Params)...)
+	secrets, err := r.secrets.values(n)
+	if err != nil {
+		return fail(err)
+	}
+	out := newRedactingWriter(io.MultiWriter(logSink, tail), redactable(secrets)...)
 	env := &stages.Env{
 		Stage: n.Name, Key: p.key, Inputs: p.inputs, OutDir: outDir, ScratchDir: scratch, WorkDir: r.g.Def.Dir,
-		CacheDir: r.ws.CacheDir(n.Kind.Name()), Params: n.Params, Seed: n.Seed, Log: log.Hook(stageLogHook{w: out}), Output: out, Progress: r.progressFor(n),
+		CacheDir: r.ws.CacheDir(n.Kind.Name()), Params: pipeline.FillSecrets(n.Params, secrets), Seed: n.Seed, Log: log.Hook(stageLogHook{w: out}), Output: out, Progress: r.progressFor(n),
 		Sandbox: stages.Sandbox{Mode: n.Sandbox, ReadOnly: []string{r.ws.Root}, Writable: []string{scratch}},
 	}
 	if r.opts.BeforeWork != nil {
@@ -271,7 +279,7 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 	}
 	if runErr != nil {
 		_ = artifacts.RemoveAll(outDir)
-		return fail(runErr)
+		return fail(redactError(runErr, secrets))
 	}
 	if result != nil {
 		for k, v := range result.Metrics {

@@ -12,9 +12,10 @@ import (
 	"github.com/mlpipe/pipeline/stages"
 )
 
-// keyInputs builds a stage's key pre-image from its node, the digests of its
-// inputs, and the digests of its deps and sources.
-func keyInputs(n *pipeline.Node, inputs map[string]string, deps, sources map[string]string) *artifacts.KeyInputs {
+// keyInputs builds a stage's key pre-image from its node, the keyed hashes
+// of its secrets, the digests of its inputs, and the digests of its deps and
+// sources.
+func keyInputs(n *pipeline.Node, secrets, inputs map[string]string, deps, sources map[string]string) *artifacts.KeyInputs {
 	var impl map[string]string
 	if k, ok := n.Kind.(stages.Implementations); ok {
 		impl = k.Implementations()
@@ -33,6 +34,7 @@ func keyInputs(n *pipeline.Node, inputs map[string]string, deps, sources map[str
 		Inputs:         inputs,
 		Deps:           deps,
 		Sources:        sources,
+		Secrets:        secrets,
 	}
 }
 
@@ -80,6 +82,16 @@ func diffKeyInputs(old, cur *artifacts.KeyInputs) []string {
 	out = append(out, diffDigests("input", old.Inputs, cur.Inputs)...)
 	out = append(out, diffDigests("dep", old.Deps, cur.Deps)...)
 	out = append(out, diffDigests("source", old.Sources, cur.Sources)...)
+	for _, k := range unionKeys(old.Secrets, cur.Secrets) {
+		switch a, b := old.Secrets[k], cur.Secrets[k]; {
+		case a == "":
+			out = append(out, fmt.Sprintf("secret `%s` added", k))
+		case b == "":
+			out = append(out, fmt.Sprintf("secret `%s` removed", k))
+		case a != b:
+			out = append(out, fmt.Sprintf("secret `%s` changed (or the secret key did)", k))
+		}
+	}
 	for _, k := range unionKeys(old.Environment, cur.Environment) {
 		if a, b := old.Environment[k], cur.Environment[k]; a != b {
 			out = append(out, fmt.Sprintf("environment `%s` changed: %s → %s", k, orNone(a), orNone(b)))

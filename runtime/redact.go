@@ -159,29 +159,3 @@ func redactAssignment(kv string) string {
 	}
 	return key + "=" + artifacts.RedactURL(val)
 }
-
-// secretParamValues returns the string values a stage's params hold under
-// secret-looking names (at any depth: `env: {DB_PASS: ...}`), so its log
-// hides them too.
-func secretParamValues(params map[string]any) []string {
-	var vals []string
-	var walk func(key string, v any)
-	walk = func(key string, v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, e := range x {
-				walk(k, e)
-			}
-		case []any:
-			for _, e := range x {
-				walk(key, e)
-			}
-		case string:
-			if key != "" && IsSecretName(key) && len(x) >= 6 {
-				vals = append(vals, x)
-			}
-		}
-	}
-	walk("", params)
-	return vals
-}

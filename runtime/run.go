@@ -122,7 +122,7 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*
 	if opts.Remote != nil {
 		opts.Remote = newRemoteGuard(opts.Remote, opts.Log)
 	}
-	r := &runner{g: g, ws: ws, opts: opts, runID: id, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}}
+	r := &runner{g: g, ws: ws, opts: opts, runID: id, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}, secrets: newSecretBook(g, ws, false)}
 	r.execute(ctx)
 	r.pushUsed(ctx)
 	res, err := r.finish(started, ctx.Err() != nil)
@@ -172,6 +172,8 @@ type runner struct {
 	opts  Options
 	runID string
 	gate  *gate
+	// secrets resolves the secrets stages use.
+	secrets *secretBook
 
 	// stopped is set once a stage fails.
 	stopped atomic.Bool

@@ -27,9 +27,18 @@ type StageStatus struct {
 // known yet (its output may or may not change); they are reported as such.
 func Status(g *pipeline.Graph, ws *Workspace) ([]StageStatus, error) {
 	outs := map[*pipeline.Node]map[string]artifacts.Output{}
+	book := newSecretBook(g, ws, true)
 	var list []StageStatus
 	for _, n := range g.Nodes {
 		st := StageStatus{Name: n.Name, Kind: n.Kind.Name()}
+		secrets, err := book.digests(n)
+		if err != nil {
+			// Without the secret the key is unknown, and so is what follows.
+			st.State = WouldRun
+			st.Reasons = []string{err.Error()}
+			list = append(list, st)
+			continue
+		}
 		var pending []string
 		inDigests := map[string]string{}
 		for _, in := range n.Inputs {
@@ -51,13 +60,13 @@ func Status(g *pipeline.Graph, ws *Workspace) ([]StageStatus, error) {
 				st.Reasons = append(st.Reasons, fmt.Sprintf("upstream `%s` will run; this stage re-runs only if its output changes", u))
 			}
 			if last != nil {
-				cur := keyInputs(n, last.KeyInputs.Inputs, deps, sources)
+				cur := keyInputs(n, secrets, last.KeyInputs.Inputs, deps, sources)
 				st.Reasons = append(st.Reasons, diffKeyInputs(last.KeyInputs, cur)...)
 			}
 			list = append(list, st)
 			continue
 		}
-		ki := keyInputs(n, inDigests, deps, sources)
+		ki := keyInputs(n, secrets, inDigests, deps, sources)
 		st.Key = stageKey(ki)
 		rec, err := ws.Store.LoadAction(st.Key)
 		if err != nil {
@@ -144,7 +153,8 @@ func mustKI(g *pipeline.Graph, ws *Workspace, n *pipeline.Node, all []StageStatu
 		}
 	}
 	deps, sources, _, _ := hashFiles(ws.Stats, g.Def.Dir, n)
-	return keyInputs(n, inDigests, deps, sources)
+	secrets, _ := newSecretBook(g, ws, true).digests(n)
+	return keyInputs(n, secrets, inDigests, deps, sources)
 }
 
 // CurrentOutputs returns the outputs a stage instance holds for the graph as

@@ -57,6 +57,10 @@ func (w *Workspace) CacheDir(kind string) string { return filepath.Join(w.Caches
 // CachesDir returns the directory holding every kind's CacheDir.
 func (w *Workspace) CachesDir() string { return filepath.Join(w.Root, "cache") }
 
+// SecretKeyPath returns the file holding the key of the hashes that stand
+// for secrets in stage keys (see SecretKeyEnv).
+func (w *Workspace) SecretKeyPath() string { return filepath.Join(w.Root, "secret.key") }
+
 // RunDir returns the directory of a run's records.
 func (w *Workspace) RunDir(id string) string { return filepath.Join(w.Root, "runs", id) }
 

@@ -106,7 +106,17 @@ func (f *definitionFlags) compile(path string) (*pipeline.Graph, error) {
 		}
 		sets = append(sets, o)
 	}
-	return pipeline.Compile(def, sets)
+	g, err := pipeline.Compile(def, sets)
+	if err != nil {
+		return nil, err
+	}
+	if len(g.Warnings) > 0 {
+		log := logger()
+		for _, w := range g.Warnings {
+			log.Warn().Msg(w)
+		}
+	}
+	return g, nil
 }
 
 // openWorkspace opens the workspace of a definition without writing to it.
