@@ -1,5 +1,7 @@
 package sentencepiece
 
+import "github.com/mlpipe/pipeline/stages/tokenize/internal/unigram"
+
 import "strings"
 
 // bpe segments by byte-pair encoding as the C++ library does: start from
@@ -12,7 +14,7 @@ import "strings"
 // without being one — and a table maps id pairs to the merged piece.
 type bpe struct {
 	m      *Model
-	trie   *trie // pieces and pseudo characters → merge id
+	trie   *unigram.Trie // pieces and pseudo characters → merge id
 	pairs  *pairTable
 	ascii  [128]int32 // merge id of each ASCII byte, or -1
 	nReal  int32      // merge ids below this are piece ids
@@ -49,7 +51,7 @@ func newBPE(m *Model) (*bpe, error) {
 	b.sizes = make([]int32, n)
 	b.unused = make([]bool, n)
 	b.outIDs = make([]int32, n, n+64)
-	var entries []trieEntry
+	var entries []unigram.Entry
 	for i, p := range m.pieces {
 		b.sizes[i] = int32(len(p.text))
 		b.outIDs[i] = int32(i)
@@ -61,7 +63,7 @@ func newBPE(m *Model) (*bpe, error) {
 			b.splitWords = false
 		}
 		b.hasUnused = b.hasUnused || b.unused[i]
-		entries = append(entries, trieEntry{p.text, int32(i)})
+		entries = append(entries, unigram.Entry{Key: p.text, Value: int32(i)})
 		// The C++ library looks reserved pieces up first when it turns a
 		// segment back into an id.
 		if id, ok := m.reserved[p.text]; ok {
@@ -71,9 +73,9 @@ func newBPE(m *Model) (*bpe, error) {
 	// Give a pseudo id to each character that occurs in a piece but is not one.
 	pseudo := map[string]int32{}
 	for _, e := range entries {
-		for k := 0; k < len(e.key); {
-			l := clippedCharLen(e.key[k], len(e.key)-k)
-			c := e.key[k : k+l]
+		for k := 0; k < len(e.Key); {
+			l := clippedCharLen(e.Key[k], len(e.Key)-k)
+			c := e.Key[k : k+l]
 			if _, ok := m.pieceIDs[c]; !ok {
 				if _, ok := pseudo[c]; !ok {
 					id := int32(len(b.outIDs))
@@ -85,16 +87,16 @@ func newBPE(m *Model) (*bpe, error) {
 		}
 	}
 	for c, id := range pseudo {
-		entries = append(entries, trieEntry{c, id})
+		entries = append(entries, unigram.Entry{Key: c, Value: id})
 	}
 	b.splitWords = b.splitWords && !b.hasUnused
-	t, err := buildTrie(entries)
+	t, err := unigram.BuildTrie(entries)
 	if err != nil {
 		return nil, err
 	}
 	b.trie = t
 	for c := range b.ascii {
-		b.ascii[c] = t.lookup(string(rune(c)))
+		b.ascii[c] = t.Lookup(string(rune(c)))
 	}
 	// Every split of a piece into two formable symbols is a merge into it.
 	mergeID := func(s string) int32 {
@@ -109,11 +111,11 @@ func newBPE(m *Model) (*bpe, error) {
 	var keys []uint64
 	var vals []int32
 	for _, e := range entries[:len(entries)-len(pseudo)] {
-		for k := clippedCharLen(e.key[0], len(e.key)); k < len(e.key); k += clippedCharLen(e.key[k], len(e.key)-k) {
-			l, r := mergeID(e.key[:k]), mergeID(e.key[k:])
+		for k := clippedCharLen(e.Key[0], len(e.Key)); k < len(e.Key); k += clippedCharLen(e.Key[k], len(e.Key)-k) {
+			l, r := mergeID(e.Key[:k]), mergeID(e.Key[k:])
 			if l >= 0 && r >= 0 {
 				keys = append(keys, pairKey(l, r))
-				vals = append(vals, e.value)
+				vals = append(vals, e.Value)
 			}
 		}
 	}
@@ -129,7 +131,7 @@ func newBPE(m *Model) (*bpe, error) {
 func (b *bpe) initialSymbols(sc *scratch, norm string, begin, end int) []bpeSymbol {
 	syms := sc.syms[:0]
 	matcher := b.m.matcher
-	nodes := b.trie.nodes
+	nodes := b.trie.Nodes
 	for i := begin; i < end; {
 		c := norm[i]
 		var l int
@@ -146,15 +148,15 @@ func (b *bpe) initialSymbols(sc *scratch, norm string, begin, end int) []bpeSymb
 			// Walk the trie over the symbol's bytes.
 			s := int32(0)
 			for k := i; k < i+l; k++ {
-				next := nodes[s].base + int32(norm[k])
-				if uint(next) >= uint(len(nodes)) || nodes[next].check != s {
+				next := nodes[s].Base + int32(norm[k])
+				if uint(next) >= uint(len(nodes)) || nodes[next].Check != s {
 					s = -1
 					break
 				}
 				s = next
 			}
 			if s >= 0 {
-				mid = nodes[s].value
+				mid = nodes[s].Value
 			}
 		}
 		n := int32(len(syms))

@@ -1,6 +1,7 @@
 package sentencepiece
 
 import (
+	"github.com/mlpipe/pipeline/stages/tokenize/internal/unigram"
 	"strings"
 	"unsafe"
 )
@@ -24,9 +25,9 @@ type segmenter interface {
 type scratch struct {
 	norm  []byte
 	spans []span
-	best  []bestPath  // Unigram
-	syms  []bpeSymbol // BPE
-	heap  pairHeap    // BPE
+	best  []unigram.Node // Unigram
+	syms  []bpeSymbol    // BPE
+	heap  pairHeap       // BPE
 	// wordCache maps a BPE word to its pieces in cachedSpans, with offsets
 	// relative to the word.
 	wordCache   map[string]cachedWord

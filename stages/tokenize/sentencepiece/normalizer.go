@@ -1,14 +1,18 @@
 package sentencepiece
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/mlpipe/pipeline/stages/tokenize/internal/charsmap"
+)
 
 // normalizer turns raw text into the normalized form the models segment:
 // character-map rules applied, whitespace escaped as ▁, the dummy prefix
 // added and extra whitespace removed, as the spec asks.
 type normalizer struct {
 	spec    normalizerSpec
-	suffix  bool      // treat whitespace as a suffix (the dummy ▁ goes last)
-	cmap    *charsmap // nil for identity
+	suffix  bool          // treat whitespace as a suffix (the dummy ▁ goes last)
+	cmap    *charsmap.Map // nil for identity
 	matcher *prefixMatcher
 	special [256]bool // bytes that may start a rule or a user-defined symbol
 	userDef [256]bool // bytes that may start a user-defined symbol
@@ -17,12 +21,12 @@ type normalizer struct {
 func newNormalizer(spec normalizerSpec, suffix bool, matcher *prefixMatcher) (*normalizer, error) {
 	n := &normalizer{spec: spec, suffix: suffix, matcher: matcher}
 	if len(spec.precompiledCharsmap) > 0 {
-		cm, err := parseCharsmap(spec.precompiledCharsmap)
+		cm, err := charsmap.Parse(spec.precompiledCharsmap)
 		if err != nil {
 			return nil, err
 		}
 		n.cmap = cm
-		n.special = cm.first
+		n.special = cm.First
 	}
 	if matcher != nil {
 		n.userDef = matcher.first
@@ -46,7 +50,7 @@ func (n *normalizer) prefix(s string) (string, int) {
 			}
 		}
 		if n.cmap != nil {
-			if repl, l, ok := n.cmap.match(s); ok {
+			if repl, l, ok := n.cmap.Match(s); ok {
 				return repl, l
 			}
 		}
@@ -92,7 +96,7 @@ func (n *normalizer) normalize(dst []byte, input string) []byte {
 	for input != "" {
 		var sp string
 		var l int
-		if b := input[0]; b < 0x80 && (!n.special[b] || (!n.userDef[b] && n.cmap != nil && n.cmap.asciiMiss(input))) {
+		if b := input[0]; b < 0x80 && (!n.special[b] || (!n.userDef[b] && n.cmap != nil && n.cmap.ASCIIMiss(input))) {
 			sp, l = input[:1], 1
 		} else {
 			sp, l = n.prefix(input)

@@ -1,9 +1,11 @@
 package sentencepiece
 
+import "github.com/mlpipe/pipeline/stages/tokenize/internal/unigram"
+
 // prefixMatcher finds user-defined symbols at the start of a text, longest
 // first. User-defined symbols bypass normalization and are never split.
 type prefixMatcher struct {
-	trie  *trie
+	trie  *unigram.Trie
 	first [256]bool // whether some symbol starts with the byte
 }
 
@@ -13,13 +15,13 @@ func newPrefixMatcher(symbols []string) (*prefixMatcher, error) {
 	if len(symbols) == 0 {
 		return nil, nil
 	}
-	entries := make([]trieEntry, len(symbols))
+	entries := make([]unigram.Entry, len(symbols))
 	m := &prefixMatcher{}
 	for i, s := range symbols {
-		entries[i] = trieEntry{key: s, value: int32(i)}
+		entries[i] = unigram.Entry{Key: s, Value: int32(i)}
 		m.first[s[0]] = true
 	}
-	t, err := buildTrie(entries)
+	t, err := unigram.BuildTrie(entries)
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +34,7 @@ func newPrefixMatcher(symbols []string) (*prefixMatcher, error) {
 // false. A nil matcher matches nothing.
 func (m *prefixMatcher) match(s string) (int, bool) {
 	if m != nil && m.first[s[0]] {
-		if _, n := m.trie.longestPrefix(s); n > 0 {
+		if _, n := m.trie.LongestPrefix(s); n > 0 {
 			return n, true
 		}
 	}

@@ -31,14 +31,14 @@ func (m *Model) selfTest(samples []selfTestSample) error {
 
 // unigramScore scores a space-separated segmentation as the C++ self-test does.
 func (m *Model) unigramScore(pieces string) float32 {
-	u := m.seg.(*unigram)
+	l := m.seg.(*unigramSegmenter).lattice
 	var total float32
 	for _, p := range strings.Split(pieces, " ") {
 		id := m.pieceToID(p)
 		if id == m.unkRaw {
-			total += u.unkScore
+			total += float32(l.UnknownScore())
 		} else {
-			total = float32(float64(total) + u.scores[id])
+			total = float32(float64(total) + l.Score(id))
 		}
 	}
 	return total

@@ -1,4 +1,4 @@
-package sentencepiece
+package unigram
 
 import (
 	"math/rand/v2"
@@ -17,11 +17,11 @@ func TestTrieAgreesWithMap(t *testing.T) {
 		}
 		keys[b.String()] = int32(len(keys))
 	}
-	var entries []trieEntry
+	var entries []Entry
 	for k, v := range keys {
-		entries = append(entries, trieEntry{k, v})
+		entries = append(entries, Entry{k, v})
 	}
-	tr, err := buildTrie(entries)
+	tr, err := BuildTrie(entries)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestTrieAgreesWithMap(t *testing.T) {
 		if !ok {
 			want = -1
 		}
-		if got := tr.lookup(s); got != want {
+		if got := tr.Lookup(s); got != want {
 			t.Fatalf("lookup(%q) = %d, want %d", s, got, want)
 		}
 		wantV, wantN := int32(-1), 0
@@ -44,7 +44,7 @@ func TestTrieAgreesWithMap(t *testing.T) {
 				wantV, wantN = v, n
 			}
 		}
-		if v, n := tr.longestPrefix(s); v != wantV || n != wantN {
+		if v, n := tr.LongestPrefix(s); v != wantV || n != wantN {
 			t.Fatalf("longestPrefix(%q) = %d, %d; want %d, %d", s, v, n, wantV, wantN)
 		}
 	}
@@ -53,15 +53,15 @@ func TestTrieAgreesWithMap(t *testing.T) {
 func TestTrieRejectsBadKeys(t *testing.T) {
 	tests := []struct {
 		name    string
-		entries []trieEntry
+		entries []Entry
 		want    string
 	}{
-		{"empty key", []trieEntry{{"", 1}}, "empty key"},
-		{"duplicate", []trieEntry{{"a", 1}, {"a", 2}}, "duplicate key"},
-		{"negative value", []trieEntry{{"a", -1}}, "negative value"},
+		{"empty key", []Entry{{"", 1}}, "empty key"},
+		{"duplicate", []Entry{{"a", 1}, {"a", 2}}, "duplicate key"},
+		{"negative value", []Entry{{"a", -1}}, "negative value"},
 	}
 	for _, tt := range tests {
-		if _, err := buildTrie(tt.entries); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, err := BuildTrie(tt.entries); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
 		}
 	}

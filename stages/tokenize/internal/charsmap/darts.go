@@ -1,4 +1,4 @@
-package sentencepiece
+package charsmap
 
 import (
 	"encoding/binary"
@@ -61,6 +61,36 @@ func (t *dartsTrie) longestPrefix(s string, maxResults int) (value uint32, lengt
 		}
 	}
 	return value, length
+}
+
+// shortestPrefix finds the shortest key that is a prefix of s and returns
+// its value and length, or length 0 when no key matches. A NUL byte in s
+// ends the search, as the Rust reader of these tries does.
+func (t *dartsTrie) shortestPrefix(s string) (value uint32, length int) {
+	units := t.units
+	pos := dartsOffset(units[0])
+	for i := 0; i < len(s); i++ {
+		c := uint32(s[i])
+		if c == 0 {
+			return 0, 0
+		}
+		pos ^= c
+		if int(pos) >= len(units) {
+			return 0, 0
+		}
+		u := units[pos]
+		if dartsLabel(u) != c {
+			return 0, 0
+		}
+		pos ^= dartsOffset(u)
+		if dartsHasLeaf(u) {
+			if int(pos) >= len(units) {
+				return 0, 0
+			}
+			return dartsValue(units[pos]), i + 1
+		}
+	}
+	return 0, 0
 }
 
 // firstByteMatters reports, for each byte, whether some key starts with it.
