@@ -211,6 +211,9 @@ func reexecuteOne(ctx context.Context, m *artifacts.Manifest, ws *Workspace, kin
 		pc := PortCheck{Port: p.Port, Recorded: p.Digest, Recomputd: "missing"}
 		if t, err := artifacts.HashPath(filepath.Join(outDir, p.Port)); err == nil {
 			pc.Recomputd = t.Digest
+		} else if passedThrough(s, p.Digest) {
+			// An input the stage passes through (see stages.Plan.PassThrough).
+			pc.Recomputd = p.Digest
 		}
 		pc.Identical = pc.Recomputd == pc.Recorded
 		switch {
@@ -269,4 +272,15 @@ func fromNumbers(v any) any {
 		}
 	}
 	return v
+}
+
+// passedThrough reports whether a stage's record names digest among its
+// inputs: an output port that is an input passed through unchanged.
+func passedThrough(s artifacts.StageRecord, digest string) bool {
+	for _, in := range s.Inputs {
+		if in.Digest == digest {
+			return true
+		}
+	}
+	return false
 }

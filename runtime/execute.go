@@ -2,11 +2,13 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -278,8 +280,13 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 		return fail(err)
 	}
 	if runErr != nil {
+		runErr = redactError(runErr, secrets)
+		var kept stages.OutputsKept
+		if errors.As(runErr, &kept) {
+			runErr = r.keepOutputs(n, outDir, kept.KeptOutputs(), rec, runErr)
+		}
 		_ = artifacts.RemoveAll(outDir)
-		return fail(redactError(runErr, secrets))
+		return fail(runErr)
 	}
 	if result != nil {
 		for k, v := range result.Metrics {
@@ -292,6 +299,15 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 	}
 	outputs := map[string]artifacts.Output{}
 	for _, port := range n.Plan.Outputs {
+		if in, ok := n.Plan.PassThrough[port]; ok {
+			o, ok := p.inObjs[in]
+			if !ok {
+				return fail(fmt.Errorf("output `%s` passes through input `%s`, which is not wired", port, in))
+			}
+			outputs[port] = o
+			rec.Outputs = append(rec.Outputs, portRecord(port, "", o))
+			continue
+		}
 		src := filepath.Join(outDir, port)
 		if _, err := os.Lstat(src); err != nil {
 			_ = artifacts.RemoveAll(outDir)
@@ -339,6 +355,51 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 	log.Info().Str("took", res.Duration.Round(time.Millisecond).String()).Msg("done")
 	return res
 }
+
+// keepOutputs publishes the ports a failed stage asked to keep and records
+// them in its record (not in the action cache: a failed stage has no cached
+// result), returning runErr with where to read them.
+func (r *runner) keepOutputs(n *pipeline.Node, outDir string, ports []string, rec *artifacts.StageRecord, runErr error) error {
+	var kept []string
+	for _, port := range ports {
+		if !slices.Contains(n.Plan.Outputs, port) {
+			continue
+		}
+		src := filepath.Join(outDir, port)
+		if _, err := os.Lstat(src); err != nil {
+			continue
+		}
+		if err := artifacts.NormalizeOutput(src); err != nil {
+			return fmt.Errorf("%w (and keeping output `%s` failed: %v)", runErr, port, err)
+		}
+		t, err := r.ws.Store.Publish(src, nil)
+		if err != nil {
+			return fmt.Errorf("%w (and keeping output `%s` failed: %v)", runErr, port, err)
+		}
+		o := artifacts.Output{Tree: t}
+		if !t.Dir {
+			if rows, schema, ok := TableInfo(r.ws.Store.ObjectPath(t.Digest)); ok {
+				o.Rows, o.Schema = rows, schema
+			}
+		}
+		rec.Outputs = append(rec.Outputs, portRecord(port, "", o))
+		kept = append(kept, port)
+	}
+	if len(kept) == 0 {
+		return runErr
+	}
+	return &keptError{err: runErr, hint: fmt.Sprintf("kept %s: pipeline cat --run %s %s %s.%s",
+		strings.Join(kept, ", "), r.runID, r.g.Def.Path, n.Name, kept[0])}
+}
+
+// keptError is a failed stage's error with where its kept outputs are.
+type keptError struct {
+	err  error
+	hint string
+}
+
+func (e *keptError) Error() string { return e.err.Error() + "; " + e.hint }
+func (e *keptError) Unwrap() error { return e.err }
 
 // safeRun runs a stage, turning a panic into an error.
 func safeRun(ctx context.Context, k stages.Kind, env *stages.Env) (res *stages.Result, err error) {

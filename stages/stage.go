@@ -74,6 +74,21 @@ type Plan struct {
 	// durations) and so cannot reproduce bit for bit; audit re-execution
 	// reports them apart instead of as differences.
 	Timing []string
+	// PassThrough maps output ports (listed in Outputs) to the input port
+	// whose object they are, unchanged: a gate's data, which downstream
+	// stages read from the gate so that none runs before it passes. The
+	// stage writes nothing for them; the runtime records the input's object
+	// as the output once the stage succeeds.
+	PassThrough map[string]string
+}
+
+// OutputsKept is implemented by a stage's error when some outputs it wrote
+// are worth keeping although it failed (a scan gate's findings): the runtime
+// publishes those ports and records them in the failed stage's record, never
+// in the cache, so that `pipeline cat --run RUN` reads them.
+type OutputsKept interface {
+	// KeptOutputs names the ports to keep.
+	KeptOutputs() []string
 }
 
 // Env is the narrow environment the runtime hands a running stage.

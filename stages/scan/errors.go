@@ -19,7 +19,13 @@ func usagef(format string, args ...any) error {
 type FindingsError struct {
 	// N is the number of findings.
 	N int
+	// Kept names the output ports written before failing (the findings
+	// table), for the runtime to keep with the failed stage.
+	Kept []string
 }
+
+// KeptOutputs implements stages.OutputsKept.
+func (e *FindingsError) KeptOutputs() []string { return e.Kept }
 
 // Error implements error.
 func (e *FindingsError) Error() string {

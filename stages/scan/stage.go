@@ -19,14 +19,17 @@ func init() { stages.Register(Kind{}) }
 // Kind is the `scan` stage kind: a secrets gate over input tables (any port
 // names) and workspace paths (`with: {paths: [...]}`). It writes the findings
 // as a Parquet table on port `findings` and, unless `fail_on_findings: false`,
-// fails when there are any.
+// fails when there are any (the findings are kept with the failed stage's
+// record). Each input passes through, unchanged, as the output port of the
+// same name: stages reading `secrets.data` rather than the data's producer
+// run only once the gate passed.
 type Kind struct{}
 
 // Name implements stages.Kind.
 func (Kind) Name() string { return "scan" }
 
 // Version implements stages.Kind. Bump it when rules or outputs change.
-func (Kind) Version() string { return "3" }
+func (Kind) Version() string { return "4" }
 
 // Implementations implements stages.Implementations: the table format it writes.
 func (Kind) Implementations() map[string]string {
@@ -64,8 +67,22 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 		}
 		sources = append(sources, c)
 	}
-	return &stages.Plan{Outputs: []string{"findings"}, Sources: sources}, nil
+	plan := &stages.Plan{Outputs: []string{FindingsPort}, Sources: sources}
+	for _, in := range req.Inputs {
+		if in == FindingsPort {
+			return nil, fmt.Errorf("stage %s: an input port may not be named `%s`, the scan's own output (inputs pass through under their names)", req.Stage, FindingsPort)
+		}
+		plan.Outputs = append(plan.Outputs, in)
+		if plan.PassThrough == nil {
+			plan.PassThrough = map[string]string{}
+		}
+		plan.PassThrough[in] = in
+	}
+	return plan, nil
 }
+
+// FindingsPort is the output port of the findings table.
+const FindingsPort = "findings"
 
 func resolve(dir, p string) string {
 	if filepath.IsAbs(p) {
@@ -139,7 +156,7 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	for _, w := range total.Warnings {
 		env.Log.Warn().Str("path", w.Path).Str("limit", w.Limit).Msg(w.Message)
 	}
-	out := env.OutPath("findings")
+	out := env.OutPath(FindingsPort)
 	if err := writeFindings(out, all); err != nil {
 		return nil, err
 	}
@@ -150,16 +167,11 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 		"warnings":      float64(len(total.Warnings)),
 	}}
 	if len(all) > 0 && p.Bool("fail_on_findings", true) {
-		// The runtime discards the outputs of a failed stage; keep a copy of
-		// the findings in the scratch directory, which survives the failure.
-		kept := filepath.Join(env.ScratchDir, "findings.parquet")
-		if err := writeFindings(kept, all); err != nil {
-			return nil, err
-		}
 		for _, f := range all {
 			env.Log.Error().Str("path", f.Path).Int64("line", f.Line).Str("column", f.Column).Str("kind", f.Kind).Str("preview", f.Preview).Msg("secret found")
 		}
-		return nil, fmt.Errorf("%w; findings table kept at %s", &FindingsError{N: len(all)}, kept)
+		// The findings table stays in the failed stage's record.
+		return nil, &FindingsError{N: len(all), Kept: []string{FindingsPort}}
 	}
 	if len(all) > 0 {
 		env.Log.Warn().Int("findings", len(all)).Msg("secrets found; recorded (hashed, never in clear) in the findings output")

@@ -27,6 +27,7 @@ func TestPlan(t *testing.T) {
 		{"inputs", map[string]any{"fail_on_findings": true}, []string{"data"}, nil, ""},
 		{"paths", map[string]any{"paths": []any{"data", "conf/app.env"}}, nil, []string{"data", "conf/app.env"}, ""},
 		{"nothing", map[string]any{}, nil, nil, "needs inputs or with.paths"},
+		{"input named findings", map[string]any{}, []string{"findings"}, nil, "may not be named `findings`"},
 		{"bad config", map[string]any{"paths": []any{"x"}, "config": "absent.yaml"}, nil, nil, "usage error"},
 	}
 	for _, tc := range tests {
@@ -41,8 +42,13 @@ func TestPlan(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if strings.Join(p.Outputs, ",") != "findings" || strings.Join(p.Sources, ",") != strings.Join(tc.sources, ",") {
+			if strings.Join(p.Outputs, ",") != strings.Join(append([]string{"findings"}, tc.inputs...), ",") || strings.Join(p.Sources, ",") != strings.Join(tc.sources, ",") {
 				t.Fatalf("plan %+v", p)
+			}
+			for _, in := range tc.inputs {
+				if p.PassThrough[in] != in {
+					t.Fatalf("input %s does not pass through: %v", in, p.PassThrough)
+				}
 			}
 		})
 	}
@@ -63,7 +69,8 @@ func TestRun(t *testing.T) {
 		table := filepath.Join(out, "findings")
 		if gate {
 			var fe *FindingsError
-			if !errors.As(err, &fe) || fe.N != 5 || !strings.Contains(err.Error(), scratch) {
+			var kept stages.OutputsKept
+			if !errors.As(err, &fe) || fe.N != 5 || !errors.As(err, &kept) || strings.Join(kept.KeptOutputs(), ",") != "findings" {
 				t.Fatalf("gate: got %v", err)
 			}
 			for _, s := range secrets {
@@ -71,7 +78,6 @@ func TestRun(t *testing.T) {
 					t.Fatal("error shows a secret")
 				}
 			}
-			table = filepath.Join(scratch, "findings.parquet")
 		} else {
 			if err != nil {
 				t.Fatal(err)
