@@ -96,3 +96,75 @@ func zipOf(t *testing.T, name, content string) []byte {
 	zw.Close()
 	return b.Bytes()
 }
+
+// A credential in a UTF-32 file, with or without its byte-order mark, is
+// found at its line as in the UTF-8 text.
+func TestUTF32Files(t *testing.T) {
+	fam := map[string]corpus.Family{}
+	for _, x := range corpus.Families() {
+		fam[x.Name] = x
+	}
+	text := "first line\n" + fam["github-pat"].Make(corpus.NewFake(5)).Render() + "\n"
+	enc := func(big bool) []byte {
+		var out []byte
+		for _, r := range text {
+			if big {
+				out = append(out, byte(r>>24), byte(r>>16), byte(r>>8), byte(r))
+			} else {
+				out = append(out, byte(r), byte(r>>8), byte(r>>16), byte(r>>24))
+			}
+		}
+		return out
+	}
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"le-bom.txt": append([]byte{0xFF, 0xFE, 0, 0}, enc(false)...),
+		"be-bom.txt": append([]byte{0, 0, 0xFE, 0xFF}, enc(true)...),
+		"le.txt":     enc(false),
+		"be.txt":     enc(true),
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := New(Options{}).ScanPaths(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 4 || rep.BinaryFiles != 0 {
+		t.Fatalf("%d findings, %d binary files; want 4 and 0", len(rep.Findings), rep.BinaryFiles)
+	}
+	for _, f := range rep.Findings {
+		if f.Line != 2 {
+			t.Errorf("%s: line %d, want 2", f.Path, f.Line)
+		}
+	}
+}
+
+// A finding on a line longer than the scanner's chunk is reported at its
+// column in the whole line, not in the chunk that saw it.
+func TestColumnsOnVeryLongLines(t *testing.T) {
+	fam := map[string]corpus.Family{}
+	for _, x := range corpus.Families() {
+		fam[x.Name] = x
+	}
+	secret := fam["github-pat"].Make(corpus.NewFake(9))
+	pad := strings.Repeat("é", 5<<20) // 10 MiB of two-byte runes: longer than a chunk
+	text := "short\n" + pad + " token=" + secret.Value + "\n"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "long.txt"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := New(Options{}).ScanPaths(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 1 {
+		t.Fatalf("%d findings, want 1", len(rep.Findings))
+	}
+	f := rep.Findings[0]
+	if want := 5<<20 + len(" token=") + 1; f.Line != 2 || f.TextColumn != want {
+		t.Errorf("line %d column %d, want line 2 column %d", f.Line, f.TextColumn, want)
+	}
+}

@@ -85,6 +85,8 @@ func (s *Scanner) scanLeaf(ctx context.Context, l archive.Leaf, rep *Report) err
 		r = decode.NewUTF16Reader(l.R, false)
 	case decode.UTF16BE:
 		r = decode.NewUTF16Reader(l.R, true)
+	case decode.UTF32LE, decode.UTF32BE:
+		r = decode.NewUTF32Reader(l.R, enc == decode.UTF32BE)
 	}
 	rep.Files++
 	switch f := formatOf(l.Name); f {

@@ -27,6 +27,9 @@ func (s *Scanner) scanText(r io.Reader, path string, hints rules.Hints, jsonl bo
 	defer chunkPool.Put(bp)
 	buf := (*bp)[:0]
 	lineBase := int64(1)
+	// colBase counts the runes of the current line that lie before buf (a
+	// line longer than a chunk).
+	colBase := 0
 	acceptLo := 0
 	for {
 		n, err := io.ReadFull(r, buf[len(buf):cap(buf)])
@@ -48,7 +51,12 @@ func (s *Scanner) scanText(r io.Reader, path string, hints rules.Hints, jsonl bo
 			}
 			line += int64(bytes.Count(buf[pos:m.SecretStart], []byte{'\n'}))
 			pos = m.SecretStart
-			ls := bytes.LastIndexByte(buf[:m.SecretStart], '\n') + 1
+			nl := bytes.LastIndexByte(buf[:m.SecretStart], '\n')
+			ls := nl + 1
+			textCol := utf8.RuneCount(buf[ls:m.SecretStart]) + 1
+			if nl < 0 {
+				textCol += colBase
+			}
 			col := ""
 			if jsonl {
 				le := bytes.IndexByte(buf[ls:], '\n')
@@ -57,13 +65,18 @@ func (s *Scanner) scanText(r io.Reader, path string, hints rules.Hints, jsonl bo
 				}
 				col = jsonPath(buf[ls:ls+le], m.SecretStart-ls)
 			}
-			s.report(rep, m, path, line, col, utf8.RuneCount(buf[ls:m.SecretStart])+1)
+			s.report(rep, m, path, line, col, textCol)
 		}
 		if last {
 			return readErr
 		}
 		keep := acceptHi - overlap
 		lineBase += int64(bytes.Count(buf[:keep], []byte{'\n'}))
+		if nl := bytes.LastIndexByte(buf[:keep], '\n'); nl >= 0 {
+			colBase = utf8.RuneCount(buf[nl+1 : keep])
+		} else {
+			colBase += utf8.RuneCount(buf[:keep])
+		}
 		buf = buf[:copy(buf, buf[keep:])]
 		acceptLo = overlap
 	}

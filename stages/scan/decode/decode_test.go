@@ -37,6 +37,29 @@ func encode(s string, big bool) []byte {
 	return out
 }
 
+func encode32(s string, big bool) []byte {
+	var out []byte
+	for _, r := range s {
+		if big {
+			out = append(out, byte(r>>24), byte(r>>16), byte(r>>8), byte(r))
+		} else {
+			out = append(out, byte(r), byte(r>>8), byte(r>>16), byte(r>>24))
+		}
+	}
+	return out
+}
+
+// UTF-32 in either byte order decodes to the text, whatever the reads' sizes.
+func TestUTF32Reader(t *testing.T) {
+	text := "aws_secret_access_key = wJalr/XUtnFEMI+K7MDENG\n\u00e9\U0001F600 ok"
+	for _, big := range []bool{false, true} {
+		got, err := io.ReadAll(iotest.OneByteReader(NewUTF32Reader(bytes.NewReader(encode32(text, big)), big)))
+		if err != nil || string(got) != text {
+			t.Errorf("big=%v: %q, %v", big, got, err)
+		}
+	}
+}
+
 func TestSniff(t *testing.T) {
 	tests := []struct {
 		name string
@@ -51,6 +74,10 @@ func TestSniff(t *testing.T) {
 		{"utf16le bare", encode("token = abcdefghijkl\r\n", false), UTF16LE, 0},
 		{"utf16be bare", encode("token = abcdefghijkl\r\n", true), UTF16BE, 0},
 		{"binary", []byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00\x01\x00\x00\x00"), Binary, 0},
+		{"utf32le bom", append([]byte{0xFF, 0xFE, 0, 0}, encode32("hello", false)...), UTF32LE, 4},
+		{"utf32be bom", append([]byte{0, 0, 0xFE, 0xFF}, encode32("hello", true)...), UTF32BE, 4},
+		{"utf32le bare", encode32("token = abcdefghijkl\r\n", false), UTF32LE, 0},
+		{"utf32be bare", encode32("token = abcdefghijkl\r\n", true), UTF32BE, 0},
 		{"empty", nil, UTF8, 0},
 	}
 	for _, tc := range tests {

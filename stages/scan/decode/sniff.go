@@ -1,6 +1,6 @@
 // Package decode turns the bytes of a file into UTF-8 text for the scanner:
-// it recognises byte-order marks and UTF-16 (little and big endian), tells
-// text from binary, and converts UTF-16 to UTF-8 as a stream.
+// it recognises byte-order marks, UTF-16 and UTF-32 (little and big
+// endian), tells text from binary, and converts them to UTF-8 as a stream.
 package decode
 
 // Encoding is how a file's text is encoded.
@@ -14,6 +14,10 @@ const (
 	UTF16LE
 	// UTF16BE is UTF-16, big endian.
 	UTF16BE
+	// UTF32LE is UTF-32, little endian.
+	UTF32LE
+	// UTF32BE is UTF-32, big endian.
+	UTF32BE
 	// Binary is not text.
 	Binary
 )
@@ -27,16 +31,25 @@ func (e Encoding) String() string {
 		return "utf-16le"
 	case UTF16BE:
 		return "utf-16be"
+	case UTF32LE:
+		return "utf-32le"
+	case UTF32BE:
+		return "utf-32be"
 	}
 	return "binary"
 }
 
 // Sniff inspects the first bytes of a file (512 or more when available) and
 // returns its encoding and the length of its byte-order mark, if any. Without
-// a mark, UTF-16 is recognised by NUL bytes in every other position; other
-// content with NUL bytes is binary.
+// a mark, UTF-32 is recognised by three NUL bytes in every four and UTF-16
+// by NUL bytes in every other position; other content with NUL bytes is
+// binary.
 func Sniff(head []byte) (enc Encoding, bom int) {
 	switch {
+	case len(head) >= 4 && head[0] == 0xFF && head[1] == 0xFE && head[2] == 0 && head[3] == 0:
+		return UTF32LE, 4
+	case len(head) >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0xFE && head[3] == 0xFF:
+		return UTF32BE, 4
 	case len(head) >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF:
 		return UTF8, 3
 	case len(head) >= 2 && head[0] == 0xFF && head[1] == 0xFE:
@@ -63,6 +76,9 @@ func Sniff(head []byte) (enc Encoding, bom int) {
 		}
 		return UTF8, 0
 	}
+	if enc, ok := sniffUTF32(head); ok {
+		return enc, 0
+	}
 	pairs := n / 2
 	if pairs >= 8 {
 		switch {
@@ -73,4 +89,31 @@ func Sniff(head []byte) (enc Encoding, bom int) {
 		}
 	}
 	return Binary, 0
+}
+
+// sniffUTF32 recognises UTF-32 without a mark: in most 4-byte units of text
+// (the code points below U+0100) three bytes are NUL, and the fourth is
+// not.
+func sniffUTF32(head []byte) (Encoding, bool) {
+	units := min(len(head), 8000) / 4
+	if units < 4 {
+		return Binary, false
+	}
+	var le, be int
+	for i := 0; i < units*4; i += 4 {
+		u := head[i : i+4]
+		if u[1] == 0 && u[2] == 0 && u[3] == 0 && u[0] != 0 {
+			le++
+		}
+		if u[0] == 0 && u[1] == 0 && u[2] == 0 && u[3] != 0 {
+			be++
+		}
+	}
+	switch {
+	case le*10 >= units*8:
+		return UTF32LE, true
+	case be*10 >= units*8:
+		return UTF32BE, true
+	}
+	return Binary, false
 }
