@@ -354,6 +354,9 @@ func wireInputs(e *errs, sd *StageDef, kind stages.Kind, node *Node, upstream ma
 		}
 		outs := from.Plan.Outputs
 		fromPort := ref.Port
+		if fromPort == "" && from.Plan.DefaultOutput != "" {
+			fromPort = from.Plan.DefaultOutput
+		}
 		if fromPort == "" {
 			if len(outs) != 1 {
 				e.at(ref.node, "input `%s` of stage `%s`: stage `%s` has %d outputs (%s); name one as `%s.PORT`", port, sd.Name, ref.Stage, len(outs), strings.Join(outs, ", "), ref.Stage)

@@ -99,7 +99,7 @@ func RecordRun(ctx context.Context, g *pipeline.Graph, ws *Workspace, outcomes m
 	for _, n := range g.Nodes {
 		o := outcomes[n.Name]
 		if o == nil || o.Status == StatusSkipped {
-			r.results[n] = r.skipped(n)
+			r.results[n] = r.skipped(n, "the distributed run did not reach it (an upstream stage did not succeed)")
 			continue
 		}
 		res := &StageResult{Node: n, Status: o.Status, Key: o.Key, Record: o.Record, Outputs: o.Outputs, LogTail: o.LogTail}

@@ -230,8 +230,8 @@ func (r *runner) execute(ctx context.Context) {
 	for {
 		for i := 0; i < len(ready); i++ {
 			n := ready[i]
-			if r.blocked(n) || (r.stopped.Load() && !r.opts.KeepGoing) || ctx.Err() != nil {
-				r.skip(n)
+			if why := r.skipReason(ctx, n); why != "" {
+				r.skip(n, why)
 				release(n) // its dependents will be skipped too
 				continue
 			}
@@ -241,7 +241,7 @@ func (r *runner) execute(ctx context.Context) {
 			r.gate.acquire(exclusive)
 			if r.stopped.Load() && !r.opts.KeepGoing {
 				r.gate.release(exclusive)
-				r.skip(n)
+				r.skip(n, stoppedReason)
 				release(n)
 				continue
 			}
@@ -272,37 +272,66 @@ func (r *runner) execute(ctx context.Context) {
 	// Anything never reached (only possible after a failure) is skipped.
 	for _, n := range r.g.Nodes {
 		if r.results[n] == nil {
-			r.skip(n)
+			r.skip(n, stoppedReason)
 		}
 	}
+}
+
+// stoppedReason is why a stage whose inputs were ready did not start.
+const stoppedReason = "the run stopped at a failure before it started (--keep-going runs it)"
+
+// skipReason says why n must not start, or "" when it may.
+func (r *runner) skipReason(ctx context.Context, n *pipeline.Node) string {
+	if u, status := r.blockedBy(n); u != nil {
+		return fmt.Sprintf("upstream `%s` %s", u.Name, status)
+	}
+	if ctx.Err() != nil {
+		return "the run was interrupted"
+	}
+	if r.stopped.Load() && !r.opts.KeepGoing {
+		return stoppedReason
+	}
+	return ""
 }
 
 // blocked reports whether an upstream node failed or was skipped.
 func (r *runner) blocked(n *pipeline.Node) bool {
+	u, _ := r.blockedBy(n)
+	return u != nil
+}
+
+// blockedBy returns the first upstream node that failed, was skipped or
+// has no result, with what became of it.
+func (r *runner) blockedBy(n *pipeline.Node) (*pipeline.Node, string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, u := range r.g.Upstream(n) {
-		if res := r.results[u]; res == nil || res.Status == StatusFailed || res.Status == StatusSkipped {
-			return true
+		switch res := r.results[u]; {
+		case res == nil:
+			return u, "did not run"
+		case res.Status == StatusFailed:
+			return u, "failed"
+		case res.Status == StatusSkipped:
+			return u, "was skipped"
 		}
 	}
-	return false
+	return nil, ""
 }
 
-func (r *runner) skip(n *pipeline.Node) {
+func (r *runner) skip(n *pipeline.Node, why string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.results[n] != nil {
 		return
 	}
-	r.results[n] = r.skipped(n)
+	r.results[n] = r.skipped(n, why)
 }
 
-// skipped builds the result of a stage that did not run.
-func (r *runner) skipped(n *pipeline.Node) *StageResult {
-	r.opts.Log.Info().Str("stage", n.Name).Msg("skipped: an upstream stage did not succeed")
+// skipped builds the result of a stage that did not run, and why.
+func (r *runner) skipped(n *pipeline.Node, why string) *StageResult {
+	r.opts.Log.Info().Str("stage", n.Name).Msg("skipped: " + why)
 	return &StageResult{Node: n, Status: StatusSkipped, Record: artifacts.StageRecord{
-		Name: n.Name, Stage: n.Stage, Kind: n.Kind.Name(), Version: n.Kind.Version(), Status: StatusSkipped,
+		Name: n.Name, Stage: n.Stage, Kind: n.Kind.Name(), Version: n.Kind.Version(), Status: StatusSkipped, Error: "skipped: " + why,
 		Params: n.Params, Point: n.Point, Seed: n.Seed, Inputs: []artifacts.PortRecord{}, Outputs: []artifacts.PortRecord{}, Metrics: map[string]float64{},
 	}}
 }

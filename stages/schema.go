@@ -43,6 +43,10 @@ type Schema struct {
 	Inputs []string
 	// RequiredInputs must be wired.
 	RequiredInputs []string
+	// Outputs says which output ports the kind writes (`data`, then
+	// `rejected` with on_error: skip), for `pipeline stages`; the ports
+	// themselves come from each stage's Plan.
+	Outputs string
 	// OpenParams passes `with:` keys the schema does not name to the stage
 	// as they are (a script's own parameters); a key one letter from a
 	// named parameter is still an error.

@@ -59,6 +59,10 @@ type PlanRequest struct {
 type Plan struct {
 	// Outputs names the output ports, in a stable order.
 	Outputs []string
+	// DefaultOutput is the port a reference naming none (`{data: raw}`)
+	// reads, when the stage has several; "" means a reference must name one
+	// unless there is only one.
+	DefaultOutput string
 	// Sources are files or directories (absolute, or relative to WorkDir) whose
 	// content the stage reads; their digests enter the stage key and the
 	// manifest's sources.

@@ -118,7 +118,7 @@ func newCatCmd() *cobra.Command {
 		},
 	}
 	df.add(c, true)
-	c.Flags().StringVar(&runRef, "run", "", "print what a recorded run produced (an id, a prefix or `latest`) instead of the current key's output")
+	c.Flags().StringVar(&runRef, "run", "", "print what a recorded `RUN` produced (an id, a prefix or suffix, latest, latest~N) instead of the current key's output")
 	c.Flags().StringVar(&format, "format", "jsonl", "jsonl or csv (tables)")
 	c.Flags().IntVar(&limit, "limit", 0, "print at most N rows (0: all)")
 	return c

@@ -98,6 +98,9 @@ func newStagesCmd() *cobra.Command {
 				} else {
 					fmt.Fprintf(w, "  inputs: any port names\n")
 				}
+				if s.Outputs != "" {
+					fmt.Fprintf(w, "  outputs: %s\n", s.Outputs)
+				}
 				printParams(w, s.Params, "  ")
 			}
 			return nil

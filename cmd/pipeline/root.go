@@ -34,6 +34,12 @@ func newRootCmd() *cobra.Command {
 	root.PersistentFlags().StringVar(&globals.logFormat, "log-format", "text", "log format on stderr: text or json")
 	root.PersistentFlags().BoolVarP(&globals.quiet, "quiet", "q", false, "log warnings and errors only")
 	root.PersistentFlags().BoolVarP(&globals.verbose, "verbose", "v", false, "log debug messages")
+	root.PersistentPreRunE = func(c *cobra.Command, args []string) error {
+		if globals.logFormat != "text" && globals.logFormat != "json" {
+			return usageError("--log-format must be text or json, got %q", globals.logFormat)
+		}
+		return nil
+	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError("%v (see `%s --help`)", err, c.CommandPath())
 	})

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -15,6 +17,7 @@ import (
 	"github.com/mlpipe/pipeline/artifacts/remote"
 	"github.com/mlpipe/pipeline/runtime"
 	"github.com/mlpipe/pipeline/runtime/progress"
+	"github.com/mlpipe/pipeline/runtime/records"
 )
 
 func newRunCmd() *cobra.Command {
@@ -128,7 +131,7 @@ func newRunCmd() *cobra.Command {
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as one JSON object on stdout")
 	c.Flags().BoolVar(&vf, "verify", false, "re-hash the objects behind cache hits and rebuild corrupt ones")
 	c.Flags().StringVar(&remoteURL, "remote", "", "shared remote cache (s3://bucket/prefix?..., file:///dir; default $PIPELINE_REMOTE)")
-	c.Flags().StringVar(&executor, "executor", "local", "where stages run: local, or temporal (workers started with `pipeline worker`; needs --remote)")
+	c.Flags().StringVar(&executor, "executor", "local", "`WHERE` stages run: local, or temporal (workers started with pipeline worker; needs --remote)")
 	tr.flags.add(c)
 	c.Flags().DurationVar(&tr.heartbeat, "heartbeat", 0, "with --executor temporal: how long a stage's worker may stay silent before the stage moves to another (default 1m)")
 	c.Flags().IntVar(&tr.attempts, "attempts", 0, "with --executor temporal: tries of a stage whose worker is lost (default 3)")
@@ -190,8 +193,14 @@ func printRunSummary(w io.Writer, res *runtime.RunResult) {
 	for _, s := range res.Stages {
 		counts[s.Status]++
 		line := fmt.Sprintf("%-*s  %-7s", width, s.Node.Name, s.Status)
-		if s.Status == runtime.StatusRan || s.Status == runtime.StatusCached {
+		switch s.Status {
+		case runtime.StatusRan:
 			line += fmt.Sprintf("  %6.1fs", float64(s.Record.DurationMS)/1000)
+		case runtime.StatusCached:
+			// Nothing was spent now; say what the cached result once took.
+			line += fmt.Sprintf("  (ran %.1fs)", float64(s.Record.DurationMS)/1000)
+		case runtime.StatusSkipped:
+			line += "  " + strings.TrimPrefix(s.Record.Error, "skipped: ")
 		}
 		if m := headline(s.Record.Metrics); m != "" {
 			line += "  " + m
@@ -204,15 +213,28 @@ func printRunSummary(w io.Writer, res *runtime.RunResult) {
 	fmt.Fprintf(w, "manifest: %s\n", res.ManifestPath)
 }
 
-// headlineMetrics are shown in the run summary when a stage reports them.
+// headlineMetrics are shown first in the run summary when a stage reports them.
 var headlineMetrics = []string{"rows", "findings", "accuracy", "f1_macro", "perplexity", "cross_entropy", "train_loss", "val_loss", "tokens_per_second"}
 
+// maxSummaryMetrics bounds the metrics shown on a stage's summary line.
+const maxSummaryMetrics = 6
+
+// headline writes a stage's metrics for its summary line: the headline ones
+// first, then the stage's own, by name, as plain numbers.
 func headline(m map[string]float64) string {
 	var parts []string
-	for _, k := range headlineMetrics {
-		if v, ok := m[k]; ok {
-			parts = append(parts, fmt.Sprintf("%s=%.4g", k, v))
+	shown := map[string]bool{}
+	add := func(k string) {
+		if v, ok := m[k]; ok && !shown[k] && len(parts) < maxSummaryMetrics {
+			shown[k] = true
+			parts = append(parts, k+"="+records.FormatMetric(v))
 		}
+	}
+	for _, k := range headlineMetrics {
+		add(k)
+	}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		add(k)
 	}
 	return strings.Join(parts, " ")
 }

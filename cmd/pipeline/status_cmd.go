@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -12,13 +13,17 @@ import (
 
 func newStatusCmd() *cobra.Command {
 	var (
-		df     definitionFlags
-		asJSON bool
+		df       definitionFlags
+		asJSON   bool
+		exitCode bool
 	)
 	c := &cobra.Command{
 		Use:   "status FILE",
 		Short: "Show which stages a run would execute, and why (writes nothing)",
-		Args:  exactArgs(1),
+		Long: "Show which stages a run would execute, and why, without writing anything. With --exit-code the exit\n" +
+			"status says it too: 0 when every stage is up to date, 1 when any would run (for CI: `pipeline status\n" +
+			"--exit-code FILE || pipeline run FILE`).",
+		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			g, ws, err := df.load(args[0])
 			if err != nil {
@@ -28,11 +33,22 @@ func newStatusCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return printStatus(c.OutOrStdout(), st, asJSON)
+			if err := printStatus(c.OutOrStdout(), st, asJSON); err != nil {
+				return err
+			}
+			if exitCode {
+				for _, s := range st {
+					if s.State == runtime.WouldRun {
+						return &exitError{code: exitFailure, err: errors.New("")}
+					}
+				}
+			}
+			return nil
 		},
 	}
 	df.add(c, true)
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.Flags().BoolVar(&exitCode, "exit-code", false, "exit with status 1 when any stage would run")
 	return c
 }
 
@@ -57,7 +73,10 @@ func printStatus(w io.Writer, st []runtime.StageStatus, asJSON bool) error {
 }
 
 func newExplainCmd() *cobra.Command {
-	var df definitionFlags
+	var (
+		df     definitionFlags
+		asJSON bool
+	)
 	c := &cobra.Command{
 		Use:   "explain FILE STAGE",
 		Short: "Say which part of a stage's key changed since its last run",
@@ -72,6 +91,9 @@ func newExplainCmd() *cobra.Command {
 				return usageError("%v", err)
 			}
 			w := c.OutOrStdout()
+			if asJSON {
+				return json.NewEncoder(w).Encode(map[string]any{"stages": st})
+			}
 			for _, s := range st {
 				state := "cached"
 				if s.State == runtime.WouldRun {
@@ -86,5 +108,6 @@ func newExplainCmd() *cobra.Command {
 		},
 	}
 	df.add(c, true)
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: each instance's name, kind, state, key and reasons")
 	return c
 }

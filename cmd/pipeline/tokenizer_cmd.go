@@ -49,7 +49,7 @@ func newTokenizerEncodeCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&path, "tokenizer", "", "a tokenizer.json, a SentencePiece .model, or what `train` wrote")
+	cmd.Flags().StringVar(&path, "tokenizer", "", "`FILE`: a tokenizer.json, a SentencePiece .model, or what a train stage wrote")
 	cmd.Flags().BoolVar(&pieces, "pieces", false, `also write each token's text as "pieces"`)
 	return cmd
 }
@@ -71,7 +71,7 @@ func newTokenizerDecodeCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&path, "tokenizer", "", "a tokenizer.json, a SentencePiece .model, or what `train` wrote")
+	cmd.Flags().StringVar(&path, "tokenizer", "", "`FILE`: a tokenizer.json, a SentencePiece .model, or what a train stage wrote")
 	return cmd
 }
 

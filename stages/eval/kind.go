@@ -65,6 +65,7 @@ func (Kind) Doc() string {
 // Schema implements stages.Kind.
 func (Kind) Schema() stages.Schema {
 	return stages.Schema{
+		Outputs:        PortMetrics + ", " + PortTables,
 		Inputs:         []string{InputModel, InputData},
 		RequiredInputs: []string{InputModel, InputData},
 		Params: []stages.Param{

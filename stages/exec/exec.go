@@ -43,7 +43,10 @@ var SeedParam = stages.Param{Name: "seed", Type: stages.Int, Doc: "seed passed a
 var FollowLinksParam = stages.Param{Name: "follow_links", Type: stages.Bool, Doc: "copy what symbolic links in the outputs point to (by default a link leaving its output is an error)"}
 
 // schema is built once: a definition may hold thousands of exec stages.
-var schema = stages.Schema{Params: []stages.Param{
+// OutputsDoc says which ports a command stage writes.
+const OutputsDoc = "the ports declared in outputs (history: table is filled from $PIPELINE_STEPS)"
+
+var schema = stages.Schema{Outputs: OutputsDoc, Params: []stages.Param{
 	{Name: "cmd", Type: stages.String, Required: true, Doc: "command run with `sh -c` in the definition's directory"},
 	OutputsParam, EnvParam, SeedParam, FollowLinksParam,
 }}

@@ -50,7 +50,8 @@ func (Kind) Doc() string {
 // Schema implements stages.Kind.
 func (Kind) Schema() stages.Schema {
 	return stages.Schema{
-		Inputs: []string{PortSource},
+		Outputs: "data (the default port); rejected too with on_error: skip",
+		Inputs:  []string{PortSource},
 		Params: []stages.Param{
 			{Name: "path", Type: stages.String, Doc: "a file, a directory or a glob, relative to the definition; with a `src` input, inside it (default: all of it)"},
 			{Name: "format", Type: stages.String, Enum: []string{formatJSONL, formatCSV, formatTSV, formatParquet, formatText}, Doc: "input format (default: from the file names)"},
@@ -106,7 +107,7 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 
 // planOutputs names the outputs a configuration produces.
 func planOutputs(cfg *config) *stages.Plan {
-	plan := &stages.Plan{Outputs: []string{"data"}}
+	plan := &stages.Plan{Outputs: []string{"data"}, DefaultOutput: "data"}
 	if cfg.onError == onErrorSkip {
 		plan.Outputs = append(plan.Outputs, "rejected")
 	}

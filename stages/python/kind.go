@@ -55,7 +55,7 @@ func (Kind) Doc() string {
 }
 
 // schema: other `with:` keys are the script's own parameters (stage.params).
-var schema = stages.Schema{OpenParams: true, Params: []stages.Param{
+var schema = stages.Schema{OpenParams: true, Outputs: exec.OutputsDoc, Params: []stages.Param{
 	{Name: "script", Type: stages.String, Required: true, Doc: "the script, relative to the definition (a source: its digest enters the key)"},
 	{Name: "args", Type: stages.List, Elem: &stages.Param{Type: stages.String}, Default: []any{}, Doc: "arguments after the script"},
 	{Name: "requirements", Type: stages.String, Doc: "requirements.txt (pins, optionally with hashes), uv.lock or poetry.lock: the script runs in a virtual environment built from it and cached; without it, in the interpreter's own environment (not locked)"},

@@ -44,6 +44,7 @@ func (Kind) Doc() string {
 // Schema implements stages.Kind.
 func (Kind) Schema() stages.Schema {
 	return stages.Schema{
+		Outputs: "findings (the default port), and each input passed through under its port's name",
 		Params: []stages.Param{
 			{Name: "paths", Type: stages.List, Elem: &stages.Param{Type: stages.String}, Doc: "files or directories to scan, relative to the definition's directory"},
 			{Name: "fail_on_findings", Type: stages.Bool, Default: true, Doc: "fail the stage when anything is found"},
@@ -67,7 +68,7 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 		}
 		sources = append(sources, c)
 	}
-	plan := &stages.Plan{Outputs: []string{FindingsPort}, Sources: sources}
+	plan := &stages.Plan{Outputs: []string{FindingsPort}, DefaultOutput: FindingsPort, Sources: sources}
 	for _, in := range req.Inputs {
 		if in == FindingsPort {
 			return nil, fmt.Errorf("stage %s: an input port may not be named `%s`, the scan's own output (inputs pass through under their names)", req.Stage, FindingsPort)

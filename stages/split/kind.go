@@ -37,6 +37,7 @@ func (Kind) Doc() string {
 // Schema implements stages.Kind.
 func (Kind) Schema() stages.Schema {
 	return stages.Schema{
+		Outputs:        "one table per entry of fractions (train, val, test...)",
 		Inputs:         []string{"data"},
 		RequiredInputs: []string{"data"},
 		Params: []stages.Param{

@@ -36,6 +36,7 @@ func (Kind) Doc() string {
 // Schema implements stages.Kind.
 func (Kind) Schema() stages.Schema {
 	return stages.Schema{
+		Outputs: "one tokenized table per input port, and tokenizer",
 		Params: []stages.Param{
 			{Name: "tokenizer", Type: stages.Map, Required: true, Doc: "which tokenizer, and how to build it", Fields: []stages.Param{
 				{Name: "type", Type: stages.String, Required: true, Enum: []string{TypeByte, TypeWhitespace, TypeChar, TypeBPE, TypeFile},

@@ -8,6 +8,7 @@ import (
 // Schema implements stages.Kind.
 func (Kind) Schema() stages.Schema {
 	return stages.Schema{
+		Outputs:        PortModel + ", " + PortHistory,
 		Inputs:         []string{InputTrain, InputVal, InputBase},
 		RequiredInputs: []string{InputTrain},
 		Params: []stages.Param{
