@@ -70,7 +70,17 @@ func (n bertNorm) normalize(s string) string {
 	return s
 }
 
-// stripAccents drops non-spacing marks (StripAccents).
+// stripMarks drops every mark, spacing and enclosing ones too (StripAccents).
+func stripMarks(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.M, r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// stripAccents drops non-spacing marks (BertNormalizer's strip_accents).
 func stripAccents(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.Is(unicode.Mn, r) {

@@ -58,6 +58,8 @@ type component struct {
 	Delimiter string `json:"delimiter"`
 	// Prepend.
 	Prepend string `json:"prepend"`
+	// Precompiled.
+	PrecompiledCharsmap *string `json:"precompiled_charsmap"`
 	// Strip decoder.
 	Start int `json:"start"`
 	Stop  int `json:"stop"`
@@ -102,6 +104,7 @@ func LoadFile(path string) (*Tokenizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading tokenizer %s: %w", path, err)
 	}
+	t.source = path
 	return t, nil
 }
 
@@ -114,13 +117,14 @@ func Parse(data []byte) (*Tokenizer, error) {
 	if isNull(f.Model) {
 		return nil, fmt.Errorf("tokenizer.json has no model")
 	}
-	t := &Tokenizer{file: bytes.Clone(data)}
+	t := &Tokenizer{file: bytes.Clone(data), fail: &failure{}}
+	p := &parser{fail: t.fail}
 	var err error
-	if t.norm, err = parseNormalizer(f.Normalizer); err != nil {
+	if t.norm, err = p.normalizer(f.Normalizer); err != nil {
 		return nil, fmt.Errorf("normalizer: %w", err)
 	}
 	byteLevel := false
-	if t.pre, byteLevel, err = parsePreTokenizer(f.PreTokenizer, true); err != nil {
+	if t.pre, byteLevel, err = p.preTokenizer(f.PreTokenizer, true); err != nil {
 		return nil, fmt.Errorf("pre_tokenizer: %w", err)
 	}
 	if t.model, t.kind, err = parseModel(f.Model, byteLevel); err != nil {
@@ -129,7 +133,7 @@ func Parse(data []byte) (*Tokenizer, error) {
 	if t.post, err = parsePostProcessor(f.PostProcessor); err != nil {
 		return nil, fmt.Errorf("post_processor: %w", err)
 	}
-	if t.dec, err = parseDecoder(f.Decoder); err != nil {
+	if t.dec, err = p.decoder(f.Decoder); err != nil {
 		return nil, fmt.Errorf("decoder: %w", err)
 	}
 	if t.limits, err = parseLimits(f.Truncation, f.Padding); err != nil {
@@ -178,7 +182,25 @@ func unsupported(kind string, c *component) error {
 	return fmt.Errorf("%s %q is not supported", kind, c.Type)
 }
 
-func parseNormalizer(m json.RawMessage) (normalizer, error) {
+// parser reads the components of one tokenizer.json.
+type parser struct {
+	fail  *failure // shared by the components that can fail while encoding
+	depth int      // nesting of the Sequence being read
+}
+
+// enter descends into a Sequence, refusing nesting beyond maxComponentDepth;
+// leave comes back out.
+func (p *parser) enter() error {
+	p.depth++
+	if p.depth > maxComponentDepth {
+		return fmt.Errorf("Sequence components nest deeper than %d", maxComponentDepth)
+	}
+	return nil
+}
+
+func (p *parser) leave() { p.depth-- }
+
+func (p *parser) normalizer(m json.RawMessage) (normalizer, error) {
 	if isNull(m) {
 		return nil, nil
 	}
@@ -206,7 +228,7 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 	case "Lowercase":
 		return funcNorm(lowercase), nil
 	case "StripAccents":
-		return funcNorm(stripAccents), nil
+		return funcNorm(stripMarks), nil
 	case "NFC":
 		return funcNorm(norm.NFC.String), nil
 	case "NFD":
@@ -218,15 +240,27 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 	case "Strip":
 		return stripNorm{left: c.StripLeft, right: c.StripRight}, nil
 	case "Replace":
-		pat, err := stringPattern(c)
+		pat, re, err := p.pattern(c, "normalizer Replace")
 		if err != nil {
 			return nil, err
+		}
+		if re != nil {
+			return regexReplaceNorm{re: re, content: c.Content}, nil
 		}
 		return replaceNorm{pattern: pat, content: c.Content}, nil
 	case "Prepend":
 		return prependNorm{prefix: c.Prepend}, nil
+	case "Precompiled":
+		if c.PrecompiledCharsmap == nil || *c.PrecompiledCharsmap == "" {
+			return nil, fmt.Errorf("Precompiled: no precompiled_charsmap")
+		}
+		return parsePrecompiled(*c.PrecompiledCharsmap)
 	case "Sequence":
-		seq, err := parseSequence(c.Normalizers, parseNormalizer)
+		if err := p.enter(); err != nil {
+			return nil, err
+		}
+		defer p.leave()
+		seq, err := parseSequence(c.Normalizers, p.normalizer)
 		if err != nil {
 			return nil, err
 		}
@@ -235,10 +269,10 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 	return nil, unsupported("normalizer", c)
 }
 
-// parsePreTokenizer also reports whether the pipeline is byte-level: a
+// preTokenizer also reports whether the pipeline is byte-level: a
 // ByteLevel pre-tokenizer must come last, where its byte mapping is left to
 // the model.
-func parsePreTokenizer(m json.RawMessage, last bool) (preTokenizer, bool, error) {
+func (p *parser) preTokenizer(m json.RawMessage, last bool) (preTokenizer, bool, error) {
 	if isNull(m) {
 		return nil, false, nil
 	}
@@ -264,18 +298,20 @@ func parsePreTokenizer(m json.RawMessage, last bool) (preTokenizer, bool, error)
 		if err != nil || b == "" {
 			return nil, false, fmt.Errorf("Split: behavior %q: %v", c.Behavior, err)
 		}
-		var p struct {
+		var rp struct {
 			Regex *string `json:"Regex"`
 		}
-		if json.Unmarshal(c.Pattern, &p) == nil && p.Regex != nil {
-			if find, ok := knownPatterns[*p.Regex]; ok {
+		if json.Unmarshal(c.Pattern, &rp) == nil && rp.Regex != nil {
+			if find, ok := knownPatterns[*rp.Regex]; ok {
 				return regexSplitPre{find: find, behavior: b, invert: c.Invert}, false, nil
 			}
-			return nil, false, fmt.Errorf("Split with the Regex pattern %q is not supported (only GPT-2's and cl100k's are)", *p.Regex)
 		}
-		pat, err := stringPattern(c)
+		pat, re, err := p.pattern(c, "pre_tokenizer Split")
 		if err != nil {
 			return nil, false, err
+		}
+		if re != nil {
+			return regexSplit{re: re, behavior: b, invert: c.Invert}, false, nil
 		}
 		return splitPre{pattern: pat, behavior: b, invert: c.Invert}, false, nil
 	case "Punctuation":
@@ -299,16 +335,20 @@ func parsePreTokenizer(m json.RawMessage, last bool) (preTokenizer, bool, error)
 	case "Digits":
 		return digitsPre{individual: c.IndividualDigits}, false, nil
 	case "Sequence":
+		if err := p.enter(); err != nil {
+			return nil, false, err
+		}
+		defer p.leave()
 		var seq sequencePre
 		byteLevel := false
 		for i, sub := range c.PreTokenizers {
-			p, bl, err := parsePreTokenizer(sub, last && i == len(c.PreTokenizers)-1)
+			pt, bl, err := p.preTokenizer(sub, last && i == len(c.PreTokenizers)-1)
 			if err != nil {
 				return nil, false, fmt.Errorf("Sequence[%d]: %w", i, err)
 			}
 			byteLevel = byteLevel || bl
-			if p != nil {
-				seq = append(seq, p)
+			if pt != nil {
+				seq = append(seq, pt)
 			}
 		}
 		return seq, byteLevel, nil
@@ -325,6 +365,12 @@ func parseModel(m json.RawMessage, byteLevel bool) (model, string, error) {
 	}
 	switch head.Type {
 	case "", "BPE", "WordPiece", "WordLevel":
+	case "Unigram":
+		u, err := parseUnigram(m)
+		if err != nil {
+			return nil, "", err
+		}
+		return u, "unigram", nil
 	default:
 		return nil, "", fmt.Errorf("model %q is not supported", head.Type)
 	}
@@ -488,7 +534,7 @@ func parsePostProcessor(m json.RawMessage) (postProcessor, error) {
 	return nil, unsupported("post-processor", c)
 }
 
-func parseDecoder(m json.RawMessage) (decoder, error) {
+func (p *parser) decoder(m json.RawMessage) (decoder, error) {
 	if isNull(m) {
 		return nil, nil
 	}
@@ -519,9 +565,12 @@ func parseDecoder(m json.RawMessage) (decoder, error) {
 	case "ByteFallback":
 		return byteFallbackDec{}, nil
 	case "Replace":
-		pat, err := stringPattern(c)
+		pat, re, err := p.pattern(c, "decoder Replace")
 		if err != nil {
 			return nil, err
+		}
+		if re != nil {
+			return regexReplaceDec{re: re, content: c.Content}, nil
 		}
 		return replaceDec{pattern: pat, content: c.Content}, nil
 	case "Strip":
@@ -537,7 +586,11 @@ func parseDecoder(m json.RawMessage) (decoder, error) {
 		}
 		return metaspaceDec{replacement: m.replacement, prepend: m.prepend}, nil
 	case "Sequence":
-		seq, err := parseSequence(c.Decoders, parseDecoder)
+		if err := p.enter(); err != nil {
+			return nil, err
+		}
+		defer p.leave()
+		seq, err := parseSequence(c.Decoders, p.decoder)
 		if err != nil {
 			return nil, err
 		}
@@ -546,20 +599,24 @@ func parseDecoder(m json.RawMessage) (decoder, error) {
 	return nil, unsupported("decoder", c)
 }
 
-// stringPattern reads a {"String": ...} pattern; regular expressions are
-// not supported (their engine's semantics would differ).
-func stringPattern(c *component) (string, error) {
-	var p struct {
+// pattern reads a {"String": ...} pattern, or compiles a {"Regex": ...} one
+// for the component where.
+func (p *parser) pattern(c *component, where string) (string, *regex, error) {
+	var pat struct {
 		String *string `json:"String"`
 		Regex  *string `json:"Regex"`
 	}
-	if err := json.Unmarshal(c.Pattern, &p); err != nil {
-		return "", fmt.Errorf("%s: pattern: %w", c.Type, err)
+	if err := json.Unmarshal(c.Pattern, &pat); err != nil {
+		return "", nil, fmt.Errorf("%s: pattern: %w", c.Type, err)
 	}
-	if p.String == nil {
-		return "", fmt.Errorf("%s with a Regex pattern is not supported", c.Type)
+	switch {
+	case pat.String != nil:
+		return *pat.String, nil, nil
+	case pat.Regex != nil:
+		re, err := compileRegex(*pat.Regex, where, p.fail)
+		return "", re, err
 	}
-	return *p.String, nil
+	return "", nil, fmt.Errorf("%s: pattern is neither String nor Regex", c.Type)
 }
 
 // metaspace reads Metaspace's fields, old (add_prefix_space) and new (prepend_scheme).

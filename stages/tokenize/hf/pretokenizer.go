@@ -22,7 +22,8 @@ type byteLevelPre struct {
 }
 
 func (p byteLevelPre) split(s string, first bool, emit func(string)) {
-	if p.addPrefixSpace && !strings.HasPrefix(s, " ") {
+	// The space is prepended to non-empty text only.
+	if p.addPrefixSpace && s != "" && !strings.HasPrefix(s, " ") {
 		s = " " + s
 	}
 	if p.useRegex {

@@ -165,6 +165,9 @@ type metaspacePre struct {
 }
 
 func (p metaspacePre) split(s string, first bool, emit func(string)) {
+	if s == "" {
+		return // nothing to prepend to
+	}
 	rep := string(p.replacement)
 	s = strings.ReplaceAll(s, " ", rep)
 	if (p.prepend == "always" || (p.prepend == "first" && first)) && !strings.HasPrefix(s, rep) {

@@ -1,7 +1,7 @@
 // Package hf reads, runs and writes Hugging Face tokenizer.json files: a
-// pipeline of normalizer, pre-tokenizer, model (BPE, WordPiece, WordLevel),
-// post-processor and decoder, plus added and special tokens. Components it
-// does not implement are reported as errors naming them.
+// pipeline of normalizer, pre-tokenizer, model (BPE, WordPiece, WordLevel,
+// Unigram), post-processor and decoder, plus added and special tokens.
+// Components it does not implement are reported as errors naming them.
 package hf
 
 import (
@@ -25,10 +25,12 @@ type Tokenizer struct {
 	addedIDs  map[string]int32
 	limits    *limits // the file's own truncation and padding; nil: none
 	size      int
-	file      []byte // the tokenizer.json this was read from, or built as
+	file      []byte   // the tokenizer.json this was read from, or built as
+	source    string   // the file's path, when read from one
+	fail      *failure // the first component failure while encoding
 }
 
-// Type names the model: "bpe", "wordpiece" or "wordlevel", or the name given
+// Type names the model: "bpe", "wordpiece", "wordlevel" or "unigram", or the name given
 // when the tokenizer was built ("byte", "char", "whitespace").
 func (t *Tokenizer) Type() string { return t.kind }
 
