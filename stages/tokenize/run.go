@@ -222,6 +222,11 @@ func tokenizeTable(ctx context.Context, tok Tokenizer, cfg *config, shape Shape,
 			return nil, err
 		}
 		encs := EncodeShaped(tok, texts, shape, 0)
+		if err := encodeErr(tok); err != nil {
+			rec.Release()
+			w.Abort()
+			return nil, fmt.Errorf("encoding table %s: %w", in, err)
+		}
 		outRec, err := withTokens(ctx, rec, schema, encs, cfg.overflow)
 		rec.Release()
 		if err != nil {
@@ -277,6 +282,9 @@ func longestSequence(ctx context.Context, tok Tokenizer, cfg *config, shape Shap
 		}
 	}
 	flush()
+	if err := encodeErr(tok); err != nil {
+		return 0, fmt.Errorf("encoding table %s: %w", in, err)
+	}
 	return longest, readErr
 }
 

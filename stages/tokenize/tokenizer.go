@@ -32,6 +32,22 @@ type Tokenizer interface {
 	Save(w io.Writer) error
 }
 
+// Failer is implemented by tokenizers whose components can give up on some
+// text (a regular expression that runs out of time): Err returns the first
+// such failure, naming the file and the component, or nil. Encodings made
+// after a failure are not to be used.
+type Failer interface {
+	Err() error
+}
+
+// encodeErr returns t's first encoding failure, if t can fail.
+func encodeErr(t Tokenizer) error {
+	if f, ok := t.(Failer); ok {
+		return f.Err()
+	}
+	return nil
+}
+
 // SpecialToken is a token with a fixed id that is never split or merged,
 // such as "<|endoftext|>" or "[PAD]".
 type SpecialToken struct {

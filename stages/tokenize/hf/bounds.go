@@ -13,9 +13,10 @@ const (
 	maxCharsmapBytes = 16 << 20
 	// maxUnigramPieces bounds a Unigram vocabulary.
 	maxUnigramPieces = 4 << 20
-	// regexMatchTimeout bounds the time one search of a regular expression
-	// may take; the backtracking engine gives up after it.
-	regexMatchTimeout = 2 * time.Second
 	// regexBacktrackSlots bounds one search's backtracking stack.
 	regexBacktrackSlots = 1 << 20
 )
+
+// regexMatchTimeout bounds the time one search of a regular expression may
+// take; the backtracking engine gives up after it. Tests shorten it.
+var regexMatchTimeout = 2 * time.Second
