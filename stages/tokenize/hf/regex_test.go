@@ -91,7 +91,7 @@ func TestParseBounds(t *testing.T) {
 	}
 	tests := map[string]string{
 		"nesting":     wordLevelWith("null", deep),
-		"pattern":     wordLevelWith(`{"type": "Replace", "pattern": {"Regex": "` + strings.Repeat("a", maxPatternBytes+1) + `"}, "content": ""}`, "null"),
+		"pattern":     wordLevelWith(`{"type": "Replace", "pattern": {"Regex": "`+strings.Repeat("a", maxPatternBytes+1)+`"}, "content": ""}`, "null"),
 		"bad regex":   wordLevelWith(`{"type": "Replace", "pattern": {"Regex": "(a"}, "content": ""}`, "null"),
 		"charsmap":    wordLevelWith(`{"type": "Precompiled", "precompiled_charsmap": "AAAA"}`, "null"),
 		"no charsmap": wordLevelWith(`{"type": "Precompiled", "precompiled_charsmap": ""}`, "null"),
