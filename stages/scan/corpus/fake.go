@@ -57,7 +57,7 @@ func (f *Fake) Str(set string, n int) string {
 // generator never draws a fake secret the scanner would rightly ignore.
 func looksPlaceholder(s string) bool {
 	l := strings.ToLower(s)
-	for _, m := range []string{"example", "xxxx", "your", "dummy", "changeme", "placeholder", "redacted", "replace", "insert", "....", "****", "todo", "fixme"} {
+	for _, m := range []string{"example", "xxxx", "your", "dummy", "changeme", "placeholder", "redacted", "replace", "insert", "....", "****", "todo", "fixme", "fake"} {
 		if strings.Contains(l, m) {
 			return true
 		}

@@ -11,6 +11,8 @@ func All() []*Rule {
 	out = append(out, devRules()...)
 	out = append(out, saasRules()...)
 	out = append(out, aiRules()...)
+	out = append(out, vendorRules()...)
+	out = append(out, httpRules()...)
 	out = append(out, k8sRules()...)
 	out = append(out, passwordRules()...)
 	return out

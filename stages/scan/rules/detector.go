@@ -214,10 +214,14 @@ func (d *Detector) accept(ri int, c *Candidate) bool {
 	if vis > len(s) {
 		vis = len(s)
 	}
-	if r.MinEntropy > 0 && entropy(s[vis:]) < r.MinEntropy {
+	random := s[vis:]
+	if r.Random != nil {
+		random = r.Random(s)
+	}
+	if r.MinEntropy > 0 && entropy(random) < r.MinEntropy {
 		return false
 	}
-	if documentedExamples[string(s)] || IsPlaceholder(s[vis:]) {
+	if documentedExamples[string(s)] || IsPlaceholder(random) {
 		return false
 	}
 	return r.Check == nil || r.Check(c)

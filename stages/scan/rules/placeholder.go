@@ -13,7 +13,7 @@ var placeholderMarkers = [][]byte{
 	[]byte("your_"), []byte("your-"), []byte("yourtoken"), []byte("yourkey"), []byte("yoursecret"),
 	[]byte("xxxx"), []byte("****"), []byte("...."), []byte("…"), []byte("<"), []byte(">"),
 	[]byte("${"), []byte("{{"), []byte("}}"), []byte("%s"), []byte("%("), []byte("$("),
-	[]byte("dummy"), []byte("redacted"), []byte("insert_"), []byte("insert-"),
+	[]byte("dummy"), []byte("redacted"), []byte("insert_"), []byte("insert-"), []byte("fake"),
 }
 
 // placeholderWords are whole values (compared in lower case) that are not

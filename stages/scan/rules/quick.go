@@ -8,13 +8,25 @@ func quickAssign(buf []byte, _, end int) bool {
 	for n := 0; i < len(buf) && n < 24 && (alnum.has(buf[i]) || buf[i] == '_' || buf[i] == '-' || buf[i] == '.'); n++ {
 		i++
 	}
-	for n := 0; i < len(buf) && n < 3 && (buf[i] == '"' || buf[i] == '\'' || buf[i] == '`' || buf[i] == '\\'); n++ {
+	q := 0
+	for ; i < len(buf) && q < 3 && (buf[i] == '"' || buf[i] == '\'' || buf[i] == '`' || buf[i] == '\\'); q++ {
 		i++
 	}
 	for i < len(buf) && (buf[i] == ' ' || buf[i] == '\t') {
 		i++
 	}
-	return i < len(buf) && (buf[i] == '=' || buf[i] == ':')
+	// A quoted name may be followed by a comma and its value: f("NAME", "value").
+	return i < len(buf) && (buf[i] == '=' || buf[i] == ':' || buf[i] == ',' && q > 0)
+}
+
+// quickElement accepts a keyword that ends, within its name, an XML start
+// tag: the rest of an identifier, then '>'.
+func quickElement(buf []byte, _, end int) bool {
+	i := end
+	for n := 0; i < len(buf) && n < 24 && (alnum.has(buf[i]) || buf[i] == '_' || buf[i] == '-' || buf[i] == '.'); n++ {
+		i++
+	}
+	return i < len(buf) && buf[i] == '>'
 }
 
 // quickURL accepts "://" followed, before the end of the authority, by a
@@ -66,4 +78,21 @@ func quickSet(cs *charset, n int) func(buf []byte, start, end int) bool {
 		}
 		return true
 	}
+}
+
+// quickAttribute accepts a keyword that ends, within its name, a quoted
+// attribute value followed by a value attribute: key="Password" value=.
+func quickAttribute(buf []byte, _, end int) bool {
+	i := end
+	for n := 0; i < len(buf) && n < 24 && (alnum.has(buf[i]) || buf[i] == '_' || buf[i] == '-' || buf[i] == '.'); n++ {
+		i++
+	}
+	if i >= len(buf) || buf[i] != '"' {
+		return false
+	}
+	i++
+	for i < len(buf) && (buf[i] == ' ' || buf[i] == '\t') {
+		i++
+	}
+	return i+5 <= len(buf) && string(buf[i:i+5]) == "value"
 }

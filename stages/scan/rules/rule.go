@@ -42,6 +42,11 @@ type Rule struct {
 	// MinEntropy is the lowest Shannon entropy, in bits per character, of the
 	// secret after its visible prefix.
 	MinEntropy float64
+	// Random, when set, returns the part of the secret that is drawn at
+	// random (e.g. a token's tail after its numeric account ids); the
+	// entropy and placeholder checks look at it instead of the whole secret
+	// after its visible prefix.
+	Random func(secret []byte) []byte
 	// Quick, when set, is a cheap test of a keyword hit at buf[start:end]; the
 	// pattern runs only around hits it accepts.
 	Quick func(buf []byte, start, end int) bool

@@ -1,6 +1,9 @@
 package rules
 
-import "regexp"
+import (
+	"bytes"
+	"regexp"
+)
 
 // assign matches what sits between a name and its value: closing quotes, an
 // operator (=, :, :=, =>) and opening quotes, including JSON-escaped quotes.
@@ -25,7 +28,7 @@ func cloudRules() []*Rule {
 			ID: "gcp-api-key", Description: "Google Cloud API key",
 			Keywords: []string{"AIza"}, ExactCase: true,
 			Pattern: regexp.MustCompile(`AIza[0-9A-Za-z_-]{35}`),
-			After:   40, Token: tokenSet, Visible: 4, MinEntropy: 3.5,
+			After:   40, Token: tokenSet, Visible: 4, MinEntropy: 3.5, Check: checkNotFirebaseConfig,
 		},
 		{
 			ID: "gcp-service-account", Description: "Google Cloud service-account key (JSON)",
@@ -36,8 +39,8 @@ func cloudRules() []*Rule {
 		},
 		{
 			ID: "azure-storage-key", Description: "Azure storage account key",
-			Keywords: []string{"accountkey", "azure"},
-			Pattern:  regexp.MustCompile(`(?i)(?P<key>AccountKey=|azure[\w.-]{0,30}?key` + assign + `)(?P<secret>[A-Za-z0-9+/]{86}==)`),
+			Keywords: []string{"accountkey", "azure", "storage", "account_key", "account-key"},
+			Pattern:  regexp.MustCompile(`(?i)(?P<key>AccountKey=|(?:azure|storage|account)[\w.-]{0,30}?key` + assign + `)(?P<secret>[A-Za-z0-9+/]{86}==)`),
 			Before:   8, After: 160, Token: b64Body, MinEntropy: 4,
 		},
 		{
@@ -47,4 +50,23 @@ func cloudRules() []*Rule {
 			After:   40, Token: alnum, Visible: 4, MinEntropy: 3, Quick: quickHex(32),
 		},
 	}
+}
+
+// firebaseFields are keys of a Firebase web-app configuration, the object
+// that every page of the app ships to browsers along with its apiKey.
+var firebaseFields = [][]byte{[]byte("authDomain"), []byte("messagingSenderId"), []byte("storageBucket"), []byte(".firebaseapp.com")}
+
+// checkNotFirebaseConfig rejects an API key that sits in a Firebase web-app
+// configuration (two or more of its other fields within 400 bytes): such a
+// key identifies the app to the browser and is public by design.
+func checkNotFirebaseConfig(c *Candidate) bool {
+	lo, hi := max(c.Start-400, 0), min(c.End+400, len(c.Buf))
+	w := c.Buf[lo:hi]
+	n := 0
+	for _, f := range firebaseFields {
+		if bytes.Contains(w, f) {
+			n++
+		}
+	}
+	return n < 2
 }

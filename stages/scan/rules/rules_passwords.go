@@ -25,26 +25,72 @@ func passwordRules() []*Rule {
 		{
 			ID: "generic-password", Description: "password assigned to a password-like name",
 			Keywords: []string{"pass", "pwd"},
-			Pattern:  regexp.MustCompile(`(?i)(?P<key>[a-z0-9_.-]{0,40}?(?:passwd|password|passphrase|pass|pwd)(?:[_.-]?(?:value|str|string))?)` + valueAfterName),
+			Pattern:  regexp.MustCompile(`(?i)(?P<key>` + passwordName + `)` + valueAfterName),
 			Before:   44, After: 300, Generic: true, MinLen: 6, Check: checkGenericPassword, Quick: quickAssign,
 		},
 		{
+			ID: "generic-password", Description: "password in an XML element named like a password",
+			Keywords: []string{"pass", "pwd"},
+			Pattern:  regexp.MustCompile(`(?i)<(?P<key>` + passwordName + `)>` + valueInElement),
+			Before:   44, After: 300, Multiline: true, Generic: true, MinLen: 6, Check: checkGenericPassword, Quick: quickElement,
+		},
+		{
+			ID: "generic-password", Description: "password in a key/value pair of XML attributes",
+			Keywords: []string{"pass", "pwd"},
+			Pattern:  regexp.MustCompile(`(?i)key[ \t]*=[ \t]*"(?P<key>` + passwordName + `)"` + valueAttribute),
+			Before:   44, After: 300, Generic: true, MinLen: 6, Check: checkGenericPassword, Quick: quickAttribute,
+		},
+		{
 			ID: "generic-secret", Description: "secret, token or API key assigned to a secret-like name",
-			Keywords: []string{"secret", "token", "apikey", "api_key", "api-key", "access_key", "accesskey", "access-key", "auth_key", "authkey", "private_key", "privatekey"},
-			Pattern:  regexp.MustCompile(`(?i)(?P<key>[a-z0-9_.-]{0,40}?(?:secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?key|private[_.-]?key)(?:[_.-]?(?:key|value|str|string))?)` + valueAfterName),
+			Keywords: secretKeywords,
+			Pattern:  regexp.MustCompile(`(?i)(?P<key>` + secretName + `)` + valueAfterName),
 			Before:   44, After: 300, Generic: true, MinLen: 10, MinEntropy: 3, Check: checkGenericSecret, Quick: quickAssign,
+		},
+		{
+			ID: "generic-secret", Description: "secret, token or API key in an XML element named like one",
+			Keywords: secretKeywords,
+			Pattern:  regexp.MustCompile(`(?i)<(?P<key>` + secretName + `)>` + valueInElement),
+			Before:   44, After: 300, Multiline: true, Generic: true, MinLen: 10, MinEntropy: 3, Check: checkGenericSecret, Quick: quickElement,
 		},
 	}
 }
 
-// valueAfterName matches an assignment operator and its value: double-quoted,
-// single-quoted, JSON-escaped-quoted, or bare.
-const valueAfterName = `["'\x60\\]{0,3}[ \t]*(?::=|=>|=|:)[ \t]*` +
-	`(?:"(?P<secret>[^"\\\r\n]{1,200})"|'(?P<secret2>[^'\\\r\n]{1,200})'|\\"(?P<secret3>[^"\\\r\n]{1,200})\\"|(?P<secret4>[^\s"'\x60\\;,#=<>!$(){}\[\]&|*%][^\s"'\x60\\;,&|(){}\[\]<>]{0,199}))`
+// Names that the generic rules look for, and their keywords.
+const (
+	passwordName = `[a-z0-9_.-]{0,40}?(?:passwd|password|passphrase|pass|pwd)(?:[_.-]?(?:value|str|string))?`
+	secretName   = `[a-z0-9_.-]{0,40}?(?:secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?key|private[_.-]?key|credentials?)(?:[_.-]?(?:key|value|str|string))?`
+)
+
+var secretKeywords = []string{"secret", "token", "apikey", "api_key", "api-key", "access_key", "accesskey", "access-key", "auth_key", "authkey", "private_key", "privatekey", "credential"}
+
+// valueAfterName matches what follows a name: an assignment operator and its
+// value (double-quoted, single-quoted, JSON-escaped-quoted, or bare), or, after
+// a quoted name, a comma and a quoted value (a call or a pair:
+// setenv("NAME", "value")).
+const valueAfterName = `(?:["'\x60\\]{0,3}[ \t]*(?::=|=>|=|:)[ \t]*` +
+	`(?:"(?P<secret>[^"\\\r\n]{1,200})"|'(?P<secret2>[^'\\\r\n]{1,200})'|\\"(?P<secret3>[^"\\\r\n]{1,200})\\"|(?P<secret4>[^\s"'\x60\\;,#=<>!$(){}\[\]&|*%][^\s"'\x60\\;,&|(){}\[\]<>]{0,199}))` +
+	`|["'][ \t]*,[ \t]*(?:"(?P<secret5>[^"\\\r\n]{1,200})"|'(?P<secret6>[^'\\\r\n]{1,200})'))`
+
+// valueAttribute matches the value attribute that follows a key attribute:
+// <add key="Password" value="..." />.
+const valueAttribute = `[ \t]+value[ \t]*=[ \t]*"(?P<secret>[^"\r\n]{1,200})"`
+
+// valueInElement matches the text of an XML element up to its closing tag,
+// blanks and line breaks around it allowed: <apiToken>value</apiToken>.
+const valueInElement = `\s*(?P<secret>[^\s<>"'&]{1,200})\s*</`
 
 var (
 	envNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$`)
-	memberRe  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
+	// snakeNameRe matches lower-case words joined by underscores: the name of
+	// a setting or a variable, not a password.
+	snakeNameRe = regexp.MustCompile(`^[a-z]+(?:_[a-z]+)+$`)
+	// tokenNameRe matches names (in lower case) that end in a token or an API key.
+	tokenNameRe = regexp.MustCompile(`(?:token|api[_.-]?key)(?:[_.-]?(?:value|str|string))?$`)
+	memberRe    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
+	publicNames = [][]byte{[]byte("public"), []byte("publishable"), []byte("csrf"), []byte("xsrf")}
+	// versionRe finds a dotted version number (1.2.3): a package coordinate,
+	// not a random value.
+	versionRe = regexp.MustCompile(`[0-9]+\.[0-9]+\.[0-9]+`)
 	notSecret = [][]byte{[]byte("bypass"), []byte("compass"), []byte("surpass"), []byte("trespass"),
 		[]byte("overpass"), []byte("underpass"), []byte("impass"), []byte("firstpass"), []byte("multipass")}
 )
@@ -71,6 +117,13 @@ func checkAssignment(c *Candidate) bool {
 			return false
 		}
 	}
+	// Public and publishable keys, and anti-forgery tokens, are handed to
+	// every client; they are not credentials.
+	for _, w := range publicNames {
+		if bytes.Contains(key, w) {
+			return false
+		}
+	}
 	// The name must start at a word boundary (not in the middle of an identifier).
 	if c.KeyStart > 0 {
 		b := c.Buf[c.KeyStart-1]
@@ -92,7 +145,16 @@ func checkAssignment(c *Candidate) bool {
 			return false
 		}
 	}
-	if IsHashOrID(v) || envNameRe.Match(v) || bytes.HasPrefix(v, []byte("eyJ")) {
+	if uuidRe.Match(v) {
+		// A UUID under a token or API-key name is a credential (many services
+		// issue UUID keys); under other names it is an id beside a secret.
+		if !tokenNameRe.Match(key) {
+			return false
+		}
+	} else if IsHashOrID(v) {
+		return false
+	}
+	if envNameRe.Match(v) || bytes.HasPrefix(v, []byte("eyJ")) {
 		return false
 	}
 	if dec, err := base64.StdEncoding.DecodeString(string(v)); err == nil && len(v) >= 8 && printable(dec) && IsPlaceholder(dec) {
@@ -107,6 +169,11 @@ func checkGenericPassword(c *Candidate) bool {
 		return false
 	}
 	v := c.Secret()
+	// A password has a letter or a digit; punctuation alone is a mask or a
+	// separator. Lower-case words joined by underscores name a setting.
+	if !hasAlnum(v) || snakeNameRe.Match(v) {
+		return false
+	}
 	// A word of one kind of character is a reference, an enum value or a
 	// field name (password: required, "weight"); a password mixes kinds of
 	// characters or is long.
@@ -120,10 +187,20 @@ func checkGenericSecret(c *Candidate) bool {
 		return false
 	}
 	v := c.Secret()
-	if bytes.IndexByte(v, ' ') >= 0 {
+	if bytes.IndexByte(v, ' ') >= 0 || versionRe.Match(v) {
 		return false
 	}
 	return classes(v)-others(v) >= 2
+}
+
+// hasAlnum reports whether v has an ASCII letter or digit.
+func hasAlnum(v []byte) bool {
+	for _, b := range v {
+		if alnum.has(b) {
+			return true
+		}
+	}
+	return false
 }
 
 // others is 1 when v has a character that is not a letter or a digit.

@@ -9,7 +9,7 @@ func saasRules() []*Rule {
 			ID: "slack-token", Description: "Slack bot, user or refresh token",
 			Keywords: []string{"xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "xoxe."}, ExactCase: true,
 			Pattern: regexp.MustCompile(`xox[abposre](?:\.xox[bp])?-[0-9]{1,15}-[0-9A-Za-z-]{8,250}`),
-			After:   260, Token: tokenSet, Visible: 5, MinEntropy: 3,
+			After:   260, Token: tokenSet, Visible: 5, MinEntropy: 2.5, Random: afterLastDash, Check: checkSlackTail,
 		},
 		{
 			ID: "slack-app-token", Description: "Slack app-level token",
@@ -34,6 +34,12 @@ func saasRules() []*Rule {
 			Keywords: []string{"twilio"},
 			Pattern:  regexp.MustCompile(`(?i)(?P<key>twilio[\w.-]{0,20}?(?:auth)?[_.-]?token)` + assign + `(?P<secret>[0-9a-f]{32})`),
 			After:    100, Token: alnum, MinEntropy: 3,
+		},
+		{
+			ID: "twilio-auth-token", Description: "Twilio auth token written after its account SID",
+			Keywords: []string{"AC"}, ExactCase: true,
+			Pattern: regexp.MustCompile(`AC[0-9a-f]{32}[^0-9a-fA-F](?s:.{0,160}?)\b(?P<secret>[0-9a-f]{32})\b`),
+			After:   200, Multiline: true, Token: alnum, MinEntropy: 3, Quick: quickHex(32), Check: checkTwilioPair,
 		},
 		{
 			ID: "sendgrid-api-key", Description: "SendGrid API key",
@@ -61,8 +67,8 @@ func saasRules() []*Rule {
 		},
 		{
 			ID: "stripe-secret-key", Description: "Stripe secret or restricted key",
-			Keywords: []string{"sk_live_", "sk_test_", "rk_live_", "rk_test_"}, ExactCase: true,
-			Pattern: regexp.MustCompile(`[sr]k_(?:live|test)_[0-9A-Za-z]{24,247}`),
+			Keywords: []string{"sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"}, ExactCase: true,
+			Pattern: regexp.MustCompile(`[sr]k_(?:live|test|prod)_[0-9A-Za-z]{24,247}`),
 			After:   250, Token: tokenSet, Visible: 8, MinEntropy: 3,
 		},
 	}
@@ -80,4 +86,42 @@ func visibleWebhook(s []byte) int {
 		}
 	}
 	return 0
+}
+
+// afterLastDash returns a token's part after its last dash: the random tail
+// of a token whose earlier parts are numeric ids.
+func afterLastDash(s []byte) []byte {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '-' {
+			return s[i+1:]
+		}
+	}
+	return s
+}
+
+// checkTwilioPair accepts an auth token that follows its account SID and is
+// not the SID's own digits again.
+func checkTwilioPair(c *Candidate) bool {
+	sid := c.Buf[c.Start+2 : c.Start+34]
+	return string(sid) != string(c.Secret())
+}
+
+// checkSlackTail accepts a Slack token whose random tail, when long, mixes
+// letters and digits: a long tail of letters alone is a word written as a
+// placeholder ("...TokenHere").
+func checkSlackTail(c *Candidate) bool {
+	t := afterLastDash(c.Secret())
+	if len(t) < 16 {
+		return true
+	}
+	var letter, digit bool
+	for _, b := range t {
+		switch {
+		case '0' <= b && b <= '9':
+			digit = true
+		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z':
+			letter = true
+		}
+	}
+	return letter && digit
 }

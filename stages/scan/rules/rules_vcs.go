@@ -1,6 +1,9 @@
 package rules
 
-import "regexp"
+import (
+	"bytes"
+	"regexp"
+)
 
 // devRules find credentials of code hosts and package registries.
 func devRules() []*Rule {
@@ -25,10 +28,16 @@ func devRules() []*Rule {
 		},
 		{
 			ID: "gitlab-token", Description: "GitLab token",
-			Keywords:  []string{"glpat-", "glptt-", "gldt-", "glrt-", "glsoat-", "glcbt-", "glffct-", "gloas-", "glimt-", "glagent-"},
+			Keywords:  []string{"glpat-", "glptt-", "gldt-", "glrt-", "glsoat-", "glcbt-", "glffct-", "glft-", "gloas-", "glimt-", "glagent-"},
 			ExactCase: true,
-			Pattern:   regexp.MustCompile(`gl(?:pat|ptt|dt|rt|soat|cbt|ffct|oas|imt|agent)-[0-9A-Za-z_-]{20,64}(?:\.[0-9A-Za-z_-]{2,64}){0,2}`),
-			After:     200, Token: tokenSet, VisibleTo: visibleToDash, MinEntropy: 3,
+			Pattern:   regexp.MustCompile(`gl(?:pat|ptt|dt|rt|soat|cbt|ffct|ft|oas|imt|agent)-[0-9A-Za-z_-]{20,300}(?:\.[0-9A-Za-z_-]{2,64}){0,2}`),
+			After:     400, Token: tokenSet, VisibleTo: visibleToDash, MinEntropy: 3, Check: checkGitLabLength,
+		},
+		{
+			ID: "gitlab-token", Description: "GitLab runner registration token",
+			Keywords: []string{"GR1348941"}, ExactCase: true,
+			Pattern: regexp.MustCompile(`GR1348941[0-9A-Za-z_-]{20}`),
+			After:   20, Token: tokenSet, Visible: 9, MinEntropy: 3,
 		},
 		{
 			ID: "npm-token", Description: "npm access token",
@@ -65,4 +74,49 @@ func visibleToDash(s []byte) int {
 		}
 	}
 	return 0
+}
+
+// gitlabLengths are the lengths of the random part of GitLab's tokens that
+// are not routable, by prefix; glptt- is hexadecimal and glagent- at least 50.
+var gitlabLengths = map[string]int{
+	"glpat-": 20, "glptt-": 40, "gldt-": 20, "glrt-": 20, "glsoat-": 20,
+	"glffct-": 20, "glft-": 20, "gloas-": 64, "glimt-": 25, "glagent-": 50,
+}
+
+var (
+	// gitlabRoutable is the routable format: a base64url payload of at least
+	// 27 characters, a dot, a two-character version and a 7-character check.
+	gitlabRoutable = regexp.MustCompile(`^[0-9A-Za-z_-]{27,300}\.[0-9a-z]{2}\.?[0-9a-z]{7}$`)
+	// gitlabBuildToken is a CI build token: a partition id, an underscore, 20 characters.
+	gitlabBuildToken = regexp.MustCompile(`^[0-9A-Za-z]{1,5}_[0-9A-Za-z_-]{20}$`)
+)
+
+// checkGitLabLength accepts a GitLab token whose body has its prefix's length
+// (or is routable), so that longer or shorter look-alikes are not reported.
+func checkGitLabLength(c *Candidate) bool {
+	s := c.Secret()
+	dash := visibleToDash(s)
+	prefix, body := string(s[:dash]), s[dash:]
+	if bytes.IndexByte(body, '.') >= 0 {
+		return gitlabRoutable.Match(body)
+	}
+	switch prefix {
+	case "glcbt-":
+		return gitlabBuildToken.Match(body)
+	case "glptt-":
+		return len(body) == 40 && isHex(body)
+	case "glagent-":
+		return len(body) >= 50
+	}
+	return len(body) == gitlabLengths[prefix]
+}
+
+// isHex reports whether s is made of hexadecimal digits.
+func isHex(s []byte) bool {
+	for _, b := range s {
+		if !hexSet.has(b) {
+			return false
+		}
+	}
+	return true
 }

@@ -20,7 +20,7 @@ const Generic = "generic"
 // or more specific prefixes come first.
 var prefixes = []struct{ prefix, family string }{
 	// Generic credentials and signed tokens.
-	{"generic-", Generic}, {"curl-auth-", Generic},
+	{"generic-", Generic}, {"curl-", Generic}, {"authorization-header", Generic},
 	{"jwt", "jwt"},
 	// Private keys.
 	{"private-key", "private-key"}, {"pkcs12-", "private-key"}, {"age-secret-key", "private-key"},
