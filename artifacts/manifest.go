@@ -14,22 +14,40 @@ const ManifestSchemaVersion = 1
 // what it read and produced, on what machine. It is the contract `audit`
 // checks and re-executes.
 type Manifest struct {
-	SchemaVersion int            `json:"schema_version"`
-	RunID         string         `json:"run_id"`
-	StartedAt     time.Time      `json:"started_at"`
-	FinishedAt    time.Time      `json:"finished_at"`
-	Status        string         `json:"status"`
-	Command       []string       `json:"command,omitempty"`
-	Definition    DefinitionRef  `json:"definition"`
-	Params        map[string]any `json:"params"`
-	Overrides     map[string]any `json:"overrides"`
-	Engine        Engine         `json:"engine"`
-	Environment   Environment    `json:"environment"`
-	Sources       []Source       `json:"sources"`
-	Stages        []StageRecord  `json:"stages"`
+	SchemaVersion int       `json:"schema_version"`
+	RunID         string    `json:"run_id"`
+	StartedAt     time.Time `json:"started_at"`
+	FinishedAt    time.Time `json:"finished_at"`
+	Status        string    `json:"status"`
+	Command       []string  `json:"command,omitempty"`
+	// Name, Tags and Note are what the user said of the run (`--name`,
+	// `--tag k=v`, `--note`); a run may be referred to by its name.
+	Name string            `json:"name,omitempty"`
+	Tags map[string]string `json:"tags,omitempty"`
+	Note string            `json:"note,omitempty"`
+	// Git is where the definition's git repository stood, when it lies in one.
+	Git         *GitState      `json:"git,omitempty"`
+	Definition  DefinitionRef  `json:"definition"`
+	Params      map[string]any `json:"params"`
+	Overrides   map[string]any `json:"overrides"`
+	Engine      Engine         `json:"engine"`
+	Environment Environment    `json:"environment"`
+	Sources     []Source       `json:"sources"`
+	Stages      []StageRecord  `json:"stages"`
 	// System sums up the machine's use during the run (CPU, peak memory,
 	// GPUs); the samples are in the run's system.ndjson. Absent when no stage ran.
 	System json.RawMessage `json:"system,omitempty"`
+}
+
+// GitState is the state of the git repository holding a definition.
+type GitState struct {
+	// Commit is HEAD's full hash.
+	Commit string `json:"commit"`
+	// Branch is HEAD's branch, or "" when HEAD is detached.
+	Branch string `json:"branch,omitempty"`
+	// Dirty is set when tracked files differ from HEAD or untracked files
+	// are present: the commit alone does not reproduce the run.
+	Dirty bool `json:"dirty"`
 }
 
 // DefinitionRef names the definition file a run compiled.

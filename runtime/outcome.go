@@ -96,6 +96,7 @@ func RecordRun(ctx context.Context, g *pipeline.Graph, ws *Workspace, outcomes m
 		return nil, fmt.Errorf("creating run directory: %w", err)
 	}
 	r := &runner{g: g, ws: ws, opts: opts, runID: opts.RunID, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}, secrets: newSecretBook(g, ws, false)}
+	r.git = lookUpGit(g.Def.Dir)
 	for _, n := range g.Nodes {
 		o := outcomes[n.Name]
 		if o == nil || o.Status == StatusSkipped {

@@ -54,6 +54,9 @@ type Options struct {
 	Progress ProgressSink
 	// Command is the command line recorded in the manifest.
 	Command []string
+	// Label is what the user says of the run (name, tags, note), recorded
+	// in the manifest.
+	Label Label
 	// RunID, when set, names the run (see NewRunID); otherwise one is made.
 	RunID string
 	// Remote, when set, is a shared second tier of the store.
@@ -123,6 +126,7 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*
 		opts.Remote = newRemoteGuard(opts.Remote, opts.Log)
 	}
 	r := &runner{g: g, ws: ws, opts: opts, runID: id, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}, secrets: newSecretBook(g, ws, false)}
+	r.git = lookUpGit(g.Def.Dir)
 	r.execute(ctx)
 	r.pushUsed(ctx)
 	res, err := r.finish(started, ctx.Err() != nil)
@@ -154,6 +158,10 @@ func (r *runner) finish(started time.Time, interrupted bool) (*RunResult, error)
 		}
 	}
 	m := buildManifest(g, ws, res, started, opts.Command)
+	opts.Label.apply(m)
+	if r.git != nil {
+		m.Git = <-r.git
+	}
 	m.System = system
 	res.Manifest = m
 	if err := writeMetricsLog(ws, m); err != nil {
@@ -174,6 +182,8 @@ type runner struct {
 	gate  *gate
 	// secrets resolves the secrets stages use.
 	secrets *secretBook
+	// git delivers the project's git state, looked up while stages run.
+	git chan *artifacts.GitState
 
 	// stopped is set once a stage fails.
 	stopped atomic.Bool

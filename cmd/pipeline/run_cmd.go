@@ -26,6 +26,8 @@ func newRunCmd() *cobra.Command {
 		jobs                                 int
 		force, dryRun, keepGoing, asJSON, vf bool
 		remoteURL, executor                  string
+		name, note                           string
+		tags                                 []string
 		tr                                   temporalRun
 	)
 	c := &cobra.Command{
@@ -36,6 +38,10 @@ func newRunCmd() *cobra.Command {
 			"nothing downstream of them does.",
 		Args: minArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			label, err := runtime.ParseLabel(name, tags, note)
+			if err != nil {
+				return usageError("%v", err)
+			}
 			g, ws, err := df.load(args[0])
 			if err != nil {
 				return err
@@ -57,7 +63,7 @@ func newRunCmd() *cobra.Command {
 			log := logger()
 			opts := runtime.Options{
 				Jobs: jobs, Force: force, KeepGoing: keepGoing, Verify: vf,
-				Command: append([]string{"pipeline"}, os.Args[1:]...),
+				Command: append([]string{"pipeline"}, os.Args[1:]...), Label: label,
 			}
 			if !globals.quiet {
 				// Live bars on a terminal, periodic log lines otherwise.
@@ -129,6 +135,9 @@ func newRunCmd() *cobra.Command {
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "show what would run and why; write nothing")
 	c.Flags().BoolVar(&keepGoing, "keep-going", false, "after a failure, still run every stage not downstream of it")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as one JSON object on stdout")
+	c.Flags().StringVar(&name, "name", "", "a `NAME` for the run, to refer to it by (the newest run of that name)")
+	c.Flags().StringArrayVar(&tags, "tag", nil, "a `KEY=VALUE` tag recorded with the run, for runs --filter (repeatable)")
+	c.Flags().StringVar(&note, "note", "", "a free `TEXT` recorded with the run")
 	c.Flags().BoolVar(&vf, "verify", false, "re-hash the objects behind cache hits and rebuild corrupt ones")
 	c.Flags().StringVar(&remoteURL, "remote", "", "shared remote cache (s3://bucket/prefix?..., file:///dir; default $PIPELINE_REMOTE)")
 	c.Flags().StringVar(&executor, "executor", "local", "`WHERE` stages run: local, or temporal (workers started with pipeline worker; needs --remote)")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -82,8 +83,9 @@ func (f *recordFlags) load(ref string) (*artifacts.Manifest, *runtime.Workspace,
 
 func newRunsCmd() *cobra.Command {
 	var (
-		rf     recordFlags
-		asJSON bool
+		rf                   recordFlags
+		asJSON               bool
+		sortBy, filter, cols string
 	)
 	c := &cobra.Command{
 		Use:   "runs [FILE]",
@@ -92,7 +94,11 @@ func newRunsCmd() *cobra.Command {
 			"with a definition FILE (or --file), only that definition's runs. Each line has the run's\n" +
 			"start time, duration, status, definition and overrides, how many stages ran, were cached or failed, and the\n" +
 			"key metrics the stages reported (accuracy, f1_macro, perplexity, cross_entropy, val_loss; a range where\n" +
-			"several stage instances, such as sweep points, report one).",
+			"several stage instances, such as sweep points, report one).\n\n" +
+			"Fields, for --sort, --filter and --columns: id, name, status, started, took, definition, stages, ran, cached,\n" +
+			"failed, skipped, note, git.commit, git.branch, git.dirty, tags.KEY, params.KEY (dotted), metrics.NAME (the best\n" +
+			"value any stage reported) and metrics.STAGE.NAME. A filter joins FIELD OP VALUE comparisons (= != < <= > >=, ~\n" +
+			"for contains) with and/or: --filter 'metrics.accuracy > 0.97 and params.train.lr < 0.01'.",
 		Args: maxArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			defArg := ""
@@ -103,18 +109,59 @@ func newRunsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			var f *records.Filter
+			if filter != "" {
+				if f, err = records.ParseFilter(filter); err != nil {
+					return usageError("--filter: %v", err)
+				}
+			}
+			var fields []string
+			if cols != "" {
+				for _, col := range strings.Split(cols, ",") {
+					col = strings.TrimSpace(col)
+					if err := records.CheckField(col); err != nil {
+						return usageError("--columns: %v", err)
+					}
+					fields = append(fields, col)
+				}
+			}
+			if sortBy != "" {
+				if err := records.CheckField(strings.TrimPrefix(sortBy, "-")); err != nil {
+					return usageError("--sort: %v", err)
+				}
+			}
 			list, err := records.List(sel)
 			if err != nil {
 				return failure("%v", err)
 			}
+			if f != nil {
+				kept := list[:0]
+				for _, s := range list {
+					if f.Match(s) {
+						kept = append(kept, s)
+					}
+				}
+				list = kept
+			}
+			if sortBy != "" {
+				if err := records.SortRuns(list, sortBy); err != nil {
+					return usageError("%v", err)
+				}
+			}
 			if asJSON {
 				return writeJSON(c.OutOrStdout(), list)
+			}
+			if fields != nil {
+				return records.WriteColumns(c.OutOrStdout(), list, fields)
 			}
 			return records.WriteList(c.OutOrStdout(), list)
 		},
 	}
 	rf.add(c)
 	c.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of runs")
+	c.Flags().StringVar(&sortBy, "sort", "", "order by a `FIELD` (ascending; -FIELD descending)")
+	c.Flags().StringVar(&filter, "filter", "", "keep the runs an `EXPR` holds for: FIELD OP VALUE joined by and/or")
+	c.Flags().StringVar(&cols, "columns", "", "show these comma-separated `FIELDS` instead of the default columns")
 	c.AddCommand(newRunsShowCmd(&rf), newRunsRmCmd())
 	return c
 }

@@ -3,6 +3,8 @@ package records
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,12 +18,36 @@ func WriteDetail(w io.Writer, m *artifacts.Manifest) error {
 	s := Summarize(m)
 	tw := newColumns(w)
 	fmt.Fprintf(tw, "run\t%s\n", m.RunID)
+	if m.Name != "" {
+		fmt.Fprintf(tw, "name\t%s\n", m.Name)
+	}
+	if len(m.Tags) > 0 {
+		var tags []string
+		for _, k := range slices.Sorted(maps.Keys(m.Tags)) {
+			tags = append(tags, k+"="+m.Tags[k])
+		}
+		fmt.Fprintf(tw, "tags\t%s\n", strings.Join(tags, " "))
+	}
+	if m.Note != "" {
+		fmt.Fprintf(tw, "note\t%s\n", oneLine(m.Note))
+	}
 	fmt.Fprintf(tw, "status\t%s\n", m.Status)
 	fmt.Fprintf(tw, "definition\t%s (%s, %s)\n", m.Definition.Name, m.Definition.Path, m.Definition.Digest)
 	fmt.Fprintf(tw, "started\t%s\n", FormatTime(m.StartedAt))
 	fmt.Fprintf(tw, "finished\t%s (took %s)\n", FormatTime(m.FinishedAt), FormatDuration(s.DurationMS))
 	if len(m.Command) > 0 {
 		fmt.Fprintf(tw, "command\t%s\n", strings.Join(m.Command, " "))
+	}
+	if g := m.Git; g != nil {
+		state := "clean"
+		if g.Dirty {
+			state = "dirty: uncommitted changes"
+		}
+		branch := ""
+		if g.Branch != "" {
+			branch = " on " + g.Branch
+		}
+		fmt.Fprintf(tw, "git\t%s%s (%s)\n", g.Commit, branch, state)
 	}
 	e := m.Engine
 	rev := ""

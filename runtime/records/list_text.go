@@ -19,6 +19,10 @@ func WriteList(w io.Writer, runs []Summary) error {
 			fmt.Fprintf(tw, "%s\t-\t-\t%s\t-\t-\t-\t-\t%s\n", s.ID, s.Status, oneLine(s.Error))
 			continue
 		}
+		id := s.ID
+		if s.Name != "" {
+			id += " (" + s.Name + ")"
+		}
 		def := s.Definition
 		if sets := Flatten(s.Overrides); len(sets) > 0 {
 			parts := make([]string, len(sets))
@@ -27,7 +31,7 @@ func WriteList(w io.Writer, runs []Summary) error {
 			}
 			def += " (" + strings.Join(parts, " ") + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", s.ID, FormatTime(s.StartedAt), FormatDuration(s.DurationMS),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", id, FormatTime(s.StartedAt), FormatDuration(s.DurationMS),
 			s.Status, def, s.Ran, s.Cached, s.Failed, metricsText(s.Metrics))
 	}
 	return tw.Flush()
@@ -47,4 +51,37 @@ func metricsText(ms []Metric) string {
 func oneLine(s string) string {
 	first, _, _ := strings.Cut(s, "\n")
 	return first
+}
+
+// WriteColumns prints the runs with the chosen fields as columns (see
+// Summary.Field); a run lacking a field shows `-`.
+func WriteColumns(w io.Writer, runs []Summary, fields []string) error {
+	tw := newColumns(w)
+	head := make([]string, len(fields))
+	for i, f := range fields {
+		head[i] = strings.ToUpper(f)
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	for _, s := range runs {
+		cells := make([]string, len(fields))
+		for i, f := range fields {
+			cells[i] = "-"
+			v, ok := s.Field(f)
+			if !ok {
+				continue
+			}
+			switch x := v.(type) {
+			case float64:
+				if f == "took" {
+					cells[i] = FormatDuration(int64(x))
+				} else {
+					cells[i] = FormatMetric(x)
+				}
+			default:
+				cells[i] = oneLine(fmt.Sprint(x))
+			}
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	return tw.Flush()
 }

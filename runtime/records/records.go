@@ -76,8 +76,9 @@ func (s Selection) where() string {
 }
 
 // Resolve maps a run reference to a selected run id: `latest`, `latest~N`
-// (the N-th before the newest), a whole id, or a prefix or suffix (the part
-// after the dash, or at least 4 of its last characters) of exactly one id.
+// (the N-th before the newest), a whole id, a run's name (`run --name`; the
+// newest run of that name), or a prefix or suffix (the part after the dash,
+// or at least 4 of its last characters) of exactly one id.
 func Resolve(s Selection, ref string) (string, error) {
 	if s.Workspace == nil {
 		return "", fmt.Errorf("resolving run %q: %w: no workspace given", ref, ErrNoRun)
@@ -105,11 +106,22 @@ func Resolve(s Selection, ref string) (string, error) {
 	if ref == "" {
 		return "", fmt.Errorf("resolving run: %w: empty run id", ErrNoRun)
 	}
-	var matches []string
 	for _, id := range ids {
 		if id == ref {
 			return id, nil
 		}
+	}
+	// A run's name (the newest run of that name; names start with a letter,
+	// ids with a digit).
+	if r := ref[0]; (r >= 'A' && r <= 'Z') || (r >= 'a' && r <= 'z') {
+		for _, id := range ids {
+			if m, err := artifacts.ReadManifest(s.Workspace.ManifestPath(id)); err == nil && m.Name == ref {
+				return id, nil
+			}
+		}
+	}
+	var matches []string
+	for _, id := range ids {
 		// A prefix (the time) or a suffix (the random part after the dash).
 		if strings.HasPrefix(id, ref) || strings.HasSuffix(id, "-"+ref) || (len(ref) >= 4 && strings.HasSuffix(id, ref)) {
 			matches = append(matches, id)

@@ -1,6 +1,8 @@
 package records
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/mlpipe/pipeline/artifacts"
@@ -12,20 +14,30 @@ const StatusUnreadable = "unreadable"
 
 // Summary is one line of the run listing.
 type Summary struct {
-	ID             string         `json:"id"`
-	StartedAt      time.Time      `json:"started_at"`
-	FinishedAt     time.Time      `json:"finished_at"`
-	DurationMS     int64          `json:"duration_ms"`
-	Status         string         `json:"status"`
-	Definition     string         `json:"definition"`
-	DefinitionPath string         `json:"definition_path"`
-	Overrides      map[string]any `json:"overrides"`
-	Stages         int            `json:"stages"`
-	Ran            int            `json:"ran"`
-	Cached         int            `json:"cached"`
-	Failed         int            `json:"failed"`
-	Skipped        int            `json:"skipped"`
-	Metrics        []Metric       `json:"metrics"`
+	ID string `json:"id"`
+	// Name, Tags and Note are what the user said of the run.
+	Name string            `json:"name,omitempty"`
+	Tags map[string]string `json:"tags,omitempty"`
+	Note string            `json:"note,omitempty"`
+	// Git is the project's git state at the run.
+	Git            *artifacts.GitState `json:"git,omitempty"`
+	StartedAt      time.Time           `json:"started_at"`
+	FinishedAt     time.Time           `json:"finished_at"`
+	DurationMS     int64               `json:"duration_ms"`
+	Status         string              `json:"status"`
+	Definition     string              `json:"definition"`
+	DefinitionPath string              `json:"definition_path"`
+	Overrides      map[string]any      `json:"overrides"`
+	Stages         int                 `json:"stages"`
+	Ran            int                 `json:"ran"`
+	Cached         int                 `json:"cached"`
+	Failed         int                 `json:"failed"`
+	Skipped        int                 `json:"skipped"`
+	Metrics        []Metric            `json:"metrics"`
+	// Params are the run's resolved params.
+	Params map[string]any `json:"params,omitempty"`
+	// AllMetrics is every metric every stage instance recorded, in stage order.
+	AllMetrics []Metric `json:"all_metrics,omitempty"`
 	// Error says why a manifest could not be read (status `unreadable`).
 	Error string `json:"error,omitempty"`
 }
@@ -34,6 +46,11 @@ type Summary struct {
 func Summarize(m *artifacts.Manifest) Summary {
 	s := Summary{
 		ID:             m.RunID,
+		Name:           m.Name,
+		Tags:           m.Tags,
+		Note:           m.Note,
+		Git:            m.Git,
+		Params:         m.Params,
 		StartedAt:      m.StartedAt,
 		FinishedAt:     m.FinishedAt,
 		Status:         m.Status,
@@ -53,6 +70,9 @@ func Summarize(m *artifacts.Manifest) Summary {
 		s.DurationMS = m.FinishedAt.Sub(m.StartedAt).Milliseconds()
 	}
 	for _, st := range m.Stages {
+		for _, k := range slices.Sorted(maps.Keys(st.Metrics)) {
+			s.AllMetrics = append(s.AllMetrics, Metric{Stage: st.Name, Metric: k, Value: st.Metrics[k]})
+		}
 		switch st.Status {
 		case runtime.StatusRan:
 			s.Ran++
