@@ -241,7 +241,7 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 	out := newRedactingWriter(io.MultiWriter(logSink, tail), redactable(secrets)...)
 	env := &stages.Env{
 		Stage: n.Name, Key: p.key, Inputs: p.inputs, OutDir: outDir, ScratchDir: scratch, WorkDir: r.g.Def.Dir,
-		CacheDir: r.ws.CacheDir(n.Kind.Name()), Params: pipeline.FillSecrets(n.Params, secrets), Seed: n.Seed, Log: log.Hook(stageLogHook{w: out}), Output: out, Progress: r.progressFor(n),
+		CacheDir: r.ws.CacheDir(n.Kind.Name()), Params: pipeline.FillSecrets(n.Params, secrets), Seed: n.Seed, Log: r.stageLogger(n.Name, out), Output: out, Progress: r.progressFor(n),
 		Sandbox: stages.Sandbox{Mode: n.Sandbox, ReadOnly: []string{r.ws.Root}, Writable: []string{scratch}},
 	}
 	if r.opts.BeforeWork != nil {

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/rs/zerolog"
-
 	"github.com/mlpipe/pipeline/artifacts"
 )
 
@@ -113,16 +111,6 @@ func (r *redactingWriter) Flush() {
 	if len(r.buf) > 0 {
 		_ = r.emit(r.buf)
 		r.buf = r.buf[:0]
-	}
-}
-
-// stageLogHook copies a stage's log messages into its log file.
-type stageLogHook struct{ w io.Writer }
-
-// Run implements zerolog.Hook.
-func (h stageLogHook) Run(_ *zerolog.Event, level zerolog.Level, msg string) {
-	if msg != "" {
-		_, _ = io.WriteString(h.w, level.String()+": "+msg+"\n")
 	}
 }
 

@@ -50,6 +50,12 @@ type Options struct {
 	Verify bool
 	// Log receives the engine's logs.
 	Log zerolog.Logger
+	// LogOutput is where Log writes; stages' loggers write there too (at
+	// Log's level) and copy every event, with its fields, into the stage's
+	// log file. Without it stages log to their files only.
+	LogOutput io.Writer
+	// LogJSON writes stage log files as JSON events rather than text lines.
+	LogJSON bool
 	// Progress, when set, receives per-stage progress (a terminal display).
 	Progress ProgressSink
 	// Command is the command line recorded in the manifest.

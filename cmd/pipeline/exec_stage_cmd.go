@@ -78,6 +78,7 @@ was cached, 1 when it failed (the outcome is still written), 2 on bad usage.`,
 			}
 			opts := runtime.Options{Remote: rs, RunID: runID, Log: log, BeforeWork: restoreGC,
 				Command: append([]string{"pipeline"}, os.Args[1:]...)}
+			logOptions(&opts, os.Stderr)
 			if !globals.quiet {
 				// Progress lines in the log: a worker relays the newest
 				// with its heartbeats.

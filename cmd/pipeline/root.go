@@ -63,10 +63,7 @@ func logger() zerolog.Logger { return loggerTo(os.Stderr) }
 // loggerTo builds the engine's logger writing to out (stderr, or the
 // progress display that keeps log lines above its bars).
 func loggerTo(out io.Writer) zerolog.Logger {
-	w := out
-	if globals.logFormat != "json" {
-		w = zerolog.ConsoleWriter{Out: out, TimeFormat: time.TimeOnly, NoColor: noColor()}
-	}
+	w := logWriter(out)
 	level := zerolog.InfoLevel
 	if globals.quiet {
 		level = zerolog.WarnLevel
@@ -75,6 +72,23 @@ func loggerTo(out io.Writer) zerolog.Logger {
 		level = zerolog.DebugLevel
 	}
 	return zerolog.New(w).Level(level).With().Timestamp().Logger()
+}
+
+// logWriter is what the engine's logger writes its events through to out:
+// text lines, or JSON events as they are with --log-format json.
+func logWriter(out io.Writer) io.Writer {
+	if globals.logFormat == "json" {
+		return out
+	}
+	return zerolog.ConsoleWriter{Out: out, TimeFormat: time.TimeOnly, NoColor: noColor()}
+}
+
+// logOptions fills the run options that route stages' logs: through the
+// same writer as the engine's, and into the stage log files in the same
+// format.
+func logOptions(opts *runtime.Options, out io.Writer) {
+	opts.LogOutput = logWriter(out)
+	opts.LogJSON = globals.logFormat == "json"
 }
 
 // noColor reports whether output must be plain: NO_COLOR set or stderr not a terminal.

@@ -65,10 +65,12 @@ func newRunCmd() *cobra.Command {
 				Jobs: jobs, Force: force, KeepGoing: keepGoing, Verify: vf,
 				Command: append([]string{"pipeline"}, os.Args[1:]...), Label: label,
 			}
+			logOptions(&opts, os.Stderr)
 			if !globals.quiet {
 				// Live bars on a terminal, periodic log lines otherwise.
 				sink, logOut := progress.ForTerminal(os.Stderr, log)
 				log = loggerTo(logOut)
+				logOptions(&opts, logOut)
 				opts.Progress = sink
 				defer sink.Close()
 			}
