@@ -21,8 +21,14 @@ func (r *runner) stageLogger(name string, file io.Writer) zerolog.Logger {
 	if r.opts.LogOutput != nil {
 		term = r.opts.LogOutput
 	}
+	termLevel := runLevel
+	if l, ok := r.opts.Progress.(interface{ Live() bool }); ok && l.Live() && termLevel < zerolog.WarnLevel {
+		// A live display shows the stage's progress; its informational
+		// lines (training's every few steps) stay in the stage log.
+		termLevel = zerolog.WarnLevel
+	}
 	w := zerolog.MultiLevelWriter(
-		levelFilter{w: term, min: runLevel},
+		levelFilter{w: term, min: termLevel},
 		levelFilter{w: stageLogWriter{w: file, json: r.opts.LogJSON}, min: fileLevel},
 	)
 	return zerolog.New(w).Level(min(runLevel, fileLevel)).With().Timestamp().Str("stage", name).Logger()

@@ -32,3 +32,24 @@ func TestStageLogKeepsFields(t *testing.T) {
 		t.Errorf("JSON stage log: %s", file.String())
 	}
 }
+
+// liveSink is a progress display that draws live lines.
+type liveSink struct{ ProgressSink }
+
+func (liveSink) Live() bool { return true }
+
+// Under a live display a stage's informational lines go to its log file
+// only; warnings still reach the terminal.
+func TestLiveDisplayFoldsStageInfo(t *testing.T) {
+	var term, file bytes.Buffer
+	r := &runner{opts: Options{Log: zerolog.New(&term).Level(zerolog.InfoLevel), LogOutput: &term, Progress: liveSink{}}}
+	log := r.stageLogger("train", &file)
+	log.Info().Int("step", 10).Msg("training")
+	log.Warn().Msg("slow")
+	if strings.Contains(term.String(), "training") || !strings.Contains(term.String(), "slow") {
+		t.Errorf("terminal: %s", term.String())
+	}
+	if !strings.Contains(file.String(), "info: training step=10") {
+		t.Errorf("stage log: %s", file.String())
+	}
+}

@@ -107,6 +107,11 @@ func newRunCmd() *cobra.Command {
 					return err
 				}
 			}
+			if opts.Progress != nil {
+				// The display's last draw comes before the summary, which
+				// it would otherwise overwrite.
+				opts.Progress.(progress.Sink).Close()
+			}
 			if asJSON {
 				if err := printRunJSON(c.OutOrStdout(), res); err != nil {
 					return err

@@ -70,6 +70,10 @@ func (r reading) describeDone() string {
 // describe renders a reading as one line: amount done (of total, with the
 // percentage), rate, time left or elapsed, and the stage's status text.
 func (r reading) describe() string {
+	if r.Done == 0 && r.Total <= 0 && r.Status == "" {
+		// A stage that counts nothing: how long it has run.
+		return duration(r.Elapsed) + " elapsed"
+	}
 	parts := []string{r.describeDone()}
 	if r.Rate > 0 {
 		parts = append(parts, amount(r.Rate, r.Unit)+"/s")

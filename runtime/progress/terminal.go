@@ -12,22 +12,29 @@ import (
 	"github.com/mlpipe/pipeline/stages"
 )
 
-// Terminal draws one live bar per running stage (github.com/vbauerster/mpb):
-// the stage's name, a bar when the total is known, the amount in the stage's
-// unit, the rate and the time left. A finished stage's bar goes away; a
-// failed one stays, marked failed, showing how far it got. Terminal is an io.Writer too: lines
-// written to it (logs) are printed above the bars.
+// Terminal draws one live line per running stage (github.com/vbauerster/mpb):
+// the stage's whole name, a bar once it reports a total, the amount in the
+// stage's unit, the rate and the time left (only the time elapsed for a
+// stage that counts nothing). A finished stage's line goes away; a failed
+// one stays, marked failed, showing how far it got. Terminal is an
+// io.Writer too: lines written to it (logs) are printed above the bars.
 type Terminal struct {
 	cfg  config
 	p    *mpb.Progress
-	mu   sync.Mutex
-	bars map[string]*termStage
+	mu     sync.Mutex
+	bars   map[string]*termStage
+	closed atomic.Bool
 }
 
-// termStage is one stage's bar; it implements stages.Progress.
+// termStage is one stage's line; it implements stages.Progress.
 type termStage struct {
-	m   *meter
-	bar *mpb.Bar
+	t    *Terminal
+	name string
+	m    *meter
+	// bar is the stage's line: without a bar until a total is known, then
+	// replaced by one with a bar.
+	bar    atomic.Pointer[mpb.Bar]
+	barred atomic.Bool
 	// ended is shown before the progress once the bar is stopped.
 	ended atomic.Pointer[string]
 	clock func() time.Time
@@ -52,30 +59,15 @@ func NewTerminal(w io.Writer, opts ...Option) *Terminal {
 	return &Terminal{cfg: cfg, p: mpb.New(popts...), bars: map[string]*termStage{}}
 }
 
-// nameWidth is the room the stage name takes before its bar.
+// nameWidth is the least room the stage name takes before its bar; longer
+// names (sweep points) are shown whole.
 const nameWidth = 16
 
-// Stage adds a bar for a stage that starts running.
+// Stage adds a line for a stage that starts running.
 func (t *Terminal) Stage(name string) stages.Progress {
 	m := newMeter(t.cfg.clock())
-	s := &termStage{m: m, clock: t.cfg.clock}
-	label := name
-	if len(label) > nameWidth {
-		label = label[:nameWidth-1] + "…"
-	}
-	bar := t.p.New(0, mpb.BarStyle().Lbound("[").Rbound("]"),
-		mpb.PrependDecorators(decor.Name(label, decor.WC{W: nameWidth + 1, C: decor.DindentRight})),
-		mpb.AppendDecorators(decor.Any(func(st decor.Statistics) string {
-			r := m.read(t.cfg.clock())
-			if e := s.ended.Load(); st.Aborted && e != nil {
-				return *e + " at " + r.describeDone() + " after " + duration(r.Elapsed)
-			}
-			return r.describe()
-		}, decor.WC{W: 1, C: decor.DindentRight | decor.DextraSpace})),
-		mpb.BarRemoveOnComplete(),
-		mpb.BarWidth(30),
-	)
-	s.bar = bar
+	s := &termStage{t: t, name: name, m: m, clock: t.cfg.clock}
+	s.bar.Store(s.newBar(0, mpb.NopStyle()))
 	t.mu.Lock()
 	if old := t.bars[name]; old != nil {
 		old.stop("restarted", true)
@@ -85,10 +77,34 @@ func (t *Terminal) Stage(name string) stages.Progress {
 	return s
 }
 
-// Start implements stages.Progress.
+// newBar makes the stage's line, drawn by filler.
+func (s *termStage) newBar(total int64, filler mpb.BarFillerBuilder) *mpb.Bar {
+	return s.t.p.New(total, filler,
+		mpb.PrependDecorators(decor.Name(s.name, decor.WC{W: max(nameWidth, len([]rune(s.name))) + 1, C: decor.DindentRight})),
+		mpb.AppendDecorators(decor.Any(func(st decor.Statistics) string {
+			r := s.m.read(s.clock())
+			if e := s.ended.Load(); st.Aborted && e != nil {
+				if r.Done == 0 && r.Total <= 0 {
+					return *e + " after " + duration(r.Elapsed)
+				}
+				return *e + " at " + r.describeDone() + " after " + duration(r.Elapsed)
+			}
+			return r.describe()
+		}, decor.WC{W: 1, C: decor.DindentRight | decor.DextraSpace})),
+		mpb.BarRemoveOnComplete(),
+		mpb.BarWidth(30),
+	)
+}
+
+// Start implements stages.Progress: with a total, the line gains a bar.
 func (s *termStage) Start(total int64, unit string) {
 	s.m.start(total, unit)
-	s.bar.SetTotal(max(total, 0), false)
+	if total > 0 && s.barred.CompareAndSwap(false, true) {
+		old := s.bar.Swap(s.newBar(total, mpb.BarStyle().Lbound("[").Rbound("]")))
+		old.Abort(true)
+		return
+	}
+	s.bar.Load().SetTotal(max(total, 0), false)
 }
 
 // Add implements stages.Progress.
@@ -108,7 +124,7 @@ func (s *termStage) sync(done int64, force bool) {
 		return
 	}
 	if s.synced.CompareAndSwap(last, now) || force {
-		s.bar.SetCurrent(done)
+		s.bar.Load().SetCurrent(done)
 	}
 }
 
@@ -127,19 +143,26 @@ func (t *Terminal) Finish(name, status string) {
 		return
 	}
 	s.sync(s.m.read(s.clock()).Done, true)
-	s.bar.SetTotal(-1, true)
+	s.bar.Load().SetTotal(-1, true)
 }
 
 // stop ends the bar showing why; drop removes it.
 func (s *termStage) stop(why string, drop bool) {
 	s.sync(s.m.read(s.clock()).Done, true)
 	s.ended.Store(&why)
-	s.bar.Abort(drop)
+	s.bar.Load().Abort(drop)
 }
 
+// Live reports that the display draws live lines: stages' progress shows
+// there, so their informational log lines need not.
+func (t *Terminal) Live() bool { return true }
+
 // Close ends every bar still running, marked interrupted, and waits for the
-// last draw.
+// last draw. Later calls do nothing.
 func (t *Terminal) Close() {
+	if !t.closed.CompareAndSwap(false, true) {
+		return
+	}
 	t.mu.Lock()
 	for name, s := range t.bars {
 		s.stop("interrupted", false)

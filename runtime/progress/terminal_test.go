@@ -35,6 +35,8 @@ func TestTerminalSink(t *testing.T) {
 	tok.Start(1000, "rows")
 	split := term.Stage("a-very-long-stage-name@lr=0.001")
 	split.Start(0, "bytes")
+	quiet := term.Stage("an-exec-stage")
+	_ = quiet
 	done := term.Stage("done")
 	done.Start(10, "steps")
 	clk.advance(4 * time.Second)
@@ -48,9 +50,13 @@ func TestTerminalSink(t *testing.T) {
 	term.Finish("tokens", "failed")
 	term.Close()
 	text := out.String()
+	if strings.Contains(text, "items") {
+		t.Errorf("a stage that counts nothing shows a count:\n%s", text)
+	}
 	for _, want := range []string{
 		"tokens", "failed at 400/1.0k rows (40%) after 4s",
-		"a-very-long-sta…", "interrupted at 3.0 MiB after 4s",
+		"a-very-long-stage-name@lr=0.001", "interrupted at 3.0 MiB after 4s",
+		"an-exec-stage     ", "interrupted after 4s",
 		"a log line",
 	} {
 		if !strings.Contains(text, want) {
