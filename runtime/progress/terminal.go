@@ -19,8 +19,8 @@ import (
 // one stays, marked failed, showing how far it got. Terminal is an
 // io.Writer too: lines written to it (logs) are printed above the bars.
 type Terminal struct {
-	cfg  config
-	p    *mpb.Progress
+	cfg    config
+	p      *mpb.Progress
 	mu     sync.Mutex
 	bars   map[string]*termStage
 	closed atomic.Bool
