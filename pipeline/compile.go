@@ -91,7 +91,13 @@ func (g *Graph) Downstream(n *Node) []*Node { return g.down[n] }
 // stage against its kind, and builds the DAG. Every problem it finds is a
 // definition error.
 func Compile(def *Definition, sets []Override) (*Graph, error) {
-	params, err := applyOverrides(def.Path, def.Params, sets, def.Sweep)
+	// A --set on a swept parameter fixes it: its axis is dropped.
+	var setKeys []string
+	for _, o := range sets {
+		setKeys = append(setKeys, o.Key)
+	}
+	sweep := withoutKeys(def.Sweep, setKeys)
+	params, err := applyOverrides(def.Path, def.Params, sets)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +113,7 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 	if err != nil {
 		return nil, err
 	}
-	points := sweepPoints(def.Sweep)
+	points := sweepPoints(sweep)
 	g := &Graph{Def: def, Params: params, Overrides: sets, byName: map[string]*Node{}}
 	// instances[i][stage] is the instance of stage for point i.
 	instances := make([]map[string]*Node, len(points))
@@ -122,7 +128,7 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 		first := len(g.Nodes)
 		for pi, point := range points {
 			pparams := params
-			for _, ax := range def.Sweep {
+			for _, ax := range sweep {
 				pparams = setPath(pparams, ax.Key, point[ax.Key])
 			}
 			pe := &errs{file: def.Path}
@@ -140,7 +146,7 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 				}
 			}
 			if pi == 0 {
-				relevant[name] = relevantKeys(def, sd, in.refs, with, relevant)
+				relevant[name] = relevantKeys(sweep, sd, in.refs, with, relevant)
 			}
 			instName := name
 			pointVals := map[string]any{}
@@ -240,9 +246,9 @@ func seedOf(with, params map[string]any) int64 {
 
 // relevantKeys returns the sweep keys that reach a stage: referenced by its
 // own values, or reaching any stage it reads from.
-func relevantKeys(def *Definition, sd *StageDef, refs map[string]bool, with map[string]any, upstream map[string][]string) []string {
+func relevantKeys(sweep []SweepAxis, sd *StageDef, refs map[string]bool, with map[string]any, upstream map[string][]string) []string {
 	set := map[string]bool{}
-	for _, ax := range def.Sweep {
+	for _, ax := range sweep {
 		for r := range refs {
 			if r == ax.Key || strings.HasPrefix(ax.Key, r+".") || strings.HasPrefix(r, ax.Key+".") {
 				set[ax.Key] = true
@@ -414,23 +420,3 @@ func (g *Graph) buildDAG() error {
 	return nil
 }
 
-// sweepPoints returns the cartesian product of the sweep axes (one empty
-// point when there is no sweep).
-func sweepPoints(axes []SweepAxis) []map[string]any {
-	points := []map[string]any{{}}
-	for _, ax := range axes {
-		var next []map[string]any
-		for _, p := range points {
-			for _, v := range ax.Values {
-				q := make(map[string]any, len(p)+1)
-				for k, x := range p {
-					q[k] = x
-				}
-				q[ax.Key] = normalize(v)
-				next = append(next, q)
-			}
-		}
-		points = next
-	}
-	return points
-}

@@ -38,7 +38,11 @@ type Definition struct {
 type SweepAxis struct {
 	Key    string
 	Values []any
-	node   *node
+	// Group is 0 for an axis of the grid (every value with every other
+	// axis's), or the number of the `zip:` or `random:` group whose axes
+	// advance together, value i of each with value i of the others.
+	Group int
+	node  *node
 }
 
 // StageDef is one stage as written in the definition.
@@ -132,8 +136,16 @@ func Parse(path string, src []byte) (*Definition, error) {
 		} else {
 			for _, k := range s.Keys {
 				v := s.Map[k]
+				switch {
+				case k == sweepZip && v.Kind == mapNode:
+					d.Sweep = append(d.Sweep, parseZip(e, d, v, len(d.Sweep)+1)...)
+					continue
+				case k == sweepRandom && v.Kind == mapNode:
+					d.Sweep = append(d.Sweep, parseRandom(e, d, v, len(d.Sweep)+1)...)
+					continue
+				}
 				if v.Kind != listNode || len(v.List) == 0 {
-					e.at(v, "sweep `%s` must be a non-empty list of values", k)
+					e.at(v, "sweep `%s` must be a non-empty list of values (or `zip:` / `random:` groups)", k)
 					continue
 				}
 				if _, ok := lookupPath(d.Params, k); !ok {
@@ -142,6 +154,7 @@ func Parse(path string, src []byte) (*Definition, error) {
 				}
 				d.Sweep = append(d.Sweep, SweepAxis{Key: k, Values: v.toAny().([]any), node: v})
 			}
+			checkSweepKeys(e, d.Sweep)
 			sort.Slice(d.Sweep, func(i, j int) bool { return d.Sweep[i].Key < d.Sweep[j].Key })
 		}
 	}

@@ -139,17 +139,12 @@ func normalize(v any) any {
 
 // applyOverrides returns params with each override applied. A key must name
 // an existing parameter.
-func applyOverrides(file string, params map[string]any, sets []Override, sweep []SweepAxis) (map[string]any, error) {
+func applyOverrides(file string, params map[string]any, sets []Override) (map[string]any, error) {
 	var es Errors
 	for _, o := range sets {
 		if _, ok := lookupPath(params, o.Key); !ok {
 			es = append(es, &Error{File: file, Msg: fmt.Sprintf("--set %s: no parameter `%s` in `params`%s", o.Key, o.Key, didYouMean(o.Key, paramPaths(params)))})
 			continue
-		}
-		for _, ax := range sweep {
-			if ax.Key == o.Key {
-				es = append(es, &Error{File: file, Msg: fmt.Sprintf("--set %s: `%s` is swept; edit the sweep instead", o.Key, o.Key)})
-			}
 		}
 		params = setPath(params, o.Key, o.Value)
 	}
