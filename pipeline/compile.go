@@ -419,4 +419,3 @@ func (g *Graph) buildDAG() error {
 	g.dag = dag
 	return nil
 }
-
