@@ -38,6 +38,7 @@ type config struct {
 	columns   []column
 	declared  bool // columns were given
 	header    bool
+	skipRows  int64
 	delimiter byte
 	onError   string
 	perFile   bool
@@ -45,6 +46,9 @@ type config struct {
 	inferRows int
 	limits    limits
 }
+
+// maxSkipRows bounds skip_rows.
+const maxSkipRows = 1 << 20
 
 // parseConfig checks params beyond what the schema says. fromInput says the
 // files come from the `src` input port, where `path` is optional and
@@ -55,6 +59,7 @@ func parseConfig(params map[string]any, fromInput bool) (*config, error) {
 		path:      p.String("path", ""),
 		format:    p.String("format", ""),
 		header:    p.Bool("header", true),
+		skipRows:  p.Int("skip_rows", 0),
 		onError:   p.String("on_error", onErrorFail),
 		perFile:   p.Bool("per_file", false),
 		batchRows: int(p.Int("batch_rows", defaultBatchRows)),
@@ -91,6 +96,9 @@ func parseConfig(params map[string]any, fromInput bool) (*config, error) {
 	}
 	if c.inferRows < 1 {
 		return nil, fmt.Errorf("with.infer_rows: %d is not positive", c.inferRows)
+	}
+	if c.skipRows < 0 || c.skipRows > maxSkipRows {
+		return nil, fmt.Errorf("with.skip_rows: %d is not between 0 and %d", c.skipRows, maxSkipRows)
 	}
 	if d, ok := params["delimiter"]; ok && d != nil {
 		s := fmt.Sprint(d)

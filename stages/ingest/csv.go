@@ -27,9 +27,20 @@ func (d *delimited) delimiter() byte {
 	return ','
 }
 
-// header reads a file's header line (or, without one, nothing) and returns
-// the column names, or nil without a header.
+// header skips the lines skip_rows names, reads a file's header line (or,
+// without one, nothing) and returns the column names, or nil without a
+// header.
 func (d *delimited) header(src source, cr *csvReader) ([]string, error) {
+	for i := int64(0); i < d.cfg.skipRows; i++ {
+		cr.raw = cr.raw[:0]
+		ok, err := cr.readLine()
+		if err != nil && !isTooLong(err) {
+			return nil, fmt.Errorf("%s:%d: skipping lines: %w", src.name, cr.line+1, err)
+		}
+		if !ok {
+			return nil, fmt.Errorf("%s: ends after %d lines, within the %d that skip_rows skips", src.name, cr.line, d.cfg.skipRows)
+		}
+	}
 	if !d.cfg.header {
 		return nil, nil
 	}

@@ -58,6 +58,7 @@ func (Kind) Schema() stages.Schema {
 			{Name: "columns", Type: stages.Any, Doc: "declared columns: {name: type} (sorted by name) or [{name: type}, ...] (in order); types string, int, float, bool. Default: inferred"},
 			{Name: "header", Type: stages.Bool, Default: true, Doc: "CSV/TSV: the first line names the columns"},
 			{Name: "delimiter", Type: stages.String, Doc: "CSV/TSV: field separator (default , or tab)"},
+			{Name: "skip_rows", Type: stages.Int, Default: int64(0), Doc: "CSV/TSV: lines skipped at the start of each file, before the header (meta lines, titles)"},
 			{Name: "on_error", Type: stages.String, Default: onErrorFail, Enum: []string{onErrorFail, onErrorSkip}, Doc: "a bad record fails the stage, or is skipped into the `rejected` port"},
 			{Name: "per_file", Type: stages.Bool, Default: false, Doc: "text: one row per file instead of per line"},
 			{Name: "batch_rows", Type: stages.Int, Default: int64(defaultBatchRows), Doc: "rows per record batch"},
