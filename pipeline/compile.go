@@ -170,12 +170,29 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 			node.Seed = seedOf(node.Params, pparams)
 			wireInputs(pe, sd, kind, node, instances[pi])
 			for _, d := range deps {
+				at := sd.depNodes[indexOf(sd.Deps, d)]
 				abs := d
 				if !filepath.IsAbs(abs) {
 					abs = filepath.Join(def.Dir, d)
 				}
+				if isGlob(d) {
+					matches, err := filepath.Glob(abs)
+					if err != nil || len(matches) == 0 {
+						pe.at(at, "dep `%s` of stage `%s` matches no file", d, name)
+						continue
+					}
+					for _, m := range matches {
+						rel, err := filepath.Rel(def.Dir, m)
+						if err != nil || filepath.IsAbs(d) {
+							rel = m
+						}
+						node.Deps = append(node.Deps, filepath.ToSlash(rel))
+						node.DepPaths = append(node.DepPaths, m)
+					}
+					continue
+				}
 				if _, err := os.Stat(abs); err != nil {
-					pe.at(sd.depNodes[indexOf(sd.Deps, d)], "dep `%s` of stage `%s` does not exist", d, name)
+					pe.at(at, "dep `%s` of stage `%s` does not exist", d, name)
 					continue
 				}
 				node.Deps = append(node.Deps, d)
@@ -419,3 +436,6 @@ func (g *Graph) buildDAG() error {
 	g.dag = dag
 	return nil
 }
+
+// isGlob reports whether a dep is a pattern (`data/*.csv`) rather than a path.
+func isGlob(p string) bool { return strings.ContainsAny(p, "*?[") }

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -139,5 +141,35 @@ func TestSweepGroupErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", sweep, err, want)
 		}
+	}
+}
+
+// A dep may be a glob: each file it matches is a dep; one matching
+// nothing is an error naming it.
+func TestGlobDeps(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"data/a.csv", "data/b.csv", "data/c.txt"} {
+		p := filepath.Join(dir, f)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(f), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := "version: 1\nname: g\nstages:\n  s: {kind: exec, deps: [\"data/*.csv\"], with: {cmd: \"true\", outputs: [o]}}\n"
+	def, err := Parse(filepath.Join(dir, "p.yaml"), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Compile(def, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := g.Node("s")
+	if !reflect.DeepEqual(n.Deps, []string{"data/a.csv", "data/b.csv"}) {
+		t.Errorf("deps %v", n.Deps)
+	}
+	def, _ = Parse(filepath.Join(dir, "p.yaml"), []byte(strings.Replace(src, "*.csv", "*.json", 1)))
+	if _, err := Compile(def, nil); err == nil || !strings.Contains(err.Error(), "dep `data/*.json` of stage `s` matches no file") {
+		t.Errorf("a glob matching nothing: %v", err)
 	}
 }
