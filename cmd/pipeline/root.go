@@ -50,6 +50,7 @@ func newRootCmd() *cobra.Command {
 	for _, extra := range extraCommands {
 		root.AddCommand(extra())
 	}
+	addCompletions(root)
 	return root
 }
 
