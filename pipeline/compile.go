@@ -73,6 +73,18 @@ type Input struct {
 	Port     string
 	From     *Node
 	FromPort string
+	// Member names the upstream instance within a fan-in port (`lr=0.003`,
+	// the instance's sweep point), "" for a plain input.
+	Member string
+}
+
+// Slot is the input's name in keys and records: the port, or PORT/MEMBER
+// for one instance of a fan-in.
+func (in Input) Slot() string {
+	if in.Member == "" {
+		return in.Port
+	}
+	return in.Port + "/" + in.Member
 }
 
 // Node returns the instance named name.
@@ -168,7 +180,7 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 			node.Params = secrets.hide(pe, orNode(sd.With, sd.node), false, "stage `"+name+"` with", "", "", node.Params).(map[string]any)
 			node.Secrets = secrets.secretsIn(node.Params)
 			node.Seed = seedOf(node.Params, pparams)
-			wireInputs(pe, sd, kind, node, instances[pi])
+			wireInputs(pe, sd, kind, node, instances[pi], g.Nodes)
 			for _, d := range deps {
 				at := sd.depNodes[indexOf(sd.Deps, d)]
 				abs := d
@@ -276,6 +288,9 @@ func relevantKeys(sweep []SweepAxis, sd *StageDef, refs map[string]bool, with ma
 		}
 	}
 	for _, ref := range sd.Inputs {
+		if ref.All {
+			continue // a fan-in takes every point of its upstream
+		}
 		for _, k := range upstream[ref.Stage] {
 			set[k] = true
 		}
@@ -362,7 +377,7 @@ func stageOrder(def *Definition) ([]string, error) {
 
 // wireInputs connects a node's input ports to upstream instances, checking
 // port names against both kinds.
-func wireInputs(e *errs, sd *StageDef, kind stages.Kind, node *Node, upstream map[string]*Node) {
+func wireInputs(e *errs, sd *StageDef, kind stages.Kind, node *Node, upstream map[string]*Node, built []*Node) {
 	schema := kind.Schema()
 	for _, port := range sortedKeys(sd.Inputs) {
 		ref := sd.Inputs[port]
@@ -390,7 +405,13 @@ func wireInputs(e *errs, sd *StageDef, kind stages.Kind, node *Node, upstream ma
 			e.at(ref.node, "input `%s` of stage `%s`: stage `%s` has no output `%s`%s (outputs: %s)", port, sd.Name, ref.Stage, fromPort, didYouMean(fromPort, outs), strings.Join(outs, ", "))
 			continue
 		}
-		node.Inputs = append(node.Inputs, Input{Port: port, From: from, FromPort: fromPort})
+		if !ref.All {
+			node.Inputs = append(node.Inputs, Input{Port: port, From: from, FromPort: fromPort})
+			continue
+		}
+		for _, m := range fanInMembers(built, ref.Stage, node.Point) {
+			node.Inputs = append(node.Inputs, Input{Port: port, From: m, FromPort: fromPort, Member: memberName(m)})
+		}
 	}
 	for _, req := range schema.RequiredInputs {
 		if _, ok := sd.Inputs[req]; !ok {
@@ -439,3 +460,36 @@ func (g *Graph) buildDAG() error {
 
 // isGlob reports whether a dep is a pattern (`data/*.csv`) rather than a path.
 func isGlob(p string) bool { return strings.ContainsAny(p, "*?[") }
+
+// fanInMembers lists the instances of stage a fan-in takes: every one whose
+// sweep point agrees with the reader's on the keys both have, by name.
+func fanInMembers(built []*Node, stage string, point map[string]any) []*Node {
+	var out []*Node
+	for _, n := range built {
+		if n.Stage != stage {
+			continue
+		}
+		agrees := true
+		for k, v := range point {
+			if w, ok := n.Point[k]; ok && formatValue(w) != formatValue(v) {
+				agrees = false
+			}
+		}
+		if agrees {
+			out = append(out, n)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// memberName names an instance within a fan-in: its sweep point
+// (`lr=0.003,wd=0`), or its stage's name when it is not swept; `/` becomes
+// `_` so that the name is one path element.
+func memberName(n *Node) string {
+	name := n.Stage
+	if _, point, ok := strings.Cut(n.Name, "@"); ok {
+		name = point
+	}
+	return strings.ReplaceAll(name, "/", "_")
+}

@@ -61,10 +61,13 @@ type StageDef struct {
 	node     *node
 }
 
-// InputRef is an input wiring `port: stage.port` (Port empty when only the stage is named).
+// InputRef is an input wiring `port: stage.port` (Port empty when only the
+// stage is named). With All (`stage[*].port`) the port takes the output of
+// every sweep instance of the stage: a fan-in.
 type InputRef struct {
 	Stage string
 	Port  string
+	All   bool
 	node  *node
 }
 
@@ -73,6 +76,9 @@ var (
 	stageKeys = []string{"kind", "description", "inputs", "deps", "resources", "sandbox", "with"}
 	nameRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 )
+
+// fanInSuffix marks an input taking every sweep instance of a stage.
+const fanInSuffix = "[*]"
 
 // Load reads and structurally validates a definition file.
 func Load(path string) (*Definition, error) {
@@ -228,6 +234,9 @@ func parseStage(e *errs, name string, keyPos, n *node) *StageDef {
 				ref := InputRef{Stage: s, node: v}
 				if i := strings.IndexByte(s, '.'); i >= 0 {
 					ref.Stage, ref.Port = s[:i], s[i+1:]
+				}
+				if st, ok := strings.CutSuffix(ref.Stage, fanInSuffix); ok {
+					ref.Stage, ref.All = st, true
 				}
 				sd.Inputs[port] = ref
 			}

@@ -179,6 +179,9 @@ func reexecuteOne(ctx context.Context, m *artifacts.Manifest, ws *Workspace, kin
 		return nil, err
 	}
 	defer artifacts.RemoveAll(tmp)
+	if inputs, err = stageInputs(inputs, tmp); err != nil {
+		return nil, err
+	}
 	outDir, scratch := filepath.Join(tmp, "out"), filepath.Join(tmp, "scratch")
 	for _, d := range []string{outDir, scratch} {
 		if err := os.MkdirAll(d, 0o755); err != nil {

@@ -41,10 +41,10 @@ func (r *runner) prepare(n *pipeline.Node) (*prepared, error) {
 		if !ok {
 			return nil, fmt.Errorf("input `%s`: upstream %s.%s has no output", in.Port, in.From.Name, in.FromPort)
 		}
-		inDigests[in.Port] = o.Digest
-		p.inputs[in.Port] = r.ws.Store.ObjectPath(o.Digest)
-		p.inObjs[in.Port] = o
-		p.inRecs = append(p.inRecs, portRecord(in.Port, in.From.Name+"."+in.FromPort, o))
+		inDigests[in.Slot()] = o.Digest
+		p.inputs[in.Slot()] = r.ws.Store.ObjectPath(o.Digest)
+		p.inObjs[in.Slot()] = o
+		p.inRecs = append(p.inRecs, portRecord(in.Slot(), in.From.Name+"."+in.FromPort, o))
 	}
 	deps, sources, srcRecs, err := hashFiles(r.ws.Stats, r.g.Def.Dir, n)
 	if err != nil {
@@ -239,8 +239,12 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 		return fail(err)
 	}
 	out := newRedactingWriter(io.MultiWriter(logSink, tail), redactable(secrets)...)
+	inputs, err := stageInputs(p.inputs, scratch)
+	if err != nil {
+		return fail(err)
+	}
 	env := &stages.Env{
-		Stage: n.Name, Key: p.key, Inputs: p.inputs, OutDir: outDir, ScratchDir: scratch, WorkDir: r.g.Def.Dir,
+		Stage: n.Name, Key: p.key, Inputs: inputs, OutDir: outDir, ScratchDir: scratch, WorkDir: r.g.Def.Dir,
 		CacheDir: r.ws.CacheDir(n.Kind.Name()), Params: pipeline.FillSecrets(n.Params, secrets), Seed: n.Seed, Log: r.stageLogger(n.Name, out), Output: out, Progress: r.progressFor(n),
 		Sandbox: stages.Sandbox{Mode: n.Sandbox, ReadOnly: []string{r.ws.Root}, Writable: []string{scratch}},
 	}

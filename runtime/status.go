@@ -47,7 +47,7 @@ func Status(g *pipeline.Graph, ws *Workspace) ([]StageStatus, error) {
 				pending = append(pending, in.From.Name)
 				continue
 			}
-			inDigests[in.Port] = o.Digest
+			inDigests[in.Slot()] = o.Digest
 		}
 		deps, sources, _, err := hashFiles(ws.Stats, g.Def.Dir, n)
 		if err != nil {
@@ -147,7 +147,7 @@ func mustKI(g *pipeline.Graph, ws *Workspace, n *pipeline.Node, all []StageStatu
 		for i, m := range g.Nodes {
 			if m == in.From && all[i].Key != "" {
 				if rec, _ := ws.Store.LoadAction(all[i].Key); rec != nil {
-					inDigests[in.Port] = rec.Outputs[in.FromPort].Digest
+					inDigests[in.Slot()] = rec.Outputs[in.FromPort].Digest
 				}
 			}
 		}

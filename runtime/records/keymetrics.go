@@ -2,9 +2,9 @@ package records
 
 import (
 	"math"
-	"strings"
 
 	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/stages"
 )
 
 // KeyMetricNames are the metrics a run is summarised by, in the order they
@@ -33,16 +33,8 @@ func KeyMetrics(m *artifacts.Manifest) []Metric {
 }
 
 // HigherIsBetter reports whether a larger value of the metric is better
-// (accuracy and the precision, recall and F1 scores); for losses,
-// cross-entropy and perplexity smaller is better.
-func HigherIsBetter(name string) bool {
-	for _, p := range []string{"accuracy", "precision", "recall", "f1"} {
-		if name == p || strings.HasPrefix(name, p+"_") {
-			return true
-		}
-	}
-	return false
-}
+// (see stages.HigherIsBetter).
+func HigherIsBetter(name string) bool { return stages.HigherIsBetter(name) }
 
 // MetricRange is one key metric over every stage instance reporting it.
 type MetricRange struct {

@@ -10,6 +10,7 @@ import (
 	_ "github.com/mlpipe/pipeline/stages/predict"
 	_ "github.com/mlpipe/pipeline/stages/python"
 	_ "github.com/mlpipe/pipeline/stages/scan"
+	_ "github.com/mlpipe/pipeline/stages/selectbest"
 	_ "github.com/mlpipe/pipeline/stages/split"
 	_ "github.com/mlpipe/pipeline/stages/tokenize"
 	_ "github.com/mlpipe/pipeline/stages/train"
