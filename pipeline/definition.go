@@ -27,6 +27,10 @@ type Definition struct {
 	Params map[string]any
 	// Sweep lists the swept parameters, sorted by key.
 	Sweep []SweepAxis
+	// Sources are the files (paths or globs, relative to Dir) the project
+	// tracks: `pipeline push` uploads them to the remote store and records
+	// their digests beside the definition; `pipeline pull` restores them.
+	Sources []string
 	// Stages holds the stage definitions by name; Order lists them in file order.
 	Stages map[string]*StageDef
 	Order  []string
@@ -72,7 +76,7 @@ type InputRef struct {
 }
 
 var (
-	topKeys   = []string{"version", "name", "description", "params", "sweep", "stages"}
+	topKeys   = []string{"version", "name", "description", "params", "sweep", "sources", "stages"}
 	stageKeys = []string{"kind", "description", "inputs", "deps", "resources", "sandbox", "with"}
 	nameRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 )
@@ -162,6 +166,20 @@ func Parse(path string, src []byte) (*Definition, error) {
 			}
 			checkSweepKeys(e, d.Sweep)
 			sort.Slice(d.Sweep, func(i, j int) bool { return d.Sweep[i].Key < d.Sweep[j].Key })
+		}
+	}
+	if src := root.get("sources"); src != nil && !(src.Kind == scalarNode && src.Value == nil) {
+		if src.Kind != listNode {
+			e.at(src, "`sources` must be a list of file paths or globs")
+		} else {
+			for _, sn := range src.List {
+				s, ok := sn.Value.(string)
+				if !ok || s == "" || filepath.IsAbs(s) || s == ".." || strings.HasPrefix(filepath.ToSlash(s), "../") {
+					e.at(sn, "each of `sources` must be a path or glob inside the definition's directory")
+					continue
+				}
+				d.Sources = append(d.Sources, s)
+			}
 		}
 	}
 	st := root.get("stages")

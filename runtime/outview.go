@@ -56,15 +56,31 @@ func (w *Workspace) OutPath(defPath, stage, port string) string {
 // removes the old one: a reader sees the previous run's view or this one's,
 // never a mixture.
 func publishView(ws *Workspace, g *pipeline.Graph, results map[*pipeline.Node]*StageResult) error {
-	dst := ws.ViewDir(g.Def.File())
+	var entries []viewEntry
+	for _, n := range g.Nodes {
+		if res := results[n]; res != nil && len(res.Outputs) > 0 {
+			entries = append(entries, viewEntry{name: n.Name, outputs: res.Outputs})
+		}
+	}
+	return publishEntries(ws, g.Def.File(), entries)
+}
+
+// viewEntry is one stage instance's outputs in a view.
+type viewEntry struct {
+	name    string
+	outputs map[string]artifacts.Output
+}
+
+// publishEntries switches the view of the definition at defPath to the
+// entries (see publishView).
+func publishEntries(ws *Workspace, defPath string, entries []viewEntry) error {
+	dst := ws.ViewDir(defPath)
 	// The view's contents in one line per link; a view that already holds
 	// exactly these (a fully cached run) is left as it is.
 	var lines []string
-	for _, n := range g.Nodes {
-		if res := results[n]; res != nil {
-			for port, o := range res.Outputs {
-				lines = append(lines, n.Name+"/"+port+" "+o.Digest)
-			}
+	for _, e := range entries {
+		for port, o := range e.outputs {
+			lines = append(lines, e.name+"/"+port+" "+o.Digest)
 		}
 	}
 	sort.Strings(lines)
@@ -81,18 +97,14 @@ func publishView(ws *Workspace, g *pipeline.Graph, results map[*pipeline.Node]*S
 		return fmt.Errorf("creating the output view: %w", err)
 	}
 	defer artifacts.RemoveAll(tmp)
-	for _, n := range g.Nodes {
-		res := results[n]
-		if res == nil || len(res.Outputs) == 0 {
-			continue
-		}
-		dir := filepath.Join(tmp, n.Name)
+	for _, e := range entries {
+		dir := filepath.Join(tmp, e.name)
 		if err := os.Mkdir(dir, 0o755); err != nil {
 			return fmt.Errorf("creating the output view: %w", err)
 		}
-		for port, o := range res.Outputs {
+		for port, o := range e.outputs {
 			obj := ws.Store.ObjectPath(o.Digest)
-			target, err := filepath.Rel(filepath.Join(dst, n.Name), obj)
+			target, err := filepath.Rel(filepath.Join(dst, e.name), obj)
 			if err != nil {
 				return err
 			}
