@@ -109,3 +109,21 @@ func TestWriteColumns(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }
+
+// FuzzParseFilter: any expression parses or fails with an error, and a
+// parsed filter evaluates on any run without panicking.
+func FuzzParseFilter(f *testing.F) {
+	for _, s := range []string{"metrics.accuracy > 0.97 and params.lr < 0.01", "name = 'a b' or tags.x ~ y", "status != ok", "a", "= = =", "'"} {
+		f.Add(s)
+	}
+	runs := querySummaries()
+	f.Fuzz(func(t *testing.T, expr string) {
+		flt, err := ParseFilter(expr)
+		if err != nil {
+			return
+		}
+		for _, s := range runs {
+			flt.Match(s)
+		}
+	})
+}
