@@ -203,14 +203,31 @@ func newMetricsCmd() *cobra.Command {
 		asJSON, all bool
 	)
 	diff := &cobra.Command{
-		Use:   "diff RUN_A RUN_B",
-		Short: "Params, overrides and per-stage metrics of two runs side by side, with the change",
+		Use:   "diff RUN_A RUN_B [RUN...]",
+		Short: "Params, overrides and per-stage metrics of two or more runs side by side, with the change",
 		Long: "Set two runs side by side: their params and overrides, each stage instance's status and whether its key\n" +
 			"changed, and each metric with the absolute (B−A) and relative change. Sweep points are stage instances\n" +
 			"(`stage@key=value`), so each point appears as its own rows. Metrics that did not change are left out\n" +
-			"unless --all (key metrics are always shown). A run is an id, a prefix or suffix, `latest`, `latest~N` or a path.",
-		Args: exactArgs(2),
+			"unless --all (key metrics are always shown). A run is an id, a prefix or suffix, a name, `latest`,\n" +
+			"`latest~N` or a path. With more than two runs, each is a column: the parameters that differ, then every\n" +
+			"metric with its change from the first run.",
+		Args: minArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) > 2 {
+				var ms []*artifacts.Manifest
+				for _, ref := range args {
+					m, _, err := rf.load(ref)
+					if err != nil {
+						return err
+					}
+					ms = append(ms, m)
+				}
+				cmp := records.CompareRuns(ms)
+				if asJSON {
+					return writeJSON(c.OutOrStdout(), cmp)
+				}
+				return records.WriteComparison(c.OutOrStdout(), cmp, all)
+			}
 			a, _, err := rf.load(args[0])
 			if err != nil {
 				return err
