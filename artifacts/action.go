@@ -74,7 +74,7 @@ func (s *Store) actionPath(key string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(s.Root, "ac", h[:2], h+".json"), nil
+	return filepath.Join(s.ActionsDir(), h[:2], h+".json"), nil
 }
 
 // LoadAction returns the record for key, or nil when there is none. A record

@@ -25,9 +25,9 @@ func NewStore(root string) *Store { return &Store{Root: root} }
 
 // Init creates the store's directories.
 func (s *Store) Init() error {
-	for _, d := range []string{"objects", "ac", "locks", "scratch", "runs", "out", "tmp"} {
-		if err := os.MkdirAll(filepath.Join(s.Root, d), 0o755); err != nil {
-			return fmt.Errorf("creating workspace %s: %w", s.Root, err)
+	for _, d := range []string{s.ObjectsDir(), s.ActionsDir(), s.TempRoot()} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("creating store %s: %w", s.Root, err)
 		}
 	}
 	return nil
@@ -64,7 +64,7 @@ func (s *Store) ObjectPath(digest string) string {
 	if err != nil {
 		panic(fmt.Sprintf("artifacts: object path of %v", err))
 	}
-	return filepath.Join(s.Root, "objects", h[:2], h)
+	return filepath.Join(s.ObjectsDir(), h[:2], h)
 }
 
 // TempDir creates a fresh directory under the workspace's tmp/ folder.
@@ -73,7 +73,7 @@ func (s *Store) TempDir(prefix string) (string, error) {
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", err
 	}
-	d := filepath.Join(s.Root, "tmp", prefix+"-"+hex.EncodeToString(b[:]))
+	d := filepath.Join(s.TempRoot(), prefix+"-"+hex.EncodeToString(b[:]))
 	if err := os.MkdirAll(d, 0o755); err != nil {
 		return "", fmt.Errorf("creating temporary directory: %w", err)
 	}

@@ -104,7 +104,7 @@ type PortCheck struct {
 // bypassed, each from its recorded inputs, in a scratch area of the
 // workspace, and compares the outputs bit for bit with the record.
 func Reexecute(ctx context.Context, m *artifacts.Manifest, ws *Workspace, log zerolog.Logger) ([]Reexecution, error) {
-	if err := ws.Store.Init(); err != nil {
+	if err := ws.Init(); err != nil {
 		return nil, err
 	}
 	// Hold the workspace lock shared, so gc cannot remove recorded inputs meanwhile.

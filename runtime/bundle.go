@@ -113,7 +113,7 @@ func MakeBundle(g *pipeline.Graph, ws *Workspace, sets []string) (*Bundle, error
 // PushBundle uploads the bundle's files and then the bundle itself, and
 // returns the bundle's object, which names it to other machines.
 func PushBundle(ctx context.Context, g *pipeline.Graph, ws *Workspace, remote SharedStore, b *Bundle) (artifacts.Tree, error) {
-	if err := ws.Store.Init(); err != nil {
+	if err := ws.Init(); err != nil {
 		return artifacts.Tree{}, err
 	}
 	for _, f := range b.Files {
@@ -175,11 +175,11 @@ func (m *Materialized) Compile() (*pipeline.Graph, error) {
 // remote, and links each file from the store (read-only). A project is
 // rebuilt once per machine: it is assembled aside and renamed into place.
 func MaterializeBundle(ctx context.Context, ws *Workspace, remote RemoteStore, bundle artifacts.Tree) (*Materialized, error) {
-	if err := ws.Store.Init(); err != nil {
+	if err := ws.Init(); err != nil {
 		return nil, err
 	}
 	hex := strings.ReplaceAll(bundle.Digest, ":", "-")
-	dir := filepath.Join(ws.Root, "bundles", hex)
+	dir := filepath.Join(ws.BundlesDir(), hex)
 	b, err := readBundle(filepath.Join(dir, "bundle.json"))
 	if err == nil {
 		return &Materialized{Definition: filepath.Join(dir, "project", filepath.FromSlash(b.Definition)), Bundle: b}, nil

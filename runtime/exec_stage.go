@@ -89,7 +89,7 @@ func ExecStage(ctx context.Context, g *pipeline.Graph, ws *Workspace, spec *Stag
 	if opts.RunID == "" {
 		opts.RunID = NewRunID(time.Now())
 	}
-	if err := ws.Store.Init(); err != nil {
+	if err := ws.Init(); err != nil {
 		return nil, err
 	}
 	wl, err := LockWorkspace(ws.Root, false)

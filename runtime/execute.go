@@ -220,7 +220,7 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 	if err := r.proveInputs(p); err != nil {
 		return fail(err)
 	}
-	scratch := filepath.Join(r.ws.Root, "scratch", strings.ReplaceAll(p.key, ":", "-"))
+	scratch := r.ws.ScratchDir(p.key)
 	removeStaleOutDirs(scratch, log)
 	outDir := filepath.Join(scratch, fmt.Sprintf("out-%d", os.Getpid()))
 	if err := os.MkdirAll(outDir, 0o755); err != nil {

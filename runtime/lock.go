@@ -17,7 +17,7 @@ type keyLock struct {
 }
 
 func lockPath(root, key string) string {
-	return filepath.Join(root, "locks", strings.ReplaceAll(key, ":", "-")+".lock")
+	return filepath.Join(root, locksDir, strings.ReplaceAll(key, ":", "-")+".lock")
 }
 
 // lockKey blocks until the lock on key is held.
@@ -101,7 +101,7 @@ func lockWorkspace(root string, exclusive bool, flags int) (*WorkspaceLock, erro
 	if exclusive {
 		how = syscall.LOCK_EX
 	}
-	f, err := flockFile(filepath.Join(root, "workspace.lock"), how|flags)
+	f, err := flockFile(WorkspaceLockFile(root), how|flags)
 	if err != nil {
 		return nil, err
 	}

@@ -81,7 +81,7 @@ func RecordRun(ctx context.Context, g *pipeline.Graph, ws *Workspace, outcomes m
 	if opts.Jobs <= 0 {
 		opts.Jobs = goruntime.NumCPU()
 	}
-	if err := ws.Store.Init(); err != nil {
+	if err := ws.Init(); err != nil {
 		return nil, err
 	}
 	wl, err := LockWorkspace(ws.Root, false)

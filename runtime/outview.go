@@ -43,7 +43,7 @@ func (w *Workspace) ViewName(defPath string) string {
 
 // ViewDir is the directory of a definition's output view.
 func (w *Workspace) ViewDir(defPath string) string {
-	return filepath.Join(w.Root, "out", w.ViewName(defPath))
+	return filepath.Join(w.ViewsRoot(), w.ViewName(defPath))
 }
 
 // OutPath returns where a definition's view shows a stage's port.

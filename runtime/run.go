@@ -110,7 +110,7 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*
 	if opts.Jobs <= 0 {
 		opts.Jobs = goruntime.NumCPU()
 	}
-	if err := ws.Store.Init(); err != nil {
+	if err := ws.Init(); err != nil {
 		return nil, err
 	}
 	// Runs hold the workspace lock shared; `gc` takes it exclusively.
@@ -367,14 +367,14 @@ func (r *runner) upstreamOutput(in pipeline.Input) (artifacts.Output, bool) {
 // cleanStaleTemp removes temporary directories and stale stage outputs left by
 // killed runs. A directory in use by a live run is protected by its key lock.
 func cleanStaleTemp(ws *Workspace, log zerolog.Logger) {
-	entries, _ := os.ReadDir(filepath.Join(ws.Root, "scratch"))
+	entries, _ := os.ReadDir(ws.ScratchRoot())
 	for _, e := range entries {
 		key := strings.Replace(e.Name(), "-", ":", 1)
 		l, ok, err := tryLockKey(ws.Root, key)
 		if err != nil || !ok {
 			continue
 		}
-		dir := filepath.Join(ws.Root, "scratch", e.Name())
+		dir := filepath.Join(ws.ScratchRoot(), e.Name())
 		if rec, _ := ws.Store.LoadAction(key); rec != nil {
 			// The stage finished; its scratch survived a kill before cleanup.
 			_ = artifacts.RemoveAll(dir)

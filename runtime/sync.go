@@ -64,7 +64,7 @@ func PullSources(ctx context.Context, def *pipeline.Definition, ws *Workspace, r
 	if err != nil {
 		return nil, err
 	}
-	if err := ws.Store.Init(); err != nil {
+	if err := ws.Init(); err != nil {
 		return nil, err
 	}
 	var out []SourceRestore
@@ -181,7 +181,7 @@ func PushRun(ctx context.Context, ws *Workspace, m *artifacts.Manifest, remote R
 // upstream stages are found). Nothing runs. It returns the instances found,
 // here or in the remote, and those the remote lacks.
 func PullOutputs(ctx context.Context, g *pipeline.Graph, ws *Workspace, remote RemoteStore, log zerolog.Logger) (found, missing []string, err error) {
-	if err := ws.Store.Init(); err != nil {
+	if err := ws.Init(); err != nil {
 		return nil, nil, err
 	}
 	r := &runner{g: g, ws: ws, opts: Options{Remote: remote, Log: log}, results: map[*pipeline.Node]*StageResult{}, secrets: newSecretBook(g, ws, false)}

@@ -17,6 +17,21 @@ import (
 	"github.com/mlpipe/pipeline/artifacts"
 )
 
+// The workspace's layout around its store (objects/, ac/, tmp/: see
+// artifacts.Store), in one place.
+const (
+	runsDir       = "runs"
+	scratchDir    = "scratch"
+	locksDir      = "locks"
+	viewsDir      = "out"
+	bundlesDir    = "bundles"
+	cachesDir     = "cache"
+	secretKeyFile = "secret.key"
+	statCacheFile = "statcache.json"
+	lockFile      = "workspace.lock"
+	manifestFile  = "manifest.json"
+)
+
 // Workspace is the `.pipeline/` directory of a definition.
 type Workspace struct {
 	// Root is the workspace directory.
@@ -41,7 +56,7 @@ func OpenWorkspace(root string) (*Workspace, error) {
 	return &Workspace{
 		Root:  abs,
 		Store: artifacts.NewStore(abs),
-		Stats: artifacts.LoadStatCache(filepath.Join(abs, "statcache.json")),
+		Stats: artifacts.LoadStatCache(filepath.Join(abs, statCacheFile)),
 	}, nil
 }
 
@@ -50,28 +65,73 @@ func DefaultWorkspace(definitionPath string) string {
 	return filepath.Join(filepath.Dir(definitionPath), ".pipeline")
 }
 
+// Init creates the workspace's directories and its store's.
+func (w *Workspace) Init() error {
+	if err := w.Store.Init(); err != nil {
+		return err
+	}
+	for _, d := range []string{w.RunsDir(), w.ScratchRoot(), w.LocksDir(), w.ViewsRoot()} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("creating workspace %s: %w", w.Root, err)
+		}
+	}
+	return nil
+}
+
+// WorkspaceOfManifest is the root of the workspace holding the manifest at
+// path (runs/<id>/manifest.json).
+func WorkspaceOfManifest(path string) string {
+	return filepath.Dir(filepath.Dir(filepath.Dir(path)))
+}
+
+// RunsDir holds a directory per recorded run.
+func (w *Workspace) RunsDir() string { return filepath.Join(w.Root, runsDir) }
+
+// ScratchRoot holds the scratch directories of stage keys.
+func (w *Workspace) ScratchRoot() string { return filepath.Join(w.Root, scratchDir) }
+
+// ScratchDir is the scratch directory of a stage key (see stages.Env.ScratchDir).
+func (w *Workspace) ScratchDir(key string) string {
+	return filepath.Join(w.ScratchRoot(), strings.ReplaceAll(key, ":", "-"))
+}
+
+// LocksDir holds the per-key lock files.
+func (w *Workspace) LocksDir() string { return filepath.Join(w.Root, locksDir) }
+
+// ViewsRoot holds the output views of the definitions (see ViewDir).
+func (w *Workspace) ViewsRoot() string { return filepath.Join(w.Root, viewsDir) }
+
+// BundlesDir holds the bundles rebuilt for distributed stages.
+func (w *Workspace) BundlesDir() string { return filepath.Join(w.Root, bundlesDir) }
+
+// LockFile is the workspace lock (shared by runs, exclusive for gc).
+func (w *Workspace) LockFile() string { return WorkspaceLockFile(w.Root) }
+
+// WorkspaceLockFile is the lock file of the workspace at root.
+func WorkspaceLockFile(root string) string { return filepath.Join(root, lockFile) }
+
 // CacheDir returns the directory a stage kind keeps across runs (see
 // stages.Env.CacheDir).
 func (w *Workspace) CacheDir(kind string) string { return filepath.Join(w.CachesDir(), kind) }
 
 // CachesDir returns the directory holding every kind's CacheDir.
-func (w *Workspace) CachesDir() string { return filepath.Join(w.Root, "cache") }
+func (w *Workspace) CachesDir() string { return filepath.Join(w.Root, cachesDir) }
 
 // SecretKeyPath returns the file holding the key of the hashes that stand
 // for secrets in stage keys (see SecretKeyEnv).
-func (w *Workspace) SecretKeyPath() string { return filepath.Join(w.Root, "secret.key") }
+func (w *Workspace) SecretKeyPath() string { return filepath.Join(w.Root, secretKeyFile) }
 
 // RunDir returns the directory of a run's records.
-func (w *Workspace) RunDir(id string) string { return filepath.Join(w.Root, "runs", id) }
+func (w *Workspace) RunDir(id string) string { return filepath.Join(w.RunsDir(), id) }
 
 // ManifestPath returns the path of a run's manifest.
 func (w *Workspace) ManifestPath(id string) string {
-	return filepath.Join(w.RunDir(id), "manifest.json")
+	return filepath.Join(w.RunDir(id), manifestFile)
 }
 
 // RunIDs lists the recorded runs, newest first.
 func (w *Workspace) RunIDs() ([]string, error) {
-	entries, err := os.ReadDir(filepath.Join(w.Root, "runs"))
+	entries, err := os.ReadDir(w.RunsDir())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -29,7 +28,7 @@ func newAuditCmd() *cobra.Command {
 			}
 			if workspace == "" {
 				// manifest lives at <workspace>/runs/<id>/manifest.json
-				workspace = filepath.Dir(filepath.Dir(filepath.Dir(args[0])))
+				workspace = runtime.WorkspaceOfManifest(args[0])
 			}
 			ws, err := runtime.OpenWorkspace(workspace)
 			if err != nil {

@@ -125,7 +125,7 @@ func TestRunsErrors(t *testing.T) {
 		{"unknown run", []string{"runs", "show", "1999", "-f", def}, 2, "no such run"},
 		{"ambiguous prefix", []string{"runs", "show", "2", "-f", def}, 2, "matches 2 runs"},
 		{"too many arguments", []string{"runs", def, def}, 2, "at most 1 argument"},
-		{"diff needs two runs", []string{"metrics", "diff", "latest", "-f", def}, 2, "expects 2 argument"},
+		{"diff needs two runs", []string{"metrics", "diff", "latest", "-f", def}, 2, "expects at least 2 argument"},
 		{"metrics alone", []string{"metrics"}, 2, "needs a subcommand"},
 		{"report of an unknown run", []string{"report", "nope", "-f", def}, 2, "no such run"},
 	}

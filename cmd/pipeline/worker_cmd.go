@@ -48,7 +48,7 @@ Stages asking for a GPU (` + "`resources: {gpu: 1}`" + `) are on the gpu queue; 
 			if err != nil {
 				return err
 			}
-			if err := ws.Store.Init(); err != nil {
+			if err := ws.Init(); err != nil {
 				return err
 			}
 			exe, err := os.Executable()

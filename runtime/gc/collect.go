@@ -121,7 +121,7 @@ func Collect(ws *runtime.Workspace, opts Options) (*Report, error) {
 // makePlan decides what to delete and fills in the report's counts.
 func makePlan(ws *runtime.Workspace, keep int, rep *Report) (*plan, error) {
 	p := &plan{}
-	runsDir := filepath.Join(ws.Root, "runs")
+	runsDir := ws.RunsDir()
 	entries, err := readDirIfExists(runsDir)
 	if err != nil {
 		return nil, err
@@ -164,14 +164,14 @@ func makePlan(ws *runtime.Workspace, keep int, rep *Report) (*plan, error) {
 			}
 		}
 	}
-	links, err := listOutLinks(ws.Root)
+	links, err := listOutLinks(ws)
 	if err != nil {
 		return nil, err
 	}
 	for _, l := range links {
 		live[l.object] = true
 	}
-	objects, err := listObjects(ws.Root)
+	objects, err := listObjects(ws.Store)
 	if err != nil {
 		return nil, err
 	}
@@ -185,12 +185,12 @@ func makePlan(ws *runtime.Workspace, keep int, rep *Report) (*plan, error) {
 		p.objects = append(p.objects, o)
 		rep.Objects.add(o.size)
 	}
-	bundles, err := readDirIfExists(filepath.Join(ws.Root, "bundles"))
+	bundles, err := readDirIfExists(ws.BundlesDir())
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range bundles {
-		p.bundles = append(p.bundles, filepath.Join(ws.Root, "bundles", e.Name()))
+		p.bundles = append(p.bundles, filepath.Join(ws.BundlesDir(), e.Name()))
 		rep.Bundles.add(0)
 	}
 	kinds, err := readDirIfExists(ws.CachesDir())
@@ -302,8 +302,8 @@ func (p *plan) apply(ws *runtime.Workspace) error {
 			return fmt.Errorf("removing cache entry %s: %w", dir, err)
 		}
 	}
-	removeEmptyShards(filepath.Join(ws.Root, "ac"))
-	removeEmptyShards(filepath.Join(ws.Root, "objects"))
+	removeEmptyShards(ws.Store.ActionsDir())
+	removeEmptyShards(ws.Store.ObjectsDir())
 	return nil
 }
 
@@ -312,7 +312,7 @@ func (p *plan) apply(ws *runtime.Workspace) error {
 func removeEmptyShards(dir string) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if e.IsDir() && isShard(e.Name()) {
+		if e.IsDir() && artifacts.IsShardName(e.Name()) {
 			_ = os.Remove(filepath.Join(dir, e.Name())) // fails, as wanted, when not empty
 		}
 	}

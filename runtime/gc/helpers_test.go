@@ -180,7 +180,7 @@ func checkConsistent(t testing.TB, ws *runtime.Workspace) {
 // objectCount returns how many objects the store holds.
 func objectCount(t testing.TB, ws *runtime.Workspace) int {
 	t.Helper()
-	objs, err := listObjects(ws.Root)
+	objs, err := listObjects(ws.Store)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mlpipe/pipeline/runtime"
 )
 
 // outLink is one `out/<definition>/<stage>/<port>` link and the object it points to.
@@ -20,9 +22,9 @@ type outLink struct {
 // listOutLinks returns the links under out/ that point into objects/, so that
 // the current outputs of every stage are kept. Links pointing elsewhere are
 // ignored.
-func listOutLinks(root string) ([]outLink, error) {
-	base := filepath.Join(root, "out")
-	objects := filepath.Join(root, "objects")
+func listOutLinks(ws *runtime.Workspace) ([]outLink, error) {
+	base := ws.ViewsRoot()
+	objects := ws.Store.ObjectsDir()
 	var links []outLink
 	err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

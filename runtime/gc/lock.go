@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/mlpipe/pipeline/runtime"
 )
@@ -22,7 +21,7 @@ func lockExclusive(root string) (*runtime.WorkspaceLock, error) {
 	}
 	if !ok {
 		return nil, fmt.Errorf("%w (%s holds %s): garbage collection deletes nothing while a run may read the store; try again when it finishes",
-			ErrBusy, root, filepath.Join(root, "workspace.lock"))
+			ErrBusy, root, runtime.WorkspaceLockFile(root))
 	}
 	return l, nil
 }
@@ -30,7 +29,7 @@ func lockExclusive(root string) (*runtime.WorkspaceLock, error) {
 // busy reports, without creating anything, whether a pipeline holds the
 // workspace now.
 func busy(root string) bool {
-	if _, err := os.Stat(filepath.Join(root, "workspace.lock")); errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(runtime.WorkspaceLockFile(root)); errors.Is(err, fs.ErrNotExist) {
 		return false
 	}
 	l, ok, err := runtime.TryLockWorkspace(root, true)

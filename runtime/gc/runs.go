@@ -90,7 +90,7 @@ const trashPrefix = ".rm-"
 // parsed is reported in the run's Err. Any schema version is read, since
 // collecting only needs the digests.
 func ListRuns(ws *runtime.Workspace) ([]Run, error) {
-	base := filepath.Join(ws.Root, "runs")
+	base := ws.RunsDir()
 	entries, err := readDirIfExists(base)
 	if err != nil {
 		return nil, err

@@ -93,85 +93,42 @@ func readDirIfExists(dir string) ([]fs.DirEntry, error) {
 	return entries, nil
 }
 
-// isShard reports whether name is a two-hex-digit shard directory name.
-func isShard(name string) bool {
-	if len(name) != 2 {
-		return false
-	}
-	for _, c := range name {
-		if !strings.ContainsRune("0123456789abcdef", c) {
-			return false
-		}
-	}
-	return true
-}
-
 // listObjects returns every object in the store, sorted by id.
-func listObjects(root string) ([]object, error) {
-	base := filepath.Join(root, "objects")
-	shards, err := readDirIfExists(base)
-	if err != nil {
-		return nil, err
-	}
+func listObjects(s *artifacts.Store) ([]object, error) {
 	var out []object
-	for _, sh := range shards {
-		if !sh.IsDir() || !isShard(sh.Name()) {
-			continue
-		}
-		entries, err := readDirIfExists(filepath.Join(base, sh.Name()))
+	for o, err := range s.Objects() {
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range entries {
-			p := filepath.Join(base, sh.Name(), e.Name())
-			size, err := pathSize(p)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, object{id: sh.Name() + "/" + e.Name(), path: p, size: size})
+		size, err := pathSize(o.Path)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, object{id: o.ID, path: o.Path, size: size})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
 	return out, nil
 }
 
 // listRecords returns every file of the action cache, sorted by path;
 // with parse, valid records name their outputs.
 func listRecords(s *artifacts.Store, parse bool) ([]record, error) {
-	base := filepath.Join(s.Root, "ac")
-	shards, err := readDirIfExists(base)
-	if err != nil {
-		return nil, err
-	}
 	var out []record
-	for _, sh := range shards {
-		if !sh.IsDir() || !isShard(sh.Name()) {
-			continue
-		}
-		entries, err := readDirIfExists(filepath.Join(base, sh.Name()))
+	for f, err := range s.ActionFiles() {
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range entries {
-			if !e.Type().IsRegular() {
-				continue
-			}
-			p := filepath.Join(base, sh.Name(), e.Name())
-			info, err := e.Info()
-			if errors.Is(err, fs.ErrNotExist) {
-				continue
-			}
-			if err != nil {
-				return nil, fmt.Errorf("reading action record %s: %w", p, err)
-			}
-			r := record{path: p, size: info.Size()}
-			if strings.HasPrefix(e.Name(), ".tmp-") {
-				r.temp = true
-			} else if !parse {
-				r.valid = true
-			}
-			out = append(out, r)
+		info, err := f.Entry.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
 		}
+		if err != nil {
+			return nil, fmt.Errorf("reading action record %s: %w", f.Path, err)
+		}
+		r := record{path: f.Path, size: info.Size(), temp: f.Temp}
+		if !f.Temp && !parse {
+			r.valid = true
+		}
+		out = append(out, r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
 	if parse {

@@ -73,7 +73,7 @@ func DiskUsage(ws *runtime.Workspace) (*Usage, error) {
 		return nil, fmt.Errorf("no workspace at %s", ws.Root)
 	}
 	u := &Usage{Workspace: ws.Root, ByStage: []StageUsage{}, ByRun: []RunUsage{}}
-	objects, err := listObjects(ws.Root)
+	objects, err := listObjects(ws.Store)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func DiskUsage(ws *runtime.Workspace) (*Usage, error) {
 	}
 	// refs counts, per object, the runs and current outputs that reference it.
 	refs := map[string]int{}
-	links, err := listOutLinks(ws.Root)
+	links, err := listOutLinks(ws)
 	if err != nil {
 		return nil, err
 	}

@@ -149,7 +149,7 @@ func Load(s Selection, ref string) (*artifacts.Manifest, *runtime.Workspace, err
 		if err != nil {
 			return nil, nil, err
 		}
-		owner, err := runtime.OpenWorkspace(filepath.Dir(filepath.Dir(filepath.Dir(path))))
+		owner, err := runtime.OpenWorkspace(runtime.WorkspaceOfManifest(path))
 		if err != nil {
 			return nil, nil, err
 		}
