@@ -1,13 +1,10 @@
 package pipeline
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/dominikbraun/graph"
 
 	"github.com/mlpipe/pipeline/stages"
 )
@@ -31,7 +28,6 @@ type Graph struct {
 	Nodes []*Node
 
 	byName map[string]*Node
-	dag    graph.Graph[string, *Node]
 	// up and down hold each node's neighbours, sorted by name.
 	up, down map[*Node][]*Node
 }
@@ -420,17 +416,12 @@ func wireInputs(e *errs, sd *StageDef, kind stages.Kind, node *Node, upstream ma
 	}
 }
 
-// buildDAG puts the instances into a dominikbraun/graph and records each
-// node's neighbours. Nodes are already in topological order: stages were
-// compiled in dependency order and cycles rejected before.
+// buildDAG records each node's neighbours, sorted by name. Nodes are already
+// in topological order: stages were compiled in dependency order and cycles
+// rejected before (stageOrder), so instances, which only read instances of
+// earlier stages, have none.
 func (g *Graph) buildDAG() error {
-	dag := graph.New(func(n *Node) string { return n.Name }, graph.Directed(), graph.Acyclic())
 	g.up, g.down = map[*Node][]*Node{}, map[*Node][]*Node{}
-	for _, n := range g.Nodes {
-		if err := dag.AddVertex(n); err != nil {
-			return fmt.Errorf("adding stage %s to the graph: %w", n.Name, err)
-		}
-	}
 	for _, n := range g.Nodes {
 		seen := map[*Node]bool{}
 		for _, in := range n.Inputs {
@@ -438,9 +429,6 @@ func (g *Graph) buildDAG() error {
 				continue
 			}
 			seen[in.From] = true
-			if err := dag.AddEdge(in.From.Name, n.Name); err != nil {
-				return fmt.Errorf("wiring %s -> %s: %w", in.From.Name, n.Name, err)
-			}
 			g.up[n] = append(g.up[n], in.From)
 			g.down[in.From] = append(g.down[in.From], n)
 		}
@@ -454,7 +442,6 @@ func (g *Graph) buildDAG() error {
 	for _, l := range g.down {
 		byName(l)
 	}
-	g.dag = dag
 	return nil
 }
 
