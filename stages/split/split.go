@@ -98,7 +98,7 @@ func splitTable(ctx context.Context, cfg *config, in string, outs []string, prog
 	}
 	var plan []int16
 	if cfg.method == methodExact || cfg.stratify != "" {
-		plan, err = exactPlan(ctx, r, sp)
+		plan, err = planPass(ctx, cfg, in, r, sp)
 		r.Close()
 		if err != nil {
 			return nil, err
@@ -307,4 +307,30 @@ func exactPlan(ctx context.Context, r *table.Reader, sp *splitter) ([]int16, err
 		}
 	}
 	return plan, nil
+}
+
+// planPass runs exactPlan reading only what it needs: with a key column,
+// the key and the stratify column (a text column is never decoded for the
+// plan); without one the whole row is the key, so r itself is read.
+func planPass(ctx context.Context, cfg *config, in string, r *table.Reader, sp *splitter) ([]int16, error) {
+	if cfg.key == "" {
+		return exactPlan(ctx, r, sp)
+	}
+	cols := []string{cfg.key}
+	if cfg.stratify != "" && cfg.stratify != cfg.key {
+		cols = append(cols, cfg.stratify)
+	}
+	pr, err := table.OpenColumns(in, cols)
+	if err != nil {
+		return nil, err
+	}
+	defer pr.Close()
+	pr.RecycleBatches()
+	psp, err := newSplitter(cfg, pr.Schema())
+	if err != nil {
+		return nil, err
+	}
+	plan, err := exactPlan(ctx, pr, psp)
+	sp.deduped = psp.deduped
+	return plan, err
 }
