@@ -33,6 +33,24 @@ func openSyncRemote(c *cobra.Command, url string, write bool) (*remote.Store, er
 	return rs, nil
 }
 
+// openSync loads a definition (without compiling it: its sources may not be
+// here yet), opens its workspace and the remote store.
+func openSync(c *cobra.Command, df *definitionFlags, path, remoteURL string, write bool) (*pipeline.Definition, *runtime.Workspace, *remote.Store, error) {
+	def, err := pipeline.Load(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ws, err := df.openWorkspace(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rs, err := openSyncRemote(c, remoteURL, write)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return def, ws, rs, nil
+}
+
 func newPushCmd() *cobra.Command {
 	var (
 		df        definitionFlags
@@ -48,15 +66,7 @@ func newPushCmd() *cobra.Command {
 			"file can `pipeline pull` them.",
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			def, err := pipeline.Load(args[0])
-			if err != nil {
-				return err
-			}
-			ws, err := df.openWorkspace(args[0])
-			if err != nil {
-				return err
-			}
-			rs, err := openSyncRemote(c, remoteURL, true)
+			def, ws, rs, err := openSync(c, &df, args[0], remoteURL, true)
 			if err != nil {
 				return err
 			}
@@ -108,15 +118,7 @@ func newPullCmd() *cobra.Command {
 			"cached. Nothing runs.",
 		Args: minArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			def, err := pipeline.Load(args[0])
-			if err != nil {
-				return err
-			}
-			ws, err := df.openWorkspace(args[0])
-			if err != nil {
-				return err
-			}
-			rs, err := openSyncRemote(c, remoteURL, false)
+			def, ws, rs, err := openSync(c, &df, args[0], remoteURL, false)
 			if err != nil {
 				return err
 			}
