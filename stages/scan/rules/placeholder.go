@@ -57,7 +57,14 @@ func IsPlaceholder(v []byte) bool {
 			return true
 		}
 	}
-	return repetitive(v) || sequential(v)
+	return wrapped(v) || repetitive(v) || sequential(v)
+}
+
+// wrapped reports whether v is a word in brackets or percent signs: a
+// placeholder to fill in ([PASSWORD]) or a variable (%DB_PASSWORD%).
+func wrapped(v []byte) bool {
+	n := len(v)
+	return n >= 3 && (v[0] == '[' && v[n-1] == ']' || v[0] == '%' && v[n-1] == '%')
 }
 
 // repetitive reports whether v is made of at most two distinct bytes, or

@@ -13,13 +13,13 @@ func httpRules() []*Rule {
 		{
 			ID: "authorization-header", Description: "credentials in an HTTP Authorization header",
 			Keywords: []string{"authorization"},
-			Pattern:  regexp.MustCompile(`(?i)(?P<key>authorization)["']?[ \t]*[:=][ \t]*["']?(?:(?P<scheme>basic|bearer|token|apikey)[ \t]+)?(?P<secret>[A-Za-z0-9+/=._~-]{16,1000})`),
+			Pattern:  regexp.MustCompile(`(?i)(?P<key>authorization)["']?[ \t]*[:=][ \t]*["']?(?:(?P<scheme>basic|bearer|token|apikey|api-token|api-key)[ \t]+)?(?P<secret>[A-Za-z0-9+/=._~-]{16,1000})`),
 			After:    1100, Token: authValueSet, MinEntropy: 3, Check: checkAuthorization,
 		},
 		{
 			ID: "curl-user-password", Description: "user:password given to curl -u",
 			Keywords: []string{"curl"},
-			Pattern:  regexp.MustCompile(`(?P<key>curl(?:[^\r\n\\]|\\\r?\n|\\)*?[ \t](?:-u|--user)[ \t=]*["']?[^:\s"'$]{0,64}:)(?P<secret>[^\s"'$]{3,128})`),
+			Pattern:  regexp.MustCompile(`(?P<key>curl(?:[^\r\n\\]|\\\r?\n|\\)*?[ \t](?:-u|--user)[ \t=]*["']?[^:\s"'$]{0,64}:["']?)(?P<secret>[^\s"'$]{3,128})`),
 			After:    600, Multiline: true, Check: checkCurlPassword,
 		},
 	}

@@ -12,6 +12,12 @@ func saasRules() []*Rule {
 			After:   260, Token: tokenSet, Visible: 5, MinEntropy: 2.5, Random: afterLastDash, Check: checkSlackTail,
 		},
 		{
+			ID: "slack-token", Description: "Slack workspace app or refresh token (legacy, without account ids)",
+			Keywords: []string{"xoxa-", "xoxr-"}, ExactCase: true,
+			Pattern: regexp.MustCompile(`xox[ar]-(?:[0-9]-)?[0-9A-Za-z]{8,48}`),
+			After:   52, Token: tokenSet, Visible: 5, MinEntropy: 3, Check: checkSlackTail,
+		},
+		{
 			ID: "slack-app-token", Description: "Slack app-level token",
 			Keywords: []string{"xapp-"}, ExactCase: true,
 			Pattern: regexp.MustCompile(`xapp-[0-9]-[A-Z0-9]{6,}-[0-9]{6,}-[a-z0-9]{32,}`),
@@ -20,7 +26,7 @@ func saasRules() []*Rule {
 		{
 			ID: "slack-webhook", Description: "Slack incoming webhook URL",
 			Keywords: []string{"hooks.slack.com"},
-			Pattern:  regexp.MustCompile(`https?:(?:\\?/){2}hooks\.slack\.com(?:\\?/)(?:services|workflows|triggers)(?:(?:\\?/)[A-Za-z0-9_]{6,40}){2,4}`),
+			Pattern:  regexp.MustCompile(`(?:https?:(?:\\?/){2})?hooks\.slack\.com(?:\\?/)(?:services|workflows|triggers)(?:(?:\\?/)[A-Za-z0-9_]{6,40}){2,4}|(?:https?:(?:\\?/){2})?hooks\.slack\.com(?:\\?/)(?:services|workflows|triggers)(?:\\?/)[A-Za-z0-9_]{40,56}`),
 			Before:   12, After: 200, Token: tokenSet, VisibleTo: visibleWebhook, MinEntropy: 3,
 		},
 		{

@@ -33,6 +33,7 @@ func vendorRules() []*Rule {
 		{id: "vault-token", desc: "HashiCorp Vault service or batch token", prefixes: []string{"hvs.", "hvb."}, pattern: `hv[sb]\.[0-9A-Za-z_-]{90,300}`, visible: 4},
 		{id: "hashicorp-tf-api-token", desc: "HCP Terraform API token", prefixes: []string{".atlasv1."}, pattern: `[0-9A-Za-z]{14}\.atlasv1\.[0-9A-Za-z_=-]{60,70}`, before: 14},
 		{id: "flyio-access-token", desc: "Fly.io access token", prefixes: []string{"fo1_"}, pattern: `fo1_[0-9A-Za-z_-]{43}`, visible: 4},
+		{id: "flyio-access-token", desc: "Fly.io macaroon token", prefixes: []string{"FlyV1 fm"}, pattern: `FlyV1 fm[12][ar]?_[0-9A-Za-z+/=_-]{80,1000}`, visible: 11, token: b64Token},
 		{id: "openshift-user-token", desc: "OpenShift user token", prefixes: []string{"sha256~"}, pattern: `sha256~[0-9A-Za-z_-]{43}`, visible: 7},
 		{id: "aws-bedrock-api-key", desc: "Amazon Bedrock long-term API key", prefixes: []string{"ABSKQmVkcm9ja0FQSUtleS"}, pattern: `ABSKQmVkcm9ja0FQSUtleS[0-9A-Za-z+/]{100,280}={0,2}`, visible: 4, token: b64Body},
 		{id: "planetscale-token", desc: "PlanetScale service or OAuth token", prefixes: []string{"pscale_tkn_", "pscale_oauth_"}, pattern: `pscale_(?:tkn|oauth)_[0-9A-Za-z_.=-]{32,64}`, visible: 11},
@@ -75,6 +76,9 @@ func vendorRules() []*Rule {
 	}
 	return out
 }
+
+// b64Token is the character set of tokens in standard or URL-safe base64.
+var b64Token = newCharset("A-Za-z0-9+/=_-")
 
 // azureSecretSet is the character set of Entra ID client secrets.
 var azureSecretSet = newCharset("A-Za-z0-9_~.-")
