@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -69,6 +70,12 @@ was cached, 1 when it failed (the outcome is still written), 2 on bad usage.`,
 			hit, computed, err := runtime.RemoteHit(ctx, g, ws, spec, rs)
 			if err != nil {
 				return failure("%v", err)
+			}
+			if computed != key && len(g.Secrets) > 0 {
+				if n, ok := g.Node(spec.Stage); ok && len(n.Secrets) > 0 {
+					return failure("stage %s has key %s on this machine, not %s: it uses secrets (%s), whose hashes are keyed per workspace; set %s to one shared value on every machine of the run",
+						spec.Stage, computed, key, strings.Join(n.Secrets, ", "), runtime.SecretKeyEnv)
+				}
 			}
 			if computed != key {
 				return failure("stage %s has key %s on this machine, not %s: this binary or its stage kinds differ from the ones that keyed it", spec.Stage, computed, key)
