@@ -157,6 +157,9 @@ func checkAssignment(c *Candidate) bool {
 	if envNameRe.Match(v) || bytes.HasPrefix(v, []byte("eyJ")) {
 		return false
 	}
+	if bytes.HasPrefix(v, []byte("AIza")) && !checkNotFirebaseConfig(c) {
+		return false
+	}
 	if dec, err := base64.StdEncoding.DecodeString(string(v)); err == nil && len(v) >= 8 && printable(dec) && IsPlaceholder(dec) {
 		return false
 	}

@@ -47,7 +47,7 @@ func vendorRules() []*Rule {
 		{id: "artifactory-reference-token", desc: "JFrog Artifactory reference token", prefixes: []string{"cmVmdGtuOjAxOj"}, pattern: `cmVmdGtuOjAxOj[0-9A-Za-z]{42,50}`, visible: 4, token: alnum},
 		{id: "harness-api-key", desc: "Harness personal or service-account token", prefixes: []string{"pat.", "sat."}, pattern: `[ps]at\.[0-9A-Za-z_-]{22}\.[0-9a-z]{24}\.[0-9A-Za-z]{20}`, visible: 4},
 		// Chat.
-		{id: "microsoft-teams-webhook", desc: "Microsoft Teams incoming webhook URL", prefixes: []string{".webhook.office.com/webhookb2/"}, pattern: `https://[0-9a-z-]+\.webhook\.office\.com/webhookb2/[0-9a-z-]{36}@[0-9a-z-]{36}/IncomingWebhook/[0-9a-z]{32}/[0-9a-z-]{36}`, visible: 8, before: 80},
+		{id: "microsoft-teams-webhook", desc: "Microsoft Teams incoming webhook URL", prefixes: []string{".webhook.office.com/webhookb2/"}, pattern: `https://[0-9a-z-]{1,63}\.webhook\.office\.com/webhookb2/[0-9a-z-]{36}@[0-9a-z-]{36}/IncomingWebhook/[0-9a-z]{32}/[0-9a-z-]{36}`, visible: 8, before: 80},
 		// Payment.
 		{id: "square-access-token", desc: "Square access token", prefixes: []string{"sq0atp-"}, pattern: `sq0atp-[0-9A-Za-z_-]{22}`, visible: 7},
 		{id: "square-secret", desc: "Square application secret", prefixes: []string{"sq0csp-"}, pattern: `sq0csp-[0-9A-Za-z_-]{43}`, visible: 7},
@@ -64,9 +64,11 @@ func vendorRules() []*Rule {
 		if tok == nil {
 			tok = tokenSet
 		}
-		after := 0
-		if m := maxLen(v.pattern); m > 0 {
-			after = m
+		// The window reaches as far as the longest token (the keyword
+		// starts it, or sits inside it after at most before bytes).
+		after := maxLen(v.pattern)
+		if after <= 0 {
+			after = 1024
 		}
 		out[i] = &Rule{
 			ID: v.id, Description: v.desc, Keywords: v.prefixes, ExactCase: true,
