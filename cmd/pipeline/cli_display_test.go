@@ -28,7 +28,7 @@ stages:
 		t.Errorf("summary prints exponents:\n%s", out)
 	}
 	_, out, _ = cli(t, "run", def, "-j", "1")
-	if !strings.Contains(out, "gen   cached   (ran ") {
+	if !strings.Contains(out, "gen   cached      (ran 0.") {
 		t.Errorf("a cached stage does not say what it once took:\n%s", out)
 	}
 }

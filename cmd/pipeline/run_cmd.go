@@ -211,10 +211,10 @@ func printRunSummary(w io.Writer, res *runtime.RunResult) {
 		line := fmt.Sprintf("%-*s  %-7s", width, s.Node.Name, s.Status)
 		switch s.Status {
 		case runtime.StatusRan:
-			line += fmt.Sprintf("  %6.1fs", float64(s.Record.DurationMS)/1000)
+			line += fmt.Sprintf("  %13s", fmt.Sprintf("%.1fs", float64(s.Record.DurationMS)/1000))
 		case runtime.StatusCached:
 			// Nothing was spent now; say what the cached result once took.
-			line += fmt.Sprintf("  (ran %.1fs)", float64(s.Record.DurationMS)/1000)
+			line += fmt.Sprintf("  %13s", fmt.Sprintf("(ran %.1fs)", float64(s.Record.DurationMS)/1000))
 		case runtime.StatusSkipped:
 			line += "  " + strings.TrimPrefix(s.Record.Error, "skipped: ")
 		}
