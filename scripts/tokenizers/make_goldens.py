@@ -15,20 +15,18 @@ text of each hard case. Run with the versions in requirements.txt:
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import hashlib
 import io
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("RAYON_NUM_THREADS", "1")  # deterministic training
-
-import sentencepiece as spm  # noqa: E402
-from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers  # noqa: E402
-import transformers.convert_slow_tokenizer as conv  # noqa: E402
+import sentencepiece as spm
+from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+import transformers.convert_slow_tokenizer as conv
 
 ROOT = Path(__file__).resolve().parents[2]
 SPM = ROOT / "testdata/tokenizers/sentencepiece"
@@ -65,18 +63,23 @@ class BPEExtractor:
         self.inner = conv.SentencePieceExtractor(model)
 
     def extract(self, _vocab_scores: Any) -> tuple[dict[str, int], list[tuple[str, str]]]:
-        kw = self.inner.extract(models.BPE)
+        kw: Any = self.inner.extract(models.BPE)  # a dict, whatever its annotation says
         return kw["vocab"], kw["merges"]
 
 
 def converted(converter: type, model: str, **attrs: Any) -> Tokenizer:
     """Convert a committed SentencePiece model as transformers converts its slow tokenizer."""
     fixed = type(converter.__name__, (converter,), {"SpmExtractor": BPEExtractor})
-    return fixed(SlowTokenizer(SPM / model, **attrs)).converted()
+    tok: Tokenizer = fixed(SlowTokenizer(SPM / model, **attrs)).converted()
+    return tok
 
 
 def trained_unigram() -> Tokenizer:
-    """A Unigram model trained on every third corpus line, behind NFKC and Metaspace."""
+    """A Unigram model trained on every third corpus line, behind NFKC and Metaspace.
+
+    Training is not bit-for-bit repeatable (its sums run in hash-map order), so the
+    committed file is an input: it is trained only when missing or asked for.
+    """
     tok = Tokenizer(models.Unigram())
     tok.normalizer = normalizers.NFKC()
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
@@ -88,7 +91,23 @@ def trained_unigram() -> Tokenizer:
     return tok
 
 
-# Fixtures made here: file name (under testdata/tokenizers/hf) -> maker.
+def with_byte_fallback(base: str) -> Tokenizer:
+    """The Unigram fixture base with the 256 <0xXX> pieces and byte_fallback, decoded as Llama's."""
+    doc = json.loads(load(f"testdata/tokenizers/hf/{base}.tokenizer.json.gz").to_str())
+    doc["model"]["vocab"] += [[f"<0x{b:02X}>", -30.0] for b in range(256)]
+    doc["model"]["byte_fallback"] = True
+    doc["decoder"] = json.loads(
+        decoders.Sequence(
+            [decoders.Replace("▁", " "), decoders.ByteFallback(), decoders.Fuse(), decoders.Strip(" ", 1, 0)]
+        ).__getstate__()
+    )
+    return Tokenizer.from_str(json.dumps(doc))
+
+
+# Fixtures trained, not converted: made only when missing or with --train.
+TRAINED = {"unigram_trained"}
+
+# Fixtures made here, in this order: file name (under testdata/tokenizers/hf) -> maker.
 MADE: dict[str, Callable[[], Tokenizer]] = {
     "t5_unigram8k": lambda: converted(conv.T5Converter, "spm_unigram8k.model", _extra_ids=100),
     "xlmr_unigram8k": lambda: converted(conv.XLMRobertaConverter, "spm_unigram8k.model"),
@@ -101,6 +120,7 @@ MADE: dict[str, Callable[[], Tokenizer]] = {
         conv.GemmaConverter, "spm_bpe8k.model", bos_token="<s>", eos_token="</s>", pad_token="<unk>"
     ),
     "unigram_trained": trained_unigram,
+    "unigram_bytes": lambda: with_byte_fallback("unigram_trained"),
 }
 
 # Golden name -> tokenizer file, relative to the repository.
@@ -168,8 +188,9 @@ def load(path: str) -> Tokenizer:
 
 
 def variant(name: str) -> Tokenizer:
+    """The tokenizer of a variant: its base's tokenizer.json with some fields replaced."""
     base, patch = VARIANTS[name]
-    path = FILES.get(base, {"gpt2": "testdata/tokenizers/gpt2/tokenizer.json"}.get(base, ""))
+    path = (FILES | {"gpt2": "testdata/tokenizers/gpt2/tokenizer.json"})[base]
     data = (ROOT / path).read_bytes()
     doc = json.loads(gzip.decompress(data) if path.endswith(".gz") else data)
     doc.update(patch)
@@ -197,9 +218,15 @@ def write_goldens(name: str, tok: Tokenizer, corpus: list[str], hard: list[str])
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--train", action="store_true", help="retrain the trained fixtures too")
+    args = ap.parse_args()
     for name, make in MADE.items():
+        out = FIXTURES / f"{name}.tokenizer.json.gz"
+        if name in TRAINED and out.exists() and not args.train:
+            continue
         data = make().to_str(pretty=True).encode("utf-8") + b"\n"
-        (FIXTURES / f"{name}.tokenizer.json.gz").write_bytes(gzip_bytes(data))
+        out.write_bytes(gzip_bytes(data))
     corpus, hard = read_corpus(), read_hard_cases()
     for name, path in FILES.items():
         write_goldens(name, load(path), corpus, hard)

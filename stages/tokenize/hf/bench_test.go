@@ -29,6 +29,36 @@ func BenchmarkGPT2Encode(b *testing.B) {
 	}
 }
 
+// BenchmarkQwen3Encode encodes the whole corpus with Qwen3's tokenizer.json,
+// whose Split expression runs on the backtracking regular expression engine.
+func BenchmarkQwen3Encode(b *testing.B) {
+	corpus := readCorpus(b)
+	b.SetBytes(corpusBytes(corpus))
+	for b.Loop() {
+		b.StopTimer()
+		tok := loadFixture(b, goldenTokenizers["qwen3"])
+		b.StartTimer()
+		for _, l := range corpus {
+			tok.Encode(l)
+		}
+	}
+}
+
+// BenchmarkT5Encode encodes the whole corpus with a T5 tokenizer.json:
+// Precompiled normalizer, a Replace expression, Metaspace and Unigram.
+func BenchmarkT5Encode(b *testing.B) {
+	corpus := readCorpus(b)
+	b.SetBytes(corpusBytes(corpus))
+	for b.Loop() {
+		b.StopTimer()
+		tok := loadFixture(b, goldenTokenizers["t5_unigram8k"])
+		b.StartTimer()
+		for _, l := range corpus {
+			tok.Encode(l)
+		}
+	}
+}
+
 // BenchmarkGPT2EncodeParallel encodes the corpus on GOMAXPROCS goroutines.
 func BenchmarkGPT2EncodeParallel(b *testing.B) {
 	corpus := readCorpus(b)

@@ -44,6 +44,7 @@ var goldenTokenizers = map[string]string{
 	"mistral_bpe8k":       fixtures + "/tokenizers/hf/mistral_bpe8k.tokenizer.json.gz",
 	"gemma_bpe8k":         fixtures + "/tokenizers/hf/gemma_bpe8k.tokenizer.json.gz",
 	"unigram_trained":     fixtures + "/tokenizers/hf/unigram_trained.tokenizer.json.gz",
+	"unigram_bytes":       fixtures + "/tokenizers/hf/unigram_bytes.tokenizer.json.gz",
 }
 
 // corpusEvery lists the tokenizers checked on every n-th corpus line only,

@@ -44,7 +44,7 @@ func classify(r rune) graphemeClass {
 		return gcCR
 	case r == '\n':
 		return gcLF
-	case r < 0x20 || r == 0x7F:
+	case r < 0x20 || (r >= 0x7F && r < 0xA0) || r == 0xAD:
 		return gcControl
 	case r < 0x300:
 		return gcOther

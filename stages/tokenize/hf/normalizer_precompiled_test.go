@@ -65,6 +65,7 @@ func TestGraphemeClusters(t *testing.T) {
 		{"e\u0301x", []string{"e\u0301", "x"}},
 		{"\r\n\n", []string{"\r\n", "\n"}},
 		{"\t\u0301", []string{"\t", "\u0301"}},
+		{"\u0085\u0301\u00ad\u0301", []string{"\u0085", "\u0301", "\u00ad", "\u0301"}},
 		{"\u1100\u1161\u11a8\u1100", []string{"\u1100\u1161\u11a8", "\u1100"}},
 		{"\U0001F1EB\U0001F1F7\U0001F1EB", []string{"\U0001F1EB\U0001F1F7", "\U0001F1EB"}},
 		{"\u0915\u093e\u0915", []string{"\u0915\u093e", "\u0915"}},
