@@ -32,19 +32,7 @@ N=100
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
 export DVC_NO_ANALYTICS=1
 
-cpu_of() {
-  local t
-  t=$( { TIMEFORMAT='%3U %3S'; time "$@" >/dev/null 2>&1; } 2>&1 )
-  awk -v u="${t% *}" -v s="${t#* }" 'BEGIN{printf "%.4f", u+s}'
-}
-best_cpu() {
-  local n=$1; shift; local best=""
-  for _ in $(seq 1 "$n"); do
-    local c; c=$(cpu_of "$@")
-    if [ -z "$best" ] || awk -v a="$c" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$c; fi
-  done
-  echo "$best"
-}
+. "$ROOT/bench/engine/timing.sh"
 wall_of() {
   local a b; a=$(date +%s%N); "$@" >/dev/null 2>&1; b=$(date +%s%N)
   awk -v a="$a" -v b="$b" 'BEGIN{printf "%.2f", (b-a)/1e9}'

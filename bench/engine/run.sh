@@ -52,21 +52,7 @@ for d in pl task make; do echo seed > "$WORK/$d/seed.txt"; done
   for i in $(seq 0 $((N-1))); do printf 'f%d.out: c0.out\n\tcp c0.out f%d.out\n' $i $i; done
 } > "$WORK/make/Makefile"
 
-# cpu_of CMD...: CPU-seconds (user+sys, children included) of one run.
-cpu_of() {
-  local t
-  t=$( { TIMEFORMAT='%3U %3S'; time "$@" >/dev/null 2>&1; } 2>&1 )
-  awk -v u="${t% *}" -v s="${t#* }" 'BEGIN{printf "%.4f", u+s}'
-}
-# best_cpu REPEATS CMD...: the lowest CPU-seconds of REPEATS runs (least disturbed by other load).
-best_cpu() {
-  local n=$1; shift; local best=""
-  for _ in $(seq 1 "$n"); do
-    local c; c=$(cpu_of "$@")
-    if [ -z "$best" ] || awk -v a="$c" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$c; fi
-  done
-  echo "$best"
-}
+. "$ROOT/bench/engine/timing.sh"
 
 (cd "$WORK/pl" && "$PIPELINE" run pipeline.yaml -q >/dev/null)
 (cd "$WORK/task" && "$TASK" -s >/dev/null 2>&1)
