@@ -28,9 +28,6 @@ const batchBytes = 1 << 20
 // groups.
 type flatReader struct {
 	pq     *file.Reader
-	file   io.ReaderAt
-	own    bool // every chunk is decoded by page cursors
-	align  int  // with own: the widest materialised byte-array column, whose pages batches end with (-1: none)
 	schema *arrow.Schema
 	cols   []flatColumn
 	rg     int   // next row group to open
@@ -44,16 +41,13 @@ type flatColumn struct {
 	typ    arrow.DataType
 	maxDef int16
 	phys   parquet.Type
-	cr     file.ColumnChunkReader // when not decoded by pc
-	pc     *pageCursor
+	cr     file.ColumnChunkReader
 	defs   []int16
 	vals   []parquet.ByteArray
 	perRow float64   // bytes per string value in the last batch, to size the next
-	dict   dictState // for a column read as an Arrow dictionary (through cr)
+	dict   dictState // for a column read as an Arrow dictionary
 
-	recycle    *recycler   // the reader's, with Reader.RecycleBatches
-	ownDict    *array.Data // the dictionary a page cursor's batches share
-	ownDictGen int         // the cursor's dictionary that ownDict holds
+	recycle *recycler // the reader's, with Reader.RecycleBatches
 }
 
 // newFlatReader returns a flatReader for the given leaves (one per field of
@@ -61,11 +55,11 @@ type flatColumn struct {
 // does not decode. With dicts, string and binary columns whose pages are
 // all dictionary-encoded are read as Arrow dictionaries (and typed so in
 // the reader's schema).
-func newFlatReader(pq *file.Reader, f io.ReaderAt, sch *arrow.Schema, leaves []int, dicts bool) *flatReader {
+func newFlatReader(pq *file.Reader, sch *arrow.Schema, leaves []int, dicts bool) *flatReader {
 	if len(leaves) != sch.NumFields() {
 		return nil
 	}
-	fr := &flatReader{pq: pq, file: f, schema: sch, own: decodeOwnPages, align: -1}
+	fr := &flatReader{pq: pq, schema: sch}
 	fields := sch.Fields()
 	for i, leaf := range leaves {
 		descr := pq.MetaData().Schema.Column(leaf)
@@ -85,32 +79,10 @@ func newFlatReader(pq *file.Reader, f io.ReaderAt, sch *arrow.Schema, leaves []i
 		}
 		fr.cols = append(fr.cols, flatColumn{leaf: leaf, name: f.Name, typ: f.Type, maxDef: descr.MaxDefinitionLevel(),
 			phys: descr.PhysicalType()})
-		for rg := range pq.NumRowGroups() {
-			if cc, err := pq.MetaData().RowGroup(rg).ColumnChunk(leaf); err != nil || !ownDecodable(cc) {
-				fr.own = false
-			}
-		}
 	}
 	if dicts {
 		md := sch.Metadata()
 		fr.schema = arrow.NewSchema(fields, &md)
-	}
-	if fr.own {
-		widest := int64(0)
-		for i, c := range fr.cols {
-			if c.typ.ID() != arrow.STRING && c.typ.ID() != arrow.BINARY {
-				continue
-			}
-			size := int64(0)
-			for rg := range pq.NumRowGroups() {
-				if cc, err := pq.MetaData().RowGroup(rg).ColumnChunk(c.leaf); err == nil {
-					size += cc.TotalUncompressedSize()
-				}
-			}
-			if size > widest {
-				fr.align, widest = i, size
-			}
-		}
 	}
 	return fr
 }
@@ -146,20 +118,6 @@ func (fr *flatReader) advance() error {
 		}
 		rgr := fr.pq.RowGroup(fr.rg)
 		for i := range fr.cols {
-			c := &fr.cols[i]
-			if fr.own {
-				cc, err := rgr.MetaData().ColumnChunk(c.leaf)
-				if err == nil {
-					if c.pc == nil {
-						c.pc = &pageCursor{recycle: c.recycle}
-					}
-					err = c.pc.reset(fr.file, fr.pq.MetaData(), cc, c.phys, c.maxDef)
-				}
-				if err != nil {
-					return fmt.Errorf("row group %d, column %q: %w", fr.rg, c.name, err)
-				}
-				continue
-			}
 			cr, err := rgr.Column(fr.cols[i].leaf)
 			if err != nil {
 				return fmt.Errorf("row group %d, column %q: %w", fr.rg, fr.cols[i].name, err)
@@ -185,21 +143,6 @@ func (fr *flatReader) next() (arrow.RecordBatch, error) {
 		return nil, err
 	}
 	n := min(fr.left, BatchRows)
-	if fr.align >= 0 {
-		// End the batch with the widest text column's page, whose values
-		// then become the batch's without being copied.
-		p := fr.cols[fr.align].pc
-		if p.pageLeft == 0 {
-			if err := p.nextPage(); err != nil {
-				return nil, fmt.Errorf("row group %d, column %q: %w", fr.rg-1, fr.cols[fr.align].name, err)
-			}
-		}
-		if p.deltaLen && p.inPage {
-			n = min(n, int64(p.pageLeft))
-		} else if per := fr.cols[fr.align].perRow; per > 0 {
-			n = min(n, max(64, int64(batchBytes/per)))
-		}
-	}
 	arrs := make([]arrow.Array, len(fr.cols))
 	defer func() {
 		for _, a := range arrs {
@@ -221,9 +164,6 @@ func (fr *flatReader) next() (arrow.RecordBatch, error) {
 
 // read decodes the column's next n rows.
 func (c *flatColumn) read(n int) (arrow.Array, error) {
-	if c.pc != nil {
-		return c.readOwn(n)
-	}
 	if cap(c.defs) < n {
 		c.defs = make([]int16, n)
 	}
@@ -270,10 +210,16 @@ func (c *flatColumn) readBytes(cr *file.ByteArrayColumnChunkReader, n int, defs 
 		c.vals = make([]parquet.ByteArray, n)
 	}
 	offsets := make([]int32, n+1)
-	// The values are gathered in a buffer that is not zeroed first: every
+	// The values are gathered in a buffer that is not zeroed first (every
 	// byte is written before it is read, and zeroing the batch's text
-	// first cost as much as copying it.
-	data := uninitialized(int(c.perRow*float64(n)) + 64)
+	// first cost as much as copying it), or in a released batch's buffer
+	// from the reader's recycler.
+	var data []byte
+	if c.recycle != nil {
+		data = c.recycle.get(int(c.perRow*float64(n)) + 64)
+	} else {
+		data = uninitialized(int(c.perRow*float64(n)) + 64)
+	}
 	got, nulls := 0, 0
 	for got < n {
 		var d []int16
@@ -296,7 +242,7 @@ func (c *flatColumn) readBytes(cr *file.ByteArrayColumnChunkReader, n int, defs 
 			// Grow once for this page and, at the rate seen so far, the
 			// rows still to come.
 			more := float64(need) / float64(got+int(lv)) * float64(n-got-int(lv)) * 1.125
-			data = grow(data, size+int(more), nil)
+			data = grow(data, size+int(more), c.recycle)
 		}
 		if len(data)+size > math.MaxInt32 {
 			return nil, fmt.Errorf("over 2 GiB of values in %d rows", n)
@@ -314,10 +260,16 @@ func (c *flatColumn) readBytes(cr *file.ByteArrayColumnChunkReader, n int, defs 
 		got += int(lv)
 	}
 	c.perRow = float64(len(data)) / float64(n) * 1.0625
-	bufs := []*memory.Buffer{validity(defs, c.maxDef, nulls), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)),
-		memory.NewBufferBytes(data)}
+	values := memory.NewBufferBytes(data)
+	if c.recycle != nil {
+		values = memory.NewBufferWithAllocator(data, c.recycle)
+	}
+	bufs := []*memory.Buffer{validity(defs, c.maxDef, nulls), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), values}
 	d := array.NewData(c.typ, n, bufs, nil, nulls, 0)
 	defer d.Release()
+	if c.recycle != nil {
+		values.Release() // d holds it now
+	}
 	return array.MakeFromData(d), nil
 }
 

@@ -91,7 +91,7 @@ func open(path string, columns []string, dicts bool) (r *Reader, err error) {
 	}
 	if sch, flatLeaves := flatSelection(fr, full, columns); sch != nil {
 		schema := normalizeSchema(sch, full.Metadata())
-		if flat := newFlatReader(pq, f, schema, flatLeaves, dicts); flat != nil {
+		if flat := newFlatReader(pq, schema, flatLeaves, dicts); flat != nil {
 			if err := flat.advance(); err != nil && !errors.Is(err, io.EOF) {
 				return nil, fmt.Errorf("opening table %s: %w", path, err)
 			}
@@ -229,19 +229,15 @@ func (r *Reader) Next() (rec arrow.RecordBatch, err error) {
 // not their byte slices, and not the strings array.String.Value returns,
 // which alias the batch's memory (copy a string with strings.Clone to keep
 // it). Batches that are never released are simply not reused. Call it
-// before the first Next; it applies to the flat columns that this
-// package's page decoder reads.
+// before the first Next; it applies to tables whose columns are all flat,
+// and to their materialised string and binary columns.
 func (r *Reader) RecycleBatches() {
 	if r.flat == nil {
 		return
 	}
 	for i := range r.flat.cols {
 		// One recycler per column: its buffers are of its sizes.
-		rec := &recycler{}
-		r.flat.cols[i].recycle = rec
-		if pc := r.flat.cols[i].pc; pc != nil {
-			pc.recycle = rec
-		}
+		r.flat.cols[i].recycle = &recycler{}
 	}
 }
 
