@@ -1,9 +1,7 @@
 package report
 
 import (
-	"fmt"
 	"math"
-	"os"
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime"
@@ -13,10 +11,7 @@ import (
 // HistoryPort is the output port holding a training history table (columns
 // step, train_loss (or loss) and the nullable val_loss). A history without a
 // training loss (a command's step metrics may be anything) draws no curve.
-const HistoryPort = "history"
-
-// maxHistoryRows bounds how much of a history table is read.
-const maxHistoryRows = 1_000_000
+const HistoryPort = records.HistoryPort
 
 // LossCurve is the training history of one stage instance.
 type LossCurve struct {
@@ -31,32 +26,19 @@ type LossCurve struct {
 
 // readLossCurve reads the history output of a stage record, if it has one.
 func readLossCurve(ws *runtime.Workspace, st *artifacts.StageRecord) (*LossCurve, error) {
-	var out *artifacts.PortRecord
-	for i := range st.Outputs {
-		if st.Outputs[i].Port == HistoryPort && !st.Outputs[i].Dir {
-			out = &st.Outputs[i]
-		}
+	h, err := records.ReadHistory(ws, st)
+	if err != nil || h == nil {
+		return nil, err
 	}
-	if out == nil {
-		return nil, nil
-	}
-	path := ws.Store.ObjectPath(out.Digest)
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("the history of stage %s (%s) is not in the workspace's store", st.Name, out.Digest)
-	}
-	cols, err := columns(path, []string{"step", "train_loss", "loss", "val_loss"}, map[string]bool{"train_loss": true, "loss": true, "val_loss": true}, maxHistoryRows)
-	if err != nil {
-		return nil, fmt.Errorf("reading the history of stage %s: %w", st.Name, err)
-	}
-	train, ok := cols["train_loss"]
+	train, ok := h.Values["train_loss"]
 	if !ok {
-		if train, ok = cols["loss"]; !ok {
+		if train, ok = h.Values["loss"]; !ok {
 			return nil, nil
 		}
 	}
-	c := &LossCurve{Stage: st.Name, Point: pointText(records.ParseInstance(st.Name)), Steps: floats(cols["step"]), Train: floats(train)}
-	if v, ok := cols["val_loss"]; ok {
-		c.Val = floats(v)
+	c := &LossCurve{Stage: st.Name, Point: pointText(records.ParseInstance(st.Name)), Steps: h.Steps, Train: train}
+	if v, ok := h.Values["val_loss"]; ok {
+		c.Val = v
 	} else {
 		c.Val = make([]float64, len(c.Steps))
 		for i := range c.Val {
