@@ -162,7 +162,7 @@ func newRunsCmd() *cobra.Command {
 	c.Flags().StringVar(&sortBy, "sort", "", "order by a `FIELD` (ascending; -FIELD descending)")
 	c.Flags().StringVar(&filter, "filter", "", "keep the runs an `EXPR` holds for: FIELD OP VALUE joined by and/or")
 	c.Flags().StringVar(&cols, "columns", "", "show these comma-separated `FIELDS` instead of the default columns")
-	c.AddCommand(newRunsShowCmd(&rf), newRunsRmCmd())
+	c.AddCommand(newRunsShowCmd(&rf), newRunsRmCmd(), newRunsExportCmd(&rf))
 	return c
 }
 
