@@ -86,6 +86,7 @@ func TestSecretsNeverWrittenInClear(t *testing.T) {
 		t.Errorf("no warning suggesting the reference form for the literal secret:\n%s", out)
 	}
 	runCLI(0, "report", "latest", "--workspace", ws, "-o", report)
+	runCLI(0, "runs", "export", "--mlflow", filepath.Join(dir, "mlruns"), "--workspace", ws)
 	runCLI(0, "runs", "--workspace", ws)
 	runCLI(0, "runs", "show", "latest", "--workspace", ws)
 	runCLI(0, "runs", "show", "latest", "--workspace", ws, "--json")

@@ -50,6 +50,11 @@ func Export(dir string, runs []Run) ([]Exported, error) {
 		return nil, fmt.Errorf("exporting to the MLflow store %s: %w", dir, err)
 	}
 	s := &store{root: abs}
+	for _, r := range runs {
+		if t := r.Manifest.StartedAt; !t.IsZero() && (s.created.IsZero() || t.Before(s.created)) {
+			s.created = t
+		}
+	}
 	if err := s.open(); err != nil {
 		return nil, err
 	}
@@ -70,6 +75,9 @@ type store struct {
 	root string
 	// experiments maps experiment names to ids, as the store holds them.
 	experiments map[string]string
+	// created is when a new store's default experiment is said to be created:
+	// the earliest start of the runs exported.
+	created time.Time
 	// temps are the directories beside the store still to remove.
 	temps []string
 }
@@ -156,9 +164,13 @@ func (s *store) skeleton(dir string) error {
 	if _, err := os.Stat(filepath.Join(dir, DefaultExperimentID)); err == nil {
 		return nil
 	}
+	var ms int64
+	if !s.created.IsZero() {
+		ms = Millis(s.created)
+	}
 	exp := ExperimentMeta{
-		ArtifactLocation: fileURI(filepath.Join(s.root, DefaultExperimentID)),
-		ExperimentID:     DefaultExperimentID, LifecycleStage: LifecycleActive, Name: DefaultExperimentName,
+		ArtifactLocation: fileURI(filepath.Join(s.root, DefaultExperimentID)), CreationTime: ms, ExperimentID: DefaultExperimentID,
+		LastUpdateTime: ms, LifecycleStage: LifecycleActive, Name: DefaultExperimentName,
 	}
 	return s.placeExperiment(dir, exp)
 }
