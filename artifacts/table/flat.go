@@ -1,6 +1,7 @@
 package table
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -11,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/apache/arrow-go/v18/parquet/schema"
 )
 
@@ -18,10 +20,11 @@ import (
 // so that they are written to memory the cache still holds.
 const batchBytes = 1 << 20
 
-// flatReader decodes tables whose selected columns are all flat (neither
-// repeated nor nested) strings, binaries, 32/64-bit integers and floats, or
-// booleans, straight from Parquet's column readers into Arrow buffers sized
-// once per batch. String values are copied page by page from the decoded
+// flatReader decodes the flat (neither repeated nor nested) columns of
+// strings, binaries, 32/64-bit integers and floats, and booleans straight
+// from Parquet's column readers into Arrow buffers sized once per batch,
+// and reads every other selected column with arrow-go's column reader
+// (pqarrow), batch by batch alongside. String values are copied page by page from the decoded
 // page (plain encoding) or from the dictionary (dictionary encoding) into
 // one data buffer, so a dictionary-encoded column is materialised at its
 // exact size instead of through a growing builder. A batch never spans row
@@ -48,31 +51,33 @@ type flatColumn struct {
 	dict   dictState // for a column read as an Arrow dictionary
 
 	recycle *recycler // the reader's, with Reader.RecycleBatches
+
+	nested *pqarrow.ColumnReader // instead of cr, for a column arrow-go assembles
+	conv   *conversion           // of what nested reads, or nil
 }
 
-// newFlatReader returns a flatReader for the given leaves (one per field of
-// schema, in order), or nil when some column is not flat or of a type it
-// does not decode. With dicts, string and binary columns whose pages are
+// newFlatReader returns a flatReader for the given top-level fields of the
+// file (indices into fr's manifest; their schema sch, in order, converted
+// as c says). With dicts, flat string and binary columns whose pages are
 // all dictionary-encoded are read as Arrow dictionaries (and typed so in
 // the reader's schema).
-func newFlatReader(pq *file.Reader, sch *arrow.Schema, leaves []int, dicts bool) *flatReader {
-	if len(leaves) != sch.NumFields() {
-		return nil
-	}
+func newFlatReader(pq *file.Reader, pfr *pqarrow.FileReader, c *compat, sch *arrow.Schema, fieldIdx []int, dicts bool) (*flatReader, error) {
 	fr := &flatReader{pq: pq, schema: sch}
 	fields := sch.Fields()
-	for i, leaf := range leaves {
-		descr := pq.MetaData().Schema.Column(leaf)
-		if descr.MaxRepetitionLevel() != 0 || descr.MaxDefinitionLevel() > 1 {
-			return nil
-		}
-		if parent := descr.SchemaNode().Parent(); parent == nil || parent != schema.Node(pq.MetaData().Schema.Root()) {
-			return nil
-		}
+	for i, fi := range fieldIdx {
 		f := sch.Field(i)
-		if !flatPhysical(f.Type, descr.PhysicalType()) {
-			return nil
+		mf := &pfr.Manifest.Fields[fi]
+		leaf := mf.ColIndex
+		if len(mf.Children) != 0 || leaf < 0 || !isFlat(pq, leaf, f.Type) {
+			cr, err := pfr.GetColumn(context.Background(), fi)
+			if err != nil {
+				fr.release()
+				return nil, fmt.Errorf("column %q: %w", f.Name, err)
+			}
+			fr.cols = append(fr.cols, flatColumn{leaf: -1, name: f.Name, typ: f.Type, nested: cr, conv: c.plan(*mf.Field)})
+			continue
 		}
+		descr := pq.MetaData().Schema.Column(leaf)
 		if dicts && (f.Type.ID() == arrow.STRING || f.Type.ID() == arrow.BINARY) && allDictionary(pq.MetaData(), leaf) {
 			f.Type = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: f.Type}
 			fields[i] = f
@@ -84,7 +89,30 @@ func newFlatReader(pq *file.Reader, sch *arrow.Schema, leaves []int, dicts bool)
 		md := sch.Metadata()
 		fr.schema = arrow.NewSchema(fields, &md)
 	}
-	return fr
+	return fr, nil
+}
+
+// isFlat reports whether leaf is a top-level column that is neither
+// repeated nor nested, of a type the flat reader decodes into dt.
+func isFlat(pq *file.Reader, leaf int, dt arrow.DataType) bool {
+	descr := pq.MetaData().Schema.Column(leaf)
+	if descr.MaxRepetitionLevel() != 0 || descr.MaxDefinitionLevel() > 1 {
+		return false
+	}
+	if parent := descr.SchemaNode().Parent(); parent == nil || parent != schema.Node(pq.MetaData().Schema.Root()) {
+		return false
+	}
+	return flatPhysical(dt, descr.PhysicalType())
+}
+
+// release releases the arrow-go column readers.
+func (fr *flatReader) release() {
+	for i := range fr.cols {
+		if fr.cols[i].nested != nil {
+			fr.cols[i].nested.Release()
+			fr.cols[i].nested = nil
+		}
+	}
 }
 
 // flatPhysical reports whether the flat reader decodes Parquet's physical
@@ -95,9 +123,9 @@ func flatPhysical(dt arrow.DataType, pt parquet.Type) bool {
 		return false
 	case arrow.STRING, arrow.BINARY:
 		return pt == parquet.Types.ByteArray
-	case arrow.INT64:
+	case arrow.INT64, arrow.UINT64:
 		return pt == parquet.Types.Int64
-	case arrow.INT32:
+	case arrow.INT32, arrow.UINT32:
 		return pt == parquet.Types.Int32
 	case arrow.FLOAT64:
 		return pt == parquet.Types.Double
@@ -118,7 +146,10 @@ func (fr *flatReader) advance() error {
 		}
 		rgr := fr.pq.RowGroup(fr.rg)
 		for i := range fr.cols {
-			cr, err := rgr.Column(fr.cols[i].leaf)
+			if fr.cols[i].nested != nil {
+				continue
+			}
+			cr, err := fr.columnChunk(rgr, &fr.cols[i])
 			if err != nil {
 				return fmt.Errorf("row group %d, column %q: %w", fr.rg, fr.cols[i].name, err)
 			}
@@ -135,6 +166,22 @@ func (fr *flatReader) advance() error {
 		fr.rg++
 	}
 	return nil
+}
+
+// columnChunk returns the reader of a flat column's chunk in row group
+// rgr: arrow-go's, over deltaPages for INT32 delta-encoded chunks.
+func (fr *flatReader) columnChunk(rgr *file.RowGroupReader, c *flatColumn) (file.ColumnChunkReader, error) {
+	cc, err := rgr.MetaData().ColumnChunk(c.leaf)
+	if err != nil || !usesDelta(cc) {
+		return rgr.Column(c.leaf)
+	}
+	pr, err := rgr.GetColumnPageReader(c.leaf)
+	if err != nil {
+		return nil, fmt.Errorf("parquet: unable to initialize page reader: %w", err)
+	}
+	descr := fr.pq.MetaData().Schema.Column(c.leaf)
+	pages := &deltaPages{PageReader: pr, maxDef: descr.MaxDefinitionLevel(), maxRep: descr.MaxRepetitionLevel()}
+	return file.NewColumnReader(descr, pages, memory.DefaultAllocator, fr.pq.BufferPool()), nil
 }
 
 // next decodes the next batch of at most BatchRows rows, or returns io.EOF.
@@ -164,6 +211,9 @@ func (fr *flatReader) next() (arrow.RecordBatch, error) {
 
 // read decodes the column's next n rows.
 func (c *flatColumn) read(n int) (arrow.Array, error) {
+	if c.nested != nil {
+		return c.readNested(n)
+	}
 	if cap(c.defs) < n {
 		c.defs = make([]int16, n)
 	}
@@ -178,6 +228,34 @@ func (c *flatColumn) read(n int) (arrow.Array, error) {
 		}
 	}
 	return a, err
+}
+
+// readNested reads the next n rows of a column arrow-go assembles, as
+// one array converted as planned.
+func (c *flatColumn) readNested(n int) (arrow.Array, error) {
+	ch, err := c.nested.NextBatch(int64(n))
+	if err != nil {
+		return nil, err
+	}
+	defer ch.Release()
+	if ch.Len() != n {
+		return nil, fmt.Errorf("read %d rows, want %d", ch.Len(), n)
+	}
+	var a arrow.Array
+	if len(ch.Chunks()) == 1 {
+		a = ch.Chunk(0)
+		a.Retain()
+	} else {
+		a, err = array.Concatenate(ch.Chunks(), memory.DefaultAllocator)
+		if err != nil {
+			return nil, err
+		}
+	}
+	defer a.Release()
+	if err := checkOffsets(a); err != nil {
+		return nil, err
+	}
+	return c.conv.apply(a)
 }
 
 // readAs decodes n rows with the reader of the column's physical type.

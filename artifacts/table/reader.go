@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
@@ -24,7 +25,8 @@ type Reader struct {
 	file   *os.File
 	pq     *file.Reader
 	rr     pqarrow.RecordReader
-	flat   *flatReader // instead of rr, when every column is flat
+	convs  []*conversion // of rr's columns (see compat.go)
+	flat   *flatReader   // instead of rr
 	schema *arrow.Schema
 	rows   int64
 }
@@ -63,7 +65,7 @@ func open(path string, columns []string, dicts bool) (r *Reader, err error) {
 	}
 	defer func() {
 		if rec := recover(); rec != nil {
-			err = fmt.Errorf("opening table %s: unreadable Parquet: %v", path, rec)
+			err = fmt.Errorf("opening table %s: unreadable Parquet: %w", path, unsupported(fmt.Errorf("%v", rec)))
 		}
 		if err != nil {
 			f.Close()
@@ -75,11 +77,15 @@ func open(path string, columns []string, dicts bool) (r *Reader, err error) {
 	props.BufferSize = 1 << 20
 	pq, err := file.NewParquetReader(f, file.WithReadProps(props))
 	if err != nil {
+		return nil, fmt.Errorf("opening table %s: %w", path, unsupported(err))
+	}
+	c, err := rewriteSchema(pq.MetaData())
+	if err != nil {
 		return nil, fmt.Errorf("opening table %s: %w", path, err)
 	}
 	fr, err := pqarrow.NewFileReader(pq, pqarrow.ArrowReadProperties{BatchSize: BatchRows, PreAllocBinaryData: true}, memory.DefaultAllocator)
 	if err != nil {
-		return nil, fmt.Errorf("opening table %s: %w", path, err)
+		return nil, fmt.Errorf("opening table %s: %w", path, unsupported(err))
 	}
 	leaves, err := leafIndices(fr, columns)
 	if err != nil {
@@ -87,24 +93,42 @@ func open(path string, columns []string, dicts bool) (r *Reader, err error) {
 	}
 	full, err := fr.Schema()
 	if err != nil {
-		return nil, fmt.Errorf("opening table %s: reading schema: %w", path, err)
+		return nil, fmt.Errorf("opening table %s: reading schema: %w", path, unsupported(err))
 	}
-	if sch, flatLeaves := flatSelection(fr, full, columns); sch != nil {
-		schema := normalizeSchema(sch, full.Metadata())
-		if flat := newFlatReader(pq, schema, flatLeaves, dicts); flat != nil {
-			if err := flat.advance(); err != nil && !errors.Is(err, io.EOF) {
-				return nil, fmt.Errorf("opening table %s: %w", path, err)
+	if fieldIdx := selectFields(fr, full, columns); fieldIdx != nil {
+		fields := make([]arrow.Field, len(fieldIdx))
+		for k, i := range fieldIdx {
+			fields[k] = full.Field(i)
+			if cv := c.plan(fields[k]); cv != nil {
+				fields[k] = cv.field
 			}
-			return &Reader{path: path, file: f, pq: pq, flat: flat, schema: flat.schema, rows: pq.NumRows()}, nil
 		}
+		schema := normalizeSchema(arrow.NewSchema(fields, nil), full.Metadata())
+		flat, err := newFlatReader(pq, fr, c, schema, fieldIdx, dicts)
+		if err != nil {
+			return nil, fmt.Errorf("opening table %s: %w", path, unsupported(err))
+		}
+		if err := flat.advance(); err != nil && !errors.Is(err, io.EOF) {
+			flat.release()
+			return nil, fmt.Errorf("opening table %s: %w", path, unsupported(err))
+		}
+		return &Reader{path: path, file: f, pq: pq, flat: flat, schema: flat.schema, rows: pq.NumRows()}, nil
 	}
 	rr, err := fr.GetRecordReader(context.Background(), leaves, nil)
 	if err != nil {
-		return nil, fmt.Errorf("opening table %s: %w", path, err)
+		return nil, fmt.Errorf("opening table %s: %w", path, unsupported(err))
 	}
 	// The record reader's schema lacks the file-level metadata.
-	schema := normalizeSchema(rr.Schema(), full.Metadata())
-	return &Reader{path: path, file: f, pq: pq, rr: rr, schema: schema, rows: pq.NumRows()}, nil
+	rs := rr.Schema()
+	convs := make([]*conversion, rs.NumFields())
+	fields := rs.Fields()
+	for i, f := range fields {
+		if convs[i] = c.plan(f); convs[i] != nil {
+			fields[i] = convs[i].field
+		}
+	}
+	schema := normalizeSchema(arrow.NewSchema(fields, nil), full.Metadata())
+	return &Reader{path: path, file: f, pq: pq, rr: rr, convs: convs, schema: schema, rows: pq.NumRows()}, nil
 }
 
 // leafIndices maps top-level column names to the Parquet leaf columns that
@@ -133,10 +157,10 @@ func leafIndices(fr *pqarrow.FileReader, names []string) ([]int, error) {
 	return leaves, nil
 }
 
-// flatSelection returns the schema of the selected top-level fields (nil
-// names: all of them, in order) and their leaf columns, or a nil schema when
-// a selected field is not a single leaf.
-func flatSelection(fr *pqarrow.FileReader, full *arrow.Schema, names []string) (*arrow.Schema, []int) {
+// selectFields returns the manifest indices of the selected top-level
+// fields (nil names: all of them, in order), or nil when a name is not one
+// field's, or the manifest does not match the schema.
+func selectFields(fr *pqarrow.FileReader, full *arrow.Schema, names []string) []int {
 	var idx []int
 	if names == nil {
 		for i := range fr.Manifest.Fields {
@@ -152,23 +176,14 @@ func flatSelection(fr *pqarrow.FileReader, full *arrow.Schema, names []string) (
 				}
 			}
 			if n != 1 {
-				return nil, nil
+				return nil
 			}
 		}
 	}
 	if len(idx) == 0 || full.NumFields() != len(fr.Manifest.Fields) {
-		return nil, nil
+		return nil
 	}
-	fields := make([]arrow.Field, len(idx))
-	leaves := make([]int, len(idx))
-	for k, i := range idx {
-		mf := &fr.Manifest.Fields[i]
-		if len(mf.Children) != 0 || mf.ColIndex < 0 {
-			return nil, nil
-		}
-		fields[k], leaves[k] = full.Field(i), mf.ColIndex
-	}
-	return arrow.NewSchema(fields, nil), leaves
+	return idx
 }
 
 // leavesOf returns the leaf column indices under a schema field.
@@ -200,25 +215,40 @@ func (r *Reader) Next() (rec arrow.RecordBatch, err error) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			rec, err = nil, fmt.Errorf("reading table %s: unreadable Parquet: %v", r.path, p)
+			rec, err = nil, fmt.Errorf("reading table %s: unreadable Parquet: %w", r.path, unsupported(fmt.Errorf("%v", p)))
 		}
 	}()
 	if r.flat != nil {
 		rec, err := r.flat.next()
 		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("reading table %s: %w", r.path, err)
+			return nil, fmt.Errorf("reading table %s: %w", r.path, unsupported(err))
 		}
 		return rec, err
 	}
 	if !r.rr.Next() {
 		if err := r.rr.Err(); err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("reading table %s: %w", r.path, err)
+			return nil, fmt.Errorf("reading table %s: %w", r.path, unsupported(err))
 		}
 		return nil, io.EOF
 	}
 	cur := r.rr.RecordBatch()
-	out := withSchema(cur, r.schema)
-	return out, nil
+	cols := make([]arrow.Array, cur.NumCols())
+	defer func() {
+		for _, a := range cols {
+			if a != nil {
+				a.Release()
+			}
+		}
+	}()
+	for i, a := range cur.Columns() {
+		if err := checkOffsets(a); err != nil {
+			return nil, fmt.Errorf("reading table %s, column %q: %w", r.path, r.schema.Field(i).Name, err)
+		}
+		if cols[i], err = r.convs[i].apply(a); err != nil {
+			return nil, fmt.Errorf("reading table %s, column %q: %w", r.path, r.schema.Field(i).Name, err)
+		}
+	}
+	return array.NewRecordBatch(r.schema, cols, cur.NumRows()), nil
 }
 
 // RecycleBatches makes the reader reuse the memory of a batch's string
@@ -250,6 +280,12 @@ func (r *Reader) Close() error {
 		func() {
 			defer func() { recover() }()
 			r.rr.Release()
+		}()
+	}
+	if r.flat != nil {
+		func() {
+			defer func() { recover() }()
+			r.flat.release()
 		}()
 	}
 	r.rr, r.flat = nil, nil

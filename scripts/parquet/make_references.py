@@ -43,8 +43,8 @@ def projection(name: str, typ: duckdb.DuckDBPyType) -> str:
     if typ.id == "interval":
         months = f"(datepart('year', {col}) * 12 + datepart('month', {col}))"
         days = f"datepart('day', {col})"
-        return (f"struct_pack(months := {months}, days := {days}, "
-                f"micros := epoch_us({col} - to_months({months}::INTEGER) - to_days({days}::INTEGER)))")
+        return (f"CASE WHEN {col} IS NULL THEN NULL ELSE struct_pack(months := {months}, days := {days}, "
+                f"micros := epoch_us({col} - to_months({months}::INTEGER) - to_days({days}::INTEGER))) END")
     return col
 
 
