@@ -379,6 +379,63 @@ func intervals(a *array.FixedSizeBinary) arrow.Array {
 	return b.NewArray()
 }
 
+// dropNullListEntries returns a list array whose null rows have entries,
+// as arrow-go assembles the lists of a file that stores entries inside a
+// null list (DuckDB writes a null fixed-size array, INTEGER[3], as three
+// entries below the list's definition level), with those rows emptied:
+// arrow-go counts such entries in the offsets but appends no values for
+// them, so the offsets point past the values. It is a's own reference
+// (retained) when the offsets are consistent, and an error when emptying
+// the null rows does not make them so.
+func dropNullListEntries(a arrow.Array) (arrow.Array, error) {
+	l, ok := a.(*array.List)
+	if !ok || l.Len() == 0 {
+		a.Retain()
+		return a, checkOffsets(a)
+	}
+	off := l.Offsets()
+	values := l.ListValues().Len()
+	if int(off[len(off)-1]) <= values {
+		a.Retain()
+		return a, checkOffsets(a)
+	}
+	fixed := make([]int32, len(off))
+	fixed[0] = off[0]
+	for i := range l.Len() {
+		n := off[i+1] - off[i]
+		if l.IsNull(i) {
+			n = 0
+		}
+		fixed[i+1] = fixed[i] + n
+	}
+	if int(fixed[len(fixed)-1]) > values {
+		return nil, checkOffsets(a)
+	}
+	d := l.Data()
+	bufs := []*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(fixed))}
+	if l.NullN() > 0 {
+		bufs[0] = d.Buffers()[0]
+		if d.Offset() != 0 {
+			// The validity bitmap is the array's own only from bit 0.
+			bits := make([]byte, (l.Len()+7)/8)
+			for i := range l.Len() {
+				if l.IsValid(i) {
+					bits[i/8] |= 1 << (i % 8)
+				}
+			}
+			bufs[0] = memory.NewBufferBytes(bits)
+		}
+	}
+	out := array.NewData(d.DataType(), l.Len(), bufs, d.Children(), l.NullN(), 0)
+	defer out.Release()
+	fixedList := array.MakeFromData(out)
+	if err := checkOffsets(fixedList); err != nil {
+		fixedList.Release()
+		return nil, err
+	}
+	return fixedList, nil
+}
+
 // checkOffsets returns an error when a list in a (at any depth) points
 // past its values, as arrow-go's lists do where the repetition levels are
 // malformed (entries inside a null list).

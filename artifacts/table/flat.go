@@ -252,10 +252,12 @@ func (c *flatColumn) readNested(n int) (arrow.Array, error) {
 		}
 	}
 	defer a.Release()
-	if err := checkOffsets(a); err != nil {
+	fixed, err := dropNullListEntries(a)
+	if err != nil {
 		return nil, err
 	}
-	return c.conv.apply(a)
+	defer fixed.Release()
+	return c.conv.apply(fixed)
 }
 
 // readAs decodes n rows with the reader of the column's physical type.

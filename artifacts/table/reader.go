@@ -241,10 +241,13 @@ func (r *Reader) Next() (rec arrow.RecordBatch, err error) {
 		}
 	}()
 	for i, a := range cur.Columns() {
-		if err := checkOffsets(a); err != nil {
+		fixed, err := dropNullListEntries(a)
+		if err != nil {
 			return nil, fmt.Errorf("reading table %s, column %q: %w", r.path, r.schema.Field(i).Name, err)
 		}
-		if cols[i], err = r.convs[i].apply(a); err != nil {
+		cols[i], err = r.convs[i].apply(fixed)
+		fixed.Release()
+		if err != nil {
 			return nil, fmt.Errorf("reading table %s, column %q: %w", r.path, r.schema.Field(i).Name, err)
 		}
 	}
