@@ -471,7 +471,6 @@ func checkOffsets(a arrow.Array) error {
 // unsupportedFeatures names the Parquet feature behind each error text of
 // arrow-go's that means the file uses something it does not read.
 var unsupportedFeatures = []struct{ text, feature string }{
-	{"compression for LZ4 unimplemented", "the deprecated LZ4 codec (LZ4_RAW reads)"},
 	{"no decryption found in reader's properties", "encryption (no decryption keys are configured)"},
 	{"file decryption not setup correctly", "encryption (no decryption keys are configured)"},
 	{"exceeds INT32 range", "DELTA_BINARY_PACKED INT32 deltas past the 32-bit range inside a nested column"},

@@ -22,7 +22,11 @@ var pools sync.Map // zstd.EncoderLevel -> *sync.Pool
 // pagesDecoder decodes pages; DecodeAll is safe for concurrent use.
 var pagesDecoder, _ = zstd.NewReader(nil, zstd.IgnoreChecksum(true), zstd.WithDecoderMaxMemory(1<<31))
 
-func init() { compress.RegisterCodec(compress.Codecs.Zstd, zstdPages{}) }
+func init() {
+	// Wrapped as codecs.go wraps arrow-go's codecs: registered here, since
+	// this init runs after that one.
+	compress.RegisterCodec(compress.Codecs.Zstd, emptyBlocks{zstdPages{}})
+}
 
 // newPageEncoder returns an encoder for whole pages (EncodeAll) at level l:
 // no checksum (pages have their own), one goroutine, and the lower-memory
