@@ -474,7 +474,6 @@ var unsupportedFeatures = []struct{ text, feature string }{
 	{"no decryption found in reader's properties", "encryption (no decryption keys are configured)"},
 	{"file decryption not setup correctly", "encryption (no decryption keys are configured)"},
 	{"exceeds INT32 range", "DELTA_BINARY_PACKED INT32 deltas past the 32-bit range inside a nested column"},
-	{"invalid logical type", "a logical type arrow-go does not know (it cannot be read as its physical type)"},
 	{"MAP keys must be required", "a MAP with optional keys in this position"},
 	{"INT96 timestamp is outside the Arrow nanosecond range", "INT96 timestamps outside the years 1677 to 2262"},
 }

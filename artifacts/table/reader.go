@@ -75,7 +75,7 @@ func open(path string, columns []string, dicts bool) (r *Reader, err error) {
 	props := parquet.NewReaderProperties(memory.DefaultAllocator)
 	props.BufferedStreamEnabled = true
 	props.BufferSize = 1 << 20
-	pq, err := file.NewParquetReader(f, file.WithReadProps(props))
+	pq, err := newParquetReader(f, props)
 	if err != nil {
 		return nil, fmt.Errorf("opening table %s: %w", path, unsupported(err))
 	}
