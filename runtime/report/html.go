@@ -16,7 +16,15 @@ import (
 //go:embed page.html.tmpl
 var pageSource string
 
-var page = template.Must(template.New("page").Funcs(template.FuncMap{
+// styleSource is the style sheet every page of the package shares.
+//
+//go:embed style.html.tmpl
+var styleSource string
+
+var page = template.Must(template.Must(template.New("page").Funcs(funcs).Parse(pageSource)).Parse(styleSource))
+
+// funcs are the functions the page templates use.
+var funcs = template.FuncMap{
 	"metric":   records.FormatMetric,
 	"duration": records.FormatDuration,
 	"time":     records.FormatTime,
@@ -32,7 +40,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"join":     strings.Join,
 	"took":     stageTime,
 	"percent":  func(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) },
-}).Parse(pageSource))
+}
 
 // WriteHTML renders the report as one HTML page.
 func (r *Report) WriteHTML(w io.Writer) error {
