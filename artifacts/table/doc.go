@@ -13,13 +13,22 @@
 // page to page. Their Parquet schema and footer are arrow-go's. Other tables
 // go through arrow-go's pqarrow writer.
 //
-// Reading, tables whose selected columns are all flat are decoded straight
-// into Arrow buffers sized once per batch: by this package's own page
-// decoder (pageCursor) when every chunk uses encodings it knows (PLAIN,
-// dictionary, RLE, DELTA_LENGTH_BYTE_ARRAY; data pages v1 and v2; any codec
-// arrow-go has), else through arrow-go's column readers. Batches then end
-// with the pages of the widest string column, whose decompressed values
-// become the batch's own without a copy. Other tables go through arrow-go's
-// generic record reader. OpenDictionaries keeps string columns that are
-// dictionary-encoded throughout as Arrow dictionary arrays.
+// Reading, flat columns are decoded straight into Arrow buffers sized once
+// per batch: by this package's own page decoder (pageCursor) when every flat
+// chunk uses encodings it knows (PLAIN, dictionary, RLE,
+// DELTA_LENGTH_BYTE_ARRAY; data pages v1 and v2; any codec registered), else
+// through arrow-go's column readers (INT32 DELTA_BINARY_PACKED pages through
+// deltaPages, whose arithmetic wraps as the specification says). Batches
+// then end with the pages of the widest string column, whose decompressed
+// values become the batch's own without a copy. Nested columns are read by
+// arrow-go's column readers alongside, batch by batch. The own decoder is
+// kept because BenchmarkReadFlat reads flat text about 1.3x faster with it
+// than with arrow-go's column readers. OpenDictionaries keeps string
+// columns that are dictionary-encoded throughout as Arrow dictionary arrays.
+//
+// What arrow-go reads otherwise than the Parquet specification (and DuckDB)
+// is corrected around it: JSON, INTERVAL, legacy nested lists and maps with
+// optional keys (compat.go), unknown logical types (unknownlogical.go), the
+// deprecated LZ4 codec and empty V2 page values (codecs.go), and lists with
+// entries inside null lists, as DuckDB writes null fixed-size arrays.
 package table

@@ -31,6 +31,9 @@ const batchBytes = 1 << 20
 // groups.
 type flatReader struct {
 	pq     *file.Reader
+	file   io.ReaderAt
+	own    bool // every flat column's chunks are decoded by page cursors
+	align  int  // with own: the widest materialised byte-array column, whose pages batches end with (-1: none)
 	schema *arrow.Schema
 	cols   []flatColumn
 	rg     int   // next row group to open
@@ -44,13 +47,16 @@ type flatColumn struct {
 	typ    arrow.DataType
 	maxDef int16
 	phys   parquet.Type
-	cr     file.ColumnChunkReader
+	cr     file.ColumnChunkReader // when not decoded by pc
+	pc     *pageCursor
 	defs   []int16
 	vals   []parquet.ByteArray
 	perRow float64   // bytes per string value in the last batch, to size the next
-	dict   dictState // for a column read as an Arrow dictionary
+	dict   dictState // for a column read as an Arrow dictionary (through cr)
 
-	recycle *recycler // the reader's, with Reader.RecycleBatches
+	recycle    *recycler   // the reader's, with Reader.RecycleBatches
+	ownDict    *array.Data // the dictionary a page cursor's batches share
+	ownDictGen int         // the cursor's dictionary that ownDict holds
 
 	nested *pqarrow.ColumnReader // instead of cr, for a column arrow-go assembles
 	conv   *conversion           // of what nested reads, or nil
@@ -61,8 +67,8 @@ type flatColumn struct {
 // as c says). With dicts, flat string and binary columns whose pages are
 // all dictionary-encoded are read as Arrow dictionaries (and typed so in
 // the reader's schema).
-func newFlatReader(pq *file.Reader, pfr *pqarrow.FileReader, c *compat, sch *arrow.Schema, fieldIdx []int, dicts bool) (*flatReader, error) {
-	fr := &flatReader{pq: pq, schema: sch}
+func newFlatReader(pq *file.Reader, f io.ReaderAt, pfr *pqarrow.FileReader, c *compat, sch *arrow.Schema, fieldIdx []int, dicts bool) (*flatReader, error) {
+	fr := &flatReader{pq: pq, file: f, schema: sch, own: decodeOwnPages, align: -1}
 	fields := sch.Fields()
 	for i, fi := range fieldIdx {
 		f := sch.Field(i)
@@ -84,10 +90,32 @@ func newFlatReader(pq *file.Reader, pfr *pqarrow.FileReader, c *compat, sch *arr
 		}
 		fr.cols = append(fr.cols, flatColumn{leaf: leaf, name: f.Name, typ: f.Type, maxDef: descr.MaxDefinitionLevel(),
 			phys: descr.PhysicalType()})
+		for rg := range pq.NumRowGroups() {
+			if cc, err := pq.MetaData().RowGroup(rg).ColumnChunk(leaf); err != nil || !ownDecodable(cc) {
+				fr.own = false
+			}
+		}
 	}
 	if dicts {
 		md := sch.Metadata()
 		fr.schema = arrow.NewSchema(fields, &md)
+	}
+	if fr.own {
+		widest := int64(0)
+		for i, c := range fr.cols {
+			if c.typ.ID() != arrow.STRING && c.typ.ID() != arrow.BINARY {
+				continue
+			}
+			size := int64(0)
+			for rg := range pq.NumRowGroups() {
+				if cc, err := pq.MetaData().RowGroup(rg).ColumnChunk(c.leaf); err == nil {
+					size += cc.TotalUncompressedSize()
+				}
+			}
+			if size > widest {
+				fr.align, widest = i, size
+			}
+		}
 	}
 	return fr, nil
 }
@@ -146,7 +174,21 @@ func (fr *flatReader) advance() error {
 		}
 		rgr := fr.pq.RowGroup(fr.rg)
 		for i := range fr.cols {
-			if fr.cols[i].nested != nil {
+			c := &fr.cols[i]
+			if c.nested != nil {
+				continue
+			}
+			if fr.own {
+				cc, err := rgr.MetaData().ColumnChunk(c.leaf)
+				if err == nil {
+					if c.pc == nil {
+						c.pc = &pageCursor{recycle: c.recycle}
+					}
+					err = c.pc.reset(fr.file, fr.pq.MetaData(), cc, c.phys, c.maxDef)
+				}
+				if err != nil {
+					return fmt.Errorf("row group %d, column %q: %w", fr.rg, c.name, err)
+				}
 				continue
 			}
 			cr, err := fr.columnChunk(rgr, &fr.cols[i])
@@ -190,6 +232,21 @@ func (fr *flatReader) next() (arrow.RecordBatch, error) {
 		return nil, err
 	}
 	n := min(fr.left, BatchRows)
+	if fr.align >= 0 {
+		// End the batch with the widest text column's page, whose values
+		// then become the batch's without being copied.
+		p := fr.cols[fr.align].pc
+		if p.pageLeft == 0 {
+			if err := p.nextPage(); err != nil {
+				return nil, fmt.Errorf("row group %d, column %q: %w", fr.rg-1, fr.cols[fr.align].name, err)
+			}
+		}
+		if p.deltaLen && p.inPage {
+			n = min(n, int64(p.pageLeft))
+		} else if per := fr.cols[fr.align].perRow; per > 0 {
+			n = min(n, max(64, int64(batchBytes/per)))
+		}
+	}
 	arrs := make([]arrow.Array, len(fr.cols))
 	defer func() {
 		for _, a := range arrs {
@@ -213,6 +270,9 @@ func (fr *flatReader) next() (arrow.RecordBatch, error) {
 func (c *flatColumn) read(n int) (arrow.Array, error) {
 	if c.nested != nil {
 		return c.readNested(n)
+	}
+	if c.pc != nil {
+		return c.readOwn(n)
 	}
 	if cap(c.defs) < n {
 		c.defs = make([]int16, n)

@@ -110,9 +110,13 @@ func TestFlatReader(t *testing.T) {
 			if err := w.Close(); err != nil {
 				t.Fatal(err)
 			}
-			for _, dicts := range []bool{false, true} {
-				checkFlat(t, path, tc.cols, tc.check, dicts, tc.dict, rec)
+			for _, own := range []bool{true, false} {
+				decodeOwnPages = own
+				for _, dicts := range []bool{false, true} {
+					checkFlat(t, path, tc.cols, tc.check, dicts, tc.dict, rec)
+				}
 			}
+			decodeOwnPages = true
 		})
 	}
 }
@@ -131,6 +135,9 @@ func checkFlat(t *testing.T, path string, cols []string, check []int, dicts, dic
 	defer r.Close()
 	if r.flat == nil {
 		t.Fatal("flat columns were not read by the flat reader")
+	}
+	if r.flat.own != decodeOwnPages {
+		t.Fatalf("pages decoded by our own decoder: %v, want %v", r.flat.own, decodeOwnPages)
 	}
 	ndict := 0
 	for _, f := range r.Schema().Fields() {

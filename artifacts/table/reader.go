@@ -104,7 +104,7 @@ func open(path string, columns []string, dicts bool) (r *Reader, err error) {
 			}
 		}
 		schema := normalizeSchema(arrow.NewSchema(fields, nil), full.Metadata())
-		flat, err := newFlatReader(pq, fr, c, schema, fieldIdx, dicts)
+		flat, err := newFlatReader(pq, f, fr, c, schema, fieldIdx, dicts)
 		if err != nil {
 			return nil, fmt.Errorf("opening table %s: %w", path, unsupported(err))
 		}
@@ -262,15 +262,20 @@ func (r *Reader) Next() (rec arrow.RecordBatch, err error) {
 // not their byte slices, and not the strings array.String.Value returns,
 // which alias the batch's memory (copy a string with strings.Clone to keep
 // it). Batches that are never released are simply not reused. Call it
-// before the first Next; it applies to tables whose columns are all flat,
-// and to their materialised string and binary columns.
+// before the first Next; it applies to flat columns: their materialised
+// string and binary values, and the pages this package's page decoder
+// reads.
 func (r *Reader) RecycleBatches() {
 	if r.flat == nil {
 		return
 	}
 	for i := range r.flat.cols {
 		// One recycler per column: its buffers are of its sizes.
-		r.flat.cols[i].recycle = &recycler{}
+		rec := &recycler{}
+		r.flat.cols[i].recycle = rec
+		if pc := r.flat.cols[i].pc; pc != nil {
+			pc.recycle = rec
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package table
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -67,6 +68,30 @@ func (a *recycler) Free(b []byte) {
 		a.free = append(a.free, b[:0])
 	}
 	a.mu.Unlock()
+}
+
+// pageOwner gives a whole page buffer back to its recycler once every
+// batch array holding part of it (a run of a page's values) has been
+// released and the page cursor has moved past it: each such array's
+// buffer frees through it once, and the cursor once.
+type pageOwner struct {
+	rec  *recycler
+	page []byte
+	refs atomic.Int32 // arrays holding part of page, and the cursor
+}
+
+// Allocate implements memory.Allocator; a page owner only frees.
+func (o *pageOwner) Allocate(n int) []byte { return o.rec.Allocate(n) }
+
+// Reallocate implements memory.Allocator.
+func (o *pageOwner) Reallocate(n int, b []byte) []byte { return o.rec.Reallocate(n, b) }
+
+// Free implements memory.Allocator: the last array's release recycles the
+// page, not just the part of it the array held.
+func (o *pageOwner) Free([]byte) {
+	if o.refs.Add(-1) == 0 {
+		o.rec.Free(o.page)
+	}
 }
 
 // uninitialized returns a byte slice of length 0 and capacity n (n > 0)

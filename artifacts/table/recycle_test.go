@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -86,10 +87,10 @@ func sameRows(t *testing.T, got, want arrow.RecordBatch, at int64) {
 	}
 }
 
-// TestLongTextBatches reads a table of long texts, whose batches grow
-// their data buffer, and checks that they hold the right rows whether they
-// are kept or released, with and without RecycleBatches.
-func TestLongTextBatches(t *testing.T) {
+// TestPageAlignedBatches reads a table of long texts: batches end with the
+// text column's pages, whose values they take without a copy, and still
+// hold the right rows when the batches are kept or released.
+func TestPageAlignedBatches(t *testing.T) {
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "n", Type: arrow.PrimitiveTypes.Int64},
 		{Name: "text", Type: arrow.BinaryTypes.String, Nullable: true},
@@ -128,6 +129,9 @@ func TestLongTextBatches(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if got.NumRows() >= BatchRows {
+				t.Fatalf("batch of %d rows: not cut at the text column's pages", got.NumRows())
+			}
 			sameRows(t, got, rec, row)
 			if len(kept) < 3 {
 				kept, at = append(kept, got), append(at, row)
@@ -148,8 +152,9 @@ func TestLongTextBatches(t *testing.T) {
 }
 
 // TestRecycleDictionaries reads a dictionary-encoded text column over four
-// row groups as Arrow dictionaries with RecycleBatches: the dictionary of a
-// batch still held stays intact while later row groups are read.
+// row groups as Arrow dictionaries with RecycleBatches: a released row
+// group's dictionary entries serve a later one, while the dictionary of a
+// batch still held stays intact.
 func TestRecycleDictionaries(t *testing.T) {
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "text", Type: arrow.BinaryTypes.String},
@@ -187,6 +192,9 @@ func TestRecycleDictionaries(t *testing.T) {
 			}
 		}
 	}
+	pc := r.flat.cols[0].pc
+	entries := map[*byte]bool{} // the backing arrays of the dictionaries loaded
+	gens := map[int]bool{}
 	var kept arrow.RecordBatch
 	row := int64(0)
 	for k := 0; ; k++ {
@@ -198,6 +206,10 @@ func TestRecycleDictionaries(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(got, row)
+		if !gens[pc.dictGen] {
+			gens[pc.dictGen] = true
+			entries[unsafe.SliceData(pc.dictData)] = true
+		}
 		if k == 0 {
 			kept = got
 		} else {
@@ -205,9 +217,12 @@ func TestRecycleDictionaries(t *testing.T) {
 		}
 		row += got.NumRows()
 	}
-	if row != n || r.flat.rg != 4 {
-		t.Fatalf("read %d rows in %d row groups, want %d in 4", row, r.flat.rg, n)
+	if row != n || len(gens) != 4 {
+		t.Fatalf("read %d rows in %d row groups, want %d in 4", row, len(gens), n)
 	}
 	check(kept, 0)
 	kept.Release()
+	if len(entries) == len(gens) {
+		t.Errorf("each of the %d dictionaries drew fresh memory: none was recycled", len(gens))
+	}
 }

@@ -47,6 +47,7 @@ func newParquetReader(f *os.File, props *parquet.ReaderProperties) (pq *file.Rea
 	if err != nil {
 		return nil, fmt.Errorf("reading the footer without unknown logical types: %w", err)
 	}
+	md.SetSourceFileSize(st.Size())
 	return file.NewParquetReader(f, file.WithReadProps(props), file.WithMetadata(md))
 }
 
