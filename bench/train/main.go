@@ -1,12 +1,15 @@
 // Command train measures training throughput of the train stage's engine:
 // tokens per CPU-second and peak RSS for the three model sizes of the GoMLX
-// notes, with the project's DotGeneral gradient or GoMLX v0.26.0's stock one.
+// notes, on each backend asked for (SimpleGo, and xla:cpu in a binary built
+// with -tags xla), beside PyTorch running the same model (torch_lm.py), one
+// thread each.
 //
-// Without -size it runs every size and gradient in a child process each (so
-// peak RSS is per configuration) and prints a table with the ratios:
+// Without -size it runs every configuration in a child process each (so peak
+// RSS is per configuration) and prints a table with the ratios:
 //
-//	go run ./bench/train                # all sizes, ours and stock
-//	go run ./bench/train -size mid -grad stock -steps 2
+//	go run ./bench/train -torch python3                   # SimpleGo and PyTorch
+//	go run -tags xla ./bench/train -backends go,xla:cpu -torch python3
+//	go run ./bench/train -size mid -grad stock -steps 2   # one child
 package main
 
 import (
@@ -16,6 +19,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -42,7 +48,7 @@ var sizes = map[string]size{
 
 // result is what one configuration measured.
 type result struct {
-	Size, Grad          string
+	Size, Grad, Backend string
 	Params              int64
 	Steps               int
 	Tokens              int64
@@ -64,7 +70,7 @@ func peakRSSMB() float64 {
 
 // measure trains one configuration: a warm-up step (graph build and compile),
 // then steps timed steps.
-func measure(name, gradKind string, steps int) (*result, error) {
+func measure(name, gradKind, backendName string, steps int) (*result, error) {
 	sz, ok := sizes[name]
 	if !ok {
 		return nil, fmt.Errorf("unknown size %q", name)
@@ -72,7 +78,7 @@ func measure(name, gradKind string, steps int) (*result, error) {
 	if gradKind == "ours" {
 		grad.Install()
 	}
-	b, err := backend.Open("go")
+	b, err := backend.Open(backendName)
 	if err != nil {
 		return nil, err
 	}
@@ -110,20 +116,61 @@ func measure(name, gradKind string, steps int) (*result, error) {
 			return nil, err
 		}
 	}
-	res := &result{Size: name, Grad: gradKind, Params: models.CountParams(specs), Steps: steps,
+	res := &result{Size: name, Grad: gradKind, Backend: backendName, Params: models.CountParams(specs), Steps: steps,
 		Tokens: int64(steps * sz.batch * sz.cfg.SeqLen), CPUSeconds: cpuSeconds() - cpu0, WallSec: time.Since(wall0).Seconds(),
 		PeakRSSMB: peakRSSMB()}
 	return res, nil
 }
 
+// singleThreaded is the environment of a child process: one Go thread, and
+// XLA's CPU client without its Eigen thread pool.
+func singleThreaded() []string {
+	return append(os.Environ(), "GOMAXPROCS=1",
+		"XLA_FLAGS="+strings.TrimSpace(os.Getenv("XLA_FLAGS")+" --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"))
+}
+
+// child runs one configuration in its own process and decodes its result.
+func child(cmd *exec.Cmd) (*result, error) {
+	cmd.Env = singleThreaded()
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", cmd.Args, err)
+	}
+	var r result
+	if err := json.Unmarshal(out, &r); err != nil {
+		return nil, fmt.Errorf("%v: %w: %s", cmd.Args, err, out)
+	}
+	return &r, nil
+}
+
+// torchScript is the PyTorch side, beside this file in the repository.
+func torchScript() string {
+	_, file, _, _ := runtime.Caller(0)
+	if p := filepath.Join(filepath.Dir(file), "torch_lm.py"); fileExists(p) {
+		return p
+	}
+	return filepath.Join("bench", "train", "torch_lm.py")
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
 func main() {
 	sizeFlag := flag.String("size", "", "small, mid or large (default: all, each in a child process)")
 	gradFlag := flag.String("grad", "ours", "ours or stock")
+	backendFlag := flag.String("backend", backend.Default, "the backend of a single -size run")
+	backendsFlag := flag.String("backends", backend.Default, "comma-separated backends to compare (xla:cpu needs -tags xla and a plugin)")
+	sizesFlag := flag.String("sizes", "small,mid,large", "comma-separated sizes to run")
+	torch := flag.String("torch", "", "a Python with torch installed: also run PyTorch on the same model and print the ratios")
+	stock := flag.Bool("stock", false, "also run SimpleGo with GoMLX's stock DotGeneral gradient")
 	steps := flag.Int("steps", 0, "timed steps (default: 20 small, 4 mid, 2 large; stock: 2)")
 	skipStockLarge := flag.Bool("skip-stock-large", true, "do not run the large model with stock gradients (minutes per step)")
 	flag.Parse()
 	if *sizeFlag != "" {
-		res, err := measure(*sizeFlag, *gradFlag, *steps)
+		res, err := measure(*sizeFlag, *gradFlag, *backendFlag, *steps)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -132,39 +179,59 @@ func main() {
 		return
 	}
 	defaults := map[string]int{"small": 20, "mid": 4, "large": 2}
-	fmt.Printf("%-6s %8s %-6s %6s %12s %12s %10s\n", "size", "params", "grad", "steps", "tok/CPU-s", "CPU-s/step", "peak MB")
-	perf := map[string]map[string]float64{}
-	for _, name := range []string{"small", "mid", "large"} {
-		perf[name] = map[string]float64{}
-		for _, g := range []string{"ours", "stock"} {
-			if g == "stock" && name == "large" && *skipStockLarge {
+	type config struct{ label, grad, backend string }
+	var configs []config
+	for _, b := range strings.Split(*backendsFlag, ",") {
+		configs = append(configs, config{b, "ours", b})
+	}
+	if *stock {
+		configs = append(configs, config{"go/stock", "stock", backend.Default})
+	}
+	fmt.Printf("%-6s %8s %-10s %6s %12s %12s %10s\n", "size", "params", "run", "steps", "tok/CPU-s", "CPU-s/step", "peak MB")
+	for _, name := range strings.Split(*sizesFlag, ",") {
+		perf := map[string]float64{}
+		var order []string
+		report := func(label string, r *result) {
+			tps := float64(r.Tokens) / r.CPUSeconds
+			perf[label] = tps
+			order = append(order, label)
+			fmt.Printf("%-6s %8d %-10s %6d %12.0f %12.2f %10.0f\n", name, r.Params, label, r.Steps, tps, r.CPUSeconds/float64(r.Steps), r.PeakRSSMB)
+		}
+		for _, c := range configs {
+			if c.grad == "stock" && name == "large" && *skipStockLarge {
 				continue
 			}
 			n := *steps
 			if n == 0 {
 				n = defaults[name]
-				if g == "stock" {
+				if c.grad == "stock" {
 					n = 2
 				}
 			}
-			out, err := exec.Command(os.Args[0], "-size", name, "-grad", g, "-steps", fmt.Sprint(n)).Output()
+			r, err := child(exec.Command(os.Args[0], "-size", name, "-grad", c.grad, "-backend", c.backend, "-steps", fmt.Sprint(n)))
 			if err != nil {
-				fmt.Fprintf(os.Stderr, "%s/%s: %v\n", name, g, err)
+				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
-			var r result
-			if err := json.Unmarshal(out, &r); err != nil {
-				fmt.Fprintf(os.Stderr, "%s/%s: %v: %s\n", name, g, err, out)
-				os.Exit(1)
-			}
-			tps := float64(r.Tokens) / r.CPUSeconds
-			perf[name][g] = tps
-			fmt.Printf("%-6s %8d %-6s %6d %12.0f %12.2f %10.0f\n", name, r.Params, g, r.Steps, tps, r.CPUSeconds/float64(r.Steps), r.PeakRSSMB)
+			report(c.label, r)
 		}
-	}
-	for _, name := range []string{"small", "mid", "large"} {
-		if s := perf[name]["stock"]; s > 0 {
-			fmt.Printf("%s: ours / stock = %.1fx tokens per CPU-second\n", name, perf[name]["ours"]/s)
+		if *torch != "" {
+			n := *steps
+			if n == 0 {
+				n = 2 * defaults[name]
+			}
+			r, err := child(exec.Command(*torch, torchScript(), name, fmt.Sprint(n)))
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			report("torch", r)
+			for _, label := range order[:len(order)-1] {
+				fmt.Printf("%s: %s / torch = %.3f tokens per CPU-second\n", name, label, perf[label]/perf["torch"])
+			}
+		}
+		if s := perf["go/stock"]; s > 0 {
+			fmt.Printf("%s: go / go-stock = %.1fx tokens per CPU-second\n", name, perf["go"]/s)
 		}
 	}
 }

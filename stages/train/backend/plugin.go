@@ -10,13 +10,18 @@ import (
 // for in, as GoMLX's XLA backend reads it.
 const PluginPathEnv = "PJRT_PLUGIN_LIBRARY_PATH"
 
-// findJAXPlugin looks for a plugin under the names JAX's pip packages give it
-// (GoMLX only knows pjrt_c_api_NAME_plugin.so and pjrt-plugin-NAME.so): in each
-// folder of searchPath, xla_NAME_plugin.so, or xla_NAME*/xla_NAME_plugin.so when
-// the folder is site-packages/jax_plugins (jax-cuda13-pjrt installs
-// jax_plugins/xla_cuda13/xla_cuda_plugin.so). It returns the absolute path of
-// the first match, or "".
-func findJAXPlugin(name, searchPath string) string {
+// findPipPlugin looks for a plugin as pip packages install it, where GoMLX's
+// own search (pjrt_c_api_NAME_plugin.so or pjrt-plugin-NAME.so directly in a
+// folder of the search path) does not reach: in each folder of searchPath,
+//   - xla_NAME_plugin.so, or xla_NAME*/xla_NAME_plugin.so when the folder is
+//     site-packages/jax_plugins (jax-cuda13-pjrt installs
+//     jax_plugins/xla_cuda13/xla_cuda_plugin.so);
+//   - */pjrt_c_api_NAME_plugin.so, one folder down, when the folder is a
+//     site-packages or a `pip install --target` folder (lammps-jax-pjrt-cpu
+//     installs lammps_jax_pjrt_cpu/pjrt_c_api_cpu_plugin.so).
+//
+// It returns the absolute path of the first match, or "".
+func findPipPlugin(name, searchPath string) string {
 	if name == "" || strings.ContainsAny(name, `/\*?[`) {
 		return ""
 	}
@@ -26,8 +31,10 @@ func findJAXPlugin(name, searchPath string) string {
 			continue
 		}
 		candidates := []string{filepath.Join(dir, file)}
-		if nested, err := filepath.Glob(filepath.Join(dir, "xla_"+name+"*", file)); err == nil {
-			candidates = append(candidates, nested...)
+		for _, pattern := range []string{filepath.Join(dir, "xla_"+name+"*", file), filepath.Join(dir, "*", "pjrt_c_api_"+name+"_plugin.so")} {
+			if nested, err := filepath.Glob(pattern); err == nil {
+				candidates = append(candidates, nested...)
+			}
 		}
 		for _, c := range candidates {
 			if fi, err := os.Stat(c); err == nil && fi.Mode().IsRegular() {

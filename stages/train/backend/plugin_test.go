@@ -16,12 +16,15 @@ func touch(t *testing.T, path string) {
 	}
 }
 
-// TestFindJAXPlugin lays out a site-packages folder as jax-cuda13-pjrt installs
-// it and resolves "cuda" from the plugin's folder and from jax_plugins/.
-func TestFindJAXPlugin(t *testing.T) {
+// TestFindPipPlugin lays out a site-packages folder as jax-cuda13-pjrt and
+// lammps-jax-pjrt-cpu install it and resolves "cuda" from the plugin's folder
+// and from jax_plugins/, and "cpu" from site-packages itself.
+func TestFindPipPlugin(t *testing.T) {
 	sp := t.TempDir()
 	plugin := filepath.Join(sp, "jax_plugins", "xla_cuda13", "xla_cuda_plugin.so")
 	touch(t, plugin)
+	cpu := filepath.Join(sp, "lammps_jax_pjrt_cpu", "pjrt_c_api_cpu_plugin.so")
+	touch(t, cpu)
 	if err := os.MkdirAll(filepath.Join(sp, "nvidia", "cu13"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -33,13 +36,15 @@ func TestFindJAXPlugin(t *testing.T) {
 		{"jax_plugins folder", "cuda", filepath.Join(sp, "jax_plugins"), plugin},
 		{"second folder of the list", "cuda", empty + string(os.PathListSeparator) + filepath.Join(sp, "jax_plugins"), plugin},
 		{"other plugin", "rocm", filepath.Join(sp, "jax_plugins"), ""},
+		{"cpu plugin one folder down", "cpu", sp, cpu},
+		{"cpu plugin not two folders down", "cpu", filepath.Dir(sp), ""},
 		{"empty search path", "cuda", "", ""},
 		{"pattern characters", "cu*", filepath.Join(sp, "jax_plugins"), ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := findJAXPlugin(tc.plugin, tc.path); got != tc.want {
-				t.Errorf("findJAXPlugin(%q, %q) = %q, want %q", tc.plugin, tc.path, got, tc.want)
+			if got := findPipPlugin(tc.plugin, tc.path); got != tc.want {
+				t.Errorf("findPipPlugin(%q, %q) = %q, want %q", tc.plugin, tc.path, got, tc.want)
 			}
 		})
 	}

@@ -37,8 +37,8 @@ func checkXLA(name string) error {
 }
 
 // resolveXLA returns what GoMLX is to load for an XLA backend name: a plugin
-// name GoMLX finds itself, or an absolute path (given, or found under JAX's
-// file names in PJRT_PLUGIN_LIBRARY_PATH).
+// name GoMLX finds itself, or an absolute path (given, or found where pip
+// installs plugins in PJRT_PLUGIN_LIBRARY_PATH).
 func resolveXLA(name string) (string, error) {
 	p := plugin(name)
 	if filepath.IsAbs(p) {
@@ -53,10 +53,10 @@ func resolveXLA(name string) (string, error) {
 			return p, nil
 		}
 	}
-	if path := findJAXPlugin(p, os.Getenv(PluginPathEnv)); path != "" {
+	if path := findPipPlugin(p, os.Getenv(PluginPathEnv)); path != "" {
 		return path, nil
 	}
-	return "", fmt.Errorf("backend %q: no PJRT plugin %q found (available: %v); set %s to the plugin's folder (for JAX's CUDA plugin, site-packages/jax_plugins) or give an absolute path, e.g. xla:/abs/path/xla_cuda_plugin.so", name, p, available, PluginPathEnv)
+	return "", fmt.Errorf("backend %q: no PJRT plugin %q found (available: %v); set %s to the folder a plugin was pip-installed into (for the CPU: pip install --target DIR lammps-jax-pjrt-cpu==0.11.2, then DIR; for JAX's CUDA plugin, site-packages/jax_plugins) or give an absolute path, e.g. xla:/abs/path/pjrt_c_api_cpu_plugin.so", name, p, available, PluginPathEnv)
 }
 
 func openXLA(name string) (backends.Backend, error) {
