@@ -53,9 +53,6 @@ type interopOutcome struct {
 // testdata/parquet/interop/expected-unsupported.golden with its error, so
 // that a file that starts failing, or fails differently, fails the test.
 func TestInterop(t *testing.T) {
-	if testing.Short() {
-		t.Skip("reads about two hundred fixture files")
-	}
 	root := testutil.Fixture(t, "parquet/interop")
 	var files []string
 	for _, src := range interopSources {
