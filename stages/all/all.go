@@ -4,6 +4,7 @@ package all
 
 import (
 	// Each import registers a kind.
+	_ "github.com/mlpipe/pipeline/stages/baseline"
 	_ "github.com/mlpipe/pipeline/stages/eval"
 	_ "github.com/mlpipe/pipeline/stages/exec"
 	_ "github.com/mlpipe/pipeline/stages/ingest"

@@ -99,6 +99,9 @@ func NewWindows(t *Table, length int) (*Windows, error) {
 // Len implements Source.
 func (w *Windows) Len() int { return len(w.starts) }
 
+// Start returns the position in Stream of window i's first token.
+func (w *Windows) Start(i int) int { return w.starts[i] }
+
 // Tokens implements Source: the number of predicted tokens of window i.
 func (w *Windows) Tokens(i int) int {
 	return min(w.Length, len(w.Stream)-1-w.starts[i])

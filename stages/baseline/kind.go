@@ -1,0 +1,298 @@
+// Package baseline is the `baseline` stage kind: a classical model fitted on
+// a tokenized table and scored on another, to stand beside a trained model in
+// the same run. `method: kneser_ney` is an interpolated modified Kneser-Ney
+// n-gram language model scored on the windows eval scores a language model
+// on (cross-entropy and perplexity comparable with eval's); `method:
+// logistic_regression` is a logistic regression on bags of token ids scored
+// like eval scores a classifier (accuracy, macro F1, cross-entropy).
+package baseline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/mlpipe/pipeline/stages"
+	"github.com/mlpipe/pipeline/stages/eval"
+	"github.com/mlpipe/pipeline/stages/train/data"
+)
+
+func init() { stages.Register(Kind{}) }
+
+// Ports and methods of the baseline kind.
+const (
+	InputTrain  = "train"
+	InputData   = "data"
+	PortMetrics = "metrics"
+
+	KneserNeyMethod = "kneser_ney"
+	LogisticMethod  = "logistic_regression"
+)
+
+// Defaults of the kind's parameters.
+const (
+	defaultOrder  = 4
+	defaultSeqLen = 64
+	defaultEpochs = 10
+	defaultLR     = 0.5
+	defaultL2     = 1e-6
+)
+
+// Kind is the `baseline` stage kind.
+type Kind struct{}
+
+// Name implements stages.Kind.
+func (Kind) Name() string { return "baseline" }
+
+// Version implements stages.Kind.
+func (Kind) Version() string { return "1" }
+
+// Doc implements stages.Kind.
+func (Kind) Doc() string {
+	return "a classical baseline fitted on `train` and scored on `data`: a Kneser-Ney n-gram language model or a logistic regression on token ids"
+}
+
+// Schema implements stages.Kind.
+func (Kind) Schema() stages.Schema {
+	return stages.Schema{
+		Outputs:        PortMetrics + " (a directory with metrics.json, the shape of eval's)",
+		Inputs:         []string{InputTrain, InputData},
+		RequiredInputs: []string{InputTrain, InputData},
+		Params: []stages.Param{
+			{Name: "method", Type: stages.String, Required: true, Enum: []string{KneserNeyMethod, LogisticMethod},
+				Doc: "kneser_ney (a language model) or logistic_regression (a classifier)"},
+			{Name: "order", Type: stages.Int, Default: int64(defaultOrder), Doc: "kneser_ney: the longest n-gram counted"},
+			{Name: "seq_len", Type: stages.Int,
+				Doc: "the scored table's windows (kneser_ney, default 64) or longest row (logistic_regression, default whole rows): set the model's seq_len so both score the same tokens"},
+			{Name: "label", Type: stages.String, Doc: "logistic_regression: the label column (required for it)"},
+			{Name: "epochs", Type: stages.Int, Default: int64(defaultEpochs), Doc: "logistic_regression: passes over the training rows"},
+			{Name: "lr", Type: stages.Float, Default: defaultLR, Doc: "logistic_regression: AdaGrad's learning rate"},
+			{Name: "l2", Type: stages.Float, Default: defaultL2, Doc: "logistic_regression: the L2 penalty"},
+		},
+	}
+}
+
+// Plan implements stages.Kind.
+func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
+	p := stages.Params(req.Params)
+	method := p.String("method", "")
+	if method == LogisticMethod && p.String("label", "") == "" {
+		return nil, fmt.Errorf("method logistic_regression needs `label` (the label column)")
+	}
+	if o := p.Int("order", defaultOrder); o < 1 || o > 8 {
+		return nil, fmt.Errorf("order = %d: must be between 1 and 8", o)
+	}
+	if v, ok := req.Params["seq_len"]; ok && v != nil && p.Int("seq_len", 0) < 1 {
+		return nil, fmt.Errorf("seq_len = %v: must be positive", v)
+	}
+	if e := p.Int("epochs", defaultEpochs); e < 1 {
+		return nil, fmt.Errorf("epochs = %d: must be positive", e)
+	}
+	if lr := p.Float("lr", defaultLR); lr <= 0 || math.IsNaN(lr) {
+		return nil, fmt.Errorf("lr = %v: must be positive", lr)
+	}
+	if l2 := p.Float("l2", defaultL2); l2 < 0 || math.IsNaN(l2) {
+		return nil, fmt.Errorf("l2 = %v: must not be negative", l2)
+	}
+	return &stages.Plan{Outputs: []string{PortMetrics}, DefaultOutput: PortMetrics}, nil
+}
+
+// Run implements stages.Kind.
+func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
+	p := stages.Params(env.Params)
+	var rep *eval.Report
+	var err error
+	switch method := p.String("method", ""); method {
+	case KneserNeyMethod:
+		rep, err = runKneserNey(ctx, env, p)
+	case LogisticMethod:
+		rep, err = runLogistic(ctx, env, p)
+	default:
+		return nil, fmt.Errorf("method %q: want %s or %s", method, KneserNeyMethod, LogisticMethod)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rep.SchemaVersion, rep.Stage = eval.SchemaVersion, env.Stage
+	dir := env.OutPath(PortMetrics)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("making the metrics output: %w", err)
+	}
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encoding the metrics: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "metrics.json"), append(b, '\n'), 0o644); err != nil {
+		return nil, fmt.Errorf("writing the metrics: %w", err)
+	}
+	metrics := map[string]float64{}
+	for k, v := range rep.Metrics {
+		metrics[k] = v
+	}
+	return &stages.Result{Metrics: metrics}, nil
+}
+
+// runKneserNey counts the training table's token stream and scores the
+// data table's windows, each position predicted from the tokens before it in
+// its window, as eval scores a language model.
+func runKneserNey(ctx context.Context, env *stages.Env, p stages.Params) (*eval.Report, error) {
+	train, err := data.Load(env.Inputs[InputTrain], "")
+	if err != nil {
+		return nil, fmt.Errorf("reading input `train`: %w", err)
+	}
+	test, err := data.Load(env.Inputs[InputData], "")
+	if err != nil {
+		return nil, fmt.Errorf("reading input `data`: %w", err)
+	}
+	if test.Tokenizer.Digest != train.Tokenizer.Digest || test.Tokenizer.VocabSize != train.Tokenizer.VocabSize {
+		return nil, fmt.Errorf("inputs `train` and `data` were tokenized differently (tokenizer %s of %d tokens against %s of %d)",
+			short(train.Tokenizer.Digest), train.Tokenizer.VocabSize, short(test.Tokenizer.Digest), test.Tokenizer.VocabSize)
+	}
+	order := int(p.Int("order", defaultOrder))
+	seqLen := int(p.Int("seq_len", defaultSeqLen))
+	var stream []int32
+	for _, r := range train.Rows {
+		stream = append(stream, r...)
+	}
+	env.Progress.Start(0, "tokens")
+	m, err := TrainKneserNey(stream, order, train.Tokenizer.VocabSize)
+	if err != nil {
+		return nil, fmt.Errorf("counting the n-grams of input `train`: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	w, err := data.NewWindows(test, seqLen)
+	if err != nil {
+		return nil, fmt.Errorf("input `data`: %w", err)
+	}
+	nll, count, err := scoreWindows(ctx, m, w)
+	if err != nil {
+		return nil, fmt.Errorf("input `data`: %w", err)
+	}
+	ce := nll / math.Max(float64(count), 1)
+	env.Log.Info().Int("order", order).Int("train_tokens", len(stream)).Int64("tokens", count).
+		Float64("perplexity", math.Exp(ce)).Msg("scored")
+	return &eval.Report{Task: "language_modeling", Examples: int64(w.Len()), Tokens: count,
+		Metrics: map[string]float64{eval.CrossEntropy: ce, eval.Perplexity: math.Exp(ce)}}, nil
+}
+
+// scoreWindows sums the negative log-likelihood of every predicted token of
+// the windows.
+func scoreWindows(ctx context.Context, m *KneserNey, w *data.Windows) (float64, int64, error) {
+	var nll float64
+	var count int64
+	for i := 0; i < w.Len(); i++ {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, 0, err
+			}
+		}
+		s := w.Start(i)
+		for j := 0; j < w.Length && s+j+1 < len(w.Stream); j++ {
+			next := w.Stream[s+j+1]
+			if next < 0 || int(next) >= m.Vocab {
+				return 0, 0, fmt.Errorf("token %d is outside the training table's vocabulary of %d", next, m.Vocab)
+			}
+			lo := max(s, s+j+2-m.Order)
+			nll -= math.Log(m.Prob(w.Stream[lo:s+j+1], next))
+			count++
+		}
+	}
+	return nll, count, nil
+}
+
+// runLogistic fits the classifier on the training rows and scores the data
+// rows.
+func runLogistic(ctx context.Context, env *stages.Env, p stages.Params) (*eval.Report, error) {
+	label := p.String("label", "")
+	train, err := data.Load(env.Inputs[InputTrain], label)
+	if err != nil {
+		return nil, fmt.Errorf("reading input `train`: %w", err)
+	}
+	test, err := data.Load(env.Inputs[InputData], label)
+	if err != nil {
+		return nil, fmt.Errorf("reading input `data`: %w", err)
+	}
+	vocab := train.Tokenizer.VocabSize
+	if test.Tokenizer.Digest != train.Tokenizer.Digest || test.Tokenizer.VocabSize != vocab {
+		return nil, fmt.Errorf("inputs `train` and `data` were tokenized differently (tokenizer %s of %d tokens against %s of %d)",
+			short(train.Tokenizer.Digest), vocab, short(test.Tokenizer.Digest), test.Tokenizer.VocabSize)
+	}
+	seqLen := int(p.Int("seq_len", 0))
+	cut := func(r []int32) []int32 {
+		if seqLen > 0 && len(r) > seqLen {
+			return r[:seqLen]
+		}
+		return r
+	}
+	index := map[string]int{}
+	for _, l := range train.Labels {
+		index[l] = 0
+	}
+	labels := make([]string, 0, len(index))
+	for l := range index {
+		labels = append(labels, l)
+	}
+	sort.Strings(labels)
+	for i, l := range labels {
+		index[l] = i
+	}
+	rows := make([][]int32, len(train.Rows))
+	classes := make([]int, len(train.Rows))
+	for i, r := range train.Rows {
+		rows[i], classes[i] = cut(r), index[train.Labels[i]]
+	}
+	o := LogisticOptions{Epochs: int(p.Int("epochs", defaultEpochs)), LR: p.Float("lr", defaultLR),
+		L2: p.Float("l2", defaultL2), Seed: uint64(env.Seed)}
+	m, err := TrainLogistic(rows, classes, len(labels), vocab, o)
+	if err != nil {
+		return nil, fmt.Errorf("fitting on input `train`: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	conf := eval.NewConfusion(labels)
+	var nll float64
+	for i, r := range test.Rows {
+		c, ok := index[test.Labels[i]]
+		if !ok {
+			return nil, fmt.Errorf("input `data` row %d has label %q, which no training row has (labels: %s)",
+				i, test.Labels[i], strings.Join(labels, ", "))
+		}
+		probs, err := m.Predict(cut(r))
+		if err != nil {
+			return nil, fmt.Errorf("input `data` row %d: %w", i, err)
+		}
+		pred := 0
+		for k := range probs {
+			if probs[k] > probs[pred] {
+				pred = k
+			}
+		}
+		conf.Add(c, pred)
+		nll -= math.Log(max(probs[c], 1e-300))
+	}
+	acc, per, prec, rec, f1 := conf.Scores()
+	ce := nll / math.Max(float64(len(test.Rows)), 1)
+	env.Log.Info().Int("train_rows", len(rows)).Int("rows", len(test.Rows)).Float64("accuracy", acc).Msg("scored")
+	return &eval.Report{Task: "classification", Examples: int64(len(test.Rows)),
+		Metrics: map[string]float64{eval.Accuracy: acc, eval.PrecisionMacro: prec, eval.RecallMacro: rec,
+			eval.F1Macro: f1, eval.CrossEntropy: ce},
+		PerClass: per, Confusion: conf}, nil
+}
+
+func short(digest string) string {
+	if len(digest) > 12 {
+		return digest[:12]
+	}
+	if digest == "" {
+		return "(unnamed)"
+	}
+	return digest
+}
