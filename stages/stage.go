@@ -43,6 +43,15 @@ type Implementations interface {
 	Implementations() map[string]string
 }
 
+// Scorer is implemented by kinds whose metrics score a model, or a
+// baseline, on held-out data (eval, baseline), so that a report compares
+// them across stages: a classifier's test accuracy beside its baseline's, a
+// base model's perplexity beside its fine-tuned one's.
+type Scorer interface {
+	// ScoresHeldOut reports whether the kind's metrics are held-out scores.
+	ScoresHeldOut() bool
+}
+
 // PlanRequest is what a kind sees at definition time.
 type PlanRequest struct {
 	// Stage is the stage's name in the definition.

@@ -15,6 +15,10 @@ import (
 	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/internal/testutil"
 	"github.com/mlpipe/pipeline/runtime"
+	// The kinds of the fixtures' stages that score on held-out data, which
+	// the report compares across stages.
+	_ "github.com/mlpipe/pipeline/stages/baseline"
+	_ "github.com/mlpipe/pipeline/stages/eval"
 )
 
 // golden compares got with testdata/name, or rewrites it under -update.

@@ -12,6 +12,7 @@ import (
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime"
 	"github.com/mlpipe/pipeline/runtime/records"
+	"github.com/mlpipe/pipeline/stages"
 )
 
 // Report is what the page shows, gathered from a manifest and the artifacts
@@ -122,9 +123,11 @@ func scoreChart(st *artifacts.StageRecord) (BarChart, bool) {
 
 // comparisonCharts charts a metric across the stage instances reporting
 // it, when there are two or more to compare: the instances of one
-// definition stage (a sweep's points), or eval stages, whose metrics compare
-// across stages (a base model against its fine-tuned one). Only key metrics
-// and eval metrics are charted; the rest are in the tables.
+// definition stage (a sweep's points), or stages of kinds that score on
+// held-out data (stages.Scorer: eval, baseline), whose metrics compare
+// across stages (a base model against its fine-tuned one, a model beside its
+// baseline). Only key metrics and held-out scores are charted; the rest are
+// in the tables.
 func comparisonCharts(m *artifacts.Manifest) []BarChart {
 	type group struct {
 		title  string
@@ -135,12 +138,13 @@ func comparisonCharts(m *artifacts.Manifest) []BarChart {
 	var order []string
 	for _, st := range m.Stages {
 		stage := records.ParseInstance(st.Name).Stage
+		heldOut := scoresHeldOut(st.Kind)
 		for _, name := range sortedMetrics(st.Metrics) {
-			if !isKey(name) && st.Kind != "eval" {
+			if !isKey(name) && !heldOut {
 				continue
 			}
 			key, title := stage+"\x00"+name, stage+" · "+name
-			if st.Kind == "eval" {
+			if heldOut {
 				key, title = "\x00"+name, name+" by stage"
 			}
 			g, ok := groups[key]
@@ -159,6 +163,16 @@ func comparisonCharts(m *artifacts.Manifest) []BarChart {
 		}
 	}
 	return out
+}
+
+// scoresHeldOut reports whether the stages of a kind score on held-out data.
+func scoresHeldOut(kind string) bool {
+	k, ok := stages.Lookup(kind)
+	if !ok {
+		return false
+	}
+	s, ok := k.(stages.Scorer)
+	return ok && s.ScoresHeldOut()
 }
 
 func isKey(name string) bool {

@@ -38,9 +38,9 @@ const (
 const (
 	defaultOrder  = 4
 	defaultSeqLen = 64
-	defaultEpochs = 10
+	defaultEpochs = 20
 	defaultLR     = 0.5
-	defaultL2     = 1e-6
+	defaultL2     = 1e-5
 )
 
 // Kind is the `baseline` stage kind.
@@ -51,6 +51,10 @@ func (Kind) Name() string { return "baseline" }
 
 // Version implements stages.Kind.
 func (Kind) Version() string { return "1" }
+
+// ScoresHeldOut implements stages.Scorer: the metrics are the scored
+// table's, comparable with eval's.
+func (Kind) ScoresHeldOut() bool { return true }
 
 // Doc implements stages.Kind.
 func (Kind) Doc() string {

@@ -57,6 +57,9 @@ func (Kind) Implementations() map[string]string {
 	return map[string]string{"table": table.FormatVersion, "gomlx": backend.GoMLXVersion}
 }
 
+// ScoresHeldOut implements stages.Scorer.
+func (Kind) ScoresHeldOut() bool { return true }
+
 // Doc implements stages.Kind.
 func (Kind) Doc() string {
 	return "evaluate a trained model on a tokenized table: accuracy, precision/recall/F1, confusion matrix, cross-entropy, perplexity"
