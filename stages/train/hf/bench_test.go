@@ -1,6 +1,7 @@
 package hf_test
 
 import (
+	"flag"
 	"syscall"
 	"testing"
 
@@ -13,7 +14,11 @@ import (
 	"github.com/mlpipe/pipeline/stages/train/models"
 )
 
-// Batch shape of the MiniLM benchmarks; bench/hf_minilm.sh gives PyTorch the same.
+// benchBackend is the backend the MiniLM benchmarks run on (xla:cpu needs
+// a binary built with -tags xla and a PJRT CPU plugin).
+var benchBackend = flag.String("backend", backend.Default, "backend of the MiniLM benchmarks: go, xla:cpu, ...")
+
+// Batch shape of the MiniLM benchmarks; bench/hf/run.sh gives PyTorch the same.
 const benchRows, benchSeq = 8, 64
 
 func cpuSeconds() float64 {
@@ -37,7 +42,7 @@ func benchBatch(vocab int) *engine.Batch {
 
 func openMiniLM(b *testing.B, net hf.Net) (*hf.Model, []models.ParamSpec, [][]float32, hf.Net) {
 	if *miniLMDir == "" {
-		b.Skip("needs -minilm-dir (scripts/hf/get_minilm.sh makes one; bench/hf_minilm.sh runs this beside PyTorch)")
+		b.Skip("needs -minilm-dir (scripts/hf/get_minilm.sh makes one; bench/hf/run.sh runs this beside PyTorch)")
 	}
 	m, err := hf.Open(*miniLMDir)
 	if err != nil {
@@ -71,7 +76,7 @@ func specIndex(specs []models.ParamSpec, name string) int {
 func BenchmarkMiniLMForward(b *testing.B) {
 	m, specs, values, net := openMiniLM(b, hf.Net{Output: hf.Embedding})
 	defer m.Close()
-	be, err := backend.Open(backend.Default)
+	be, err := backend.Open(*benchBackend)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -112,7 +117,7 @@ func BenchmarkMiniLMLoRAStep(b *testing.B) {
 	}
 	specs, values = append(specs, ad...), append(values, models.InitAll(ad, 1)...)
 	grad.Install()
-	be, err := backend.Open(backend.Default)
+	be, err := backend.Open(*benchBackend)
 	if err != nil {
 		b.Fatal(err)
 	}
