@@ -58,13 +58,13 @@ type DefinitionRef struct {
 	Digest string `json:"digest"`
 }
 
-// Engine describes the software that ran.
+// Engine describes the software that ran. What else shaped a stage's
+// bytes (the numerics library, the table format) is in that stage's key
+// pre-image (KeyInputs.Implementation) and its backend in its params.
 type Engine struct {
-	Version      string `json:"version"`
-	VCSRevision  string `json:"vcs_revision"`
-	GoVersion    string `json:"go_version"`
-	GoMLXVersion string `json:"gomlx_version"`
-	GoMLXBackend string `json:"gomlx_backend"`
+	Version     string `json:"version"`
+	VCSRevision string `json:"vcs_revision"`
+	GoVersion   string `json:"go_version"`
 }
 
 // Environment describes the machine a run used.

@@ -20,10 +20,7 @@ var recordedVars = []string{"PIPELINE_", "GOMLX_", "XLA_", "PJRT_", "CUDA_VISIBL
 
 // EngineInfo describes this binary.
 func EngineInfo() artifacts.Engine {
-	e := artifacts.Engine{Version: Version, GoVersion: goruntime.Version(), GoMLXBackend: "go"}
-	if b := os.Getenv("GOMLX_BACKEND"); b != "" {
-		e.GoMLXBackend = b
-	}
+	e := artifacts.Engine{Version: Version, GoVersion: goruntime.Version()}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		dirty := false
 		for _, s := range bi.Settings {
@@ -36,11 +33,6 @@ func EngineInfo() artifacts.Engine {
 		}
 		if dirty && e.VCSRevision != "" {
 			e.VCSRevision += "+dirty"
-		}
-		for _, d := range bi.Deps {
-			if d.Path == "github.com/gomlx/gomlx" {
-				e.GoMLXVersion = d.Version
-			}
 		}
 	}
 	return e

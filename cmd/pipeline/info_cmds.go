@@ -10,6 +10,7 @@ import (
 
 	"github.com/mlpipe/pipeline/runtime"
 	"github.com/mlpipe/pipeline/stages"
+	"github.com/mlpipe/pipeline/stages/train/backend"
 )
 
 func newDagCmd() *cobra.Command {
@@ -142,7 +143,7 @@ func newVersionCmd() *cobra.Command {
 		Args:  exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
 			e := runtime.EngineInfo()
-			fmt.Fprintf(c.OutOrStdout(), "pipeline %s (revision %s, %s, gomlx %s)\n", e.Version, orNone(e.VCSRevision), e.GoVersion, orNone(e.GoMLXVersion))
+			fmt.Fprintf(c.OutOrStdout(), "pipeline %s (revision %s, %s, gomlx %s)\n", e.Version, orNone(e.VCSRevision), e.GoVersion, backend.GoMLXVersion)
 			return nil
 		},
 	}

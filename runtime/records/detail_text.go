@@ -54,7 +54,7 @@ func WriteDetail(w io.Writer, m *artifacts.Manifest) error {
 	if e.VCSRevision != "" {
 		rev = " (" + e.VCSRevision + ")"
 	}
-	fmt.Fprintf(tw, "engine\t%s%s, %s, GoMLX %s (%s backend)\n", e.Version, rev, e.GoVersion, e.GoMLXVersion, e.GoMLXBackend)
+	fmt.Fprintf(tw, "engine\t%s%s, %s\n", e.Version, rev, e.GoVersion)
 	env := m.Environment
 	fmt.Fprintf(tw, "machine\t%s/%s, %d CPUs, %s memory%s\n", env.OS, env.Arch, env.CPUs, FormatBytes(env.MemoryBytes), gpuText(env.GPU))
 	fmt.Fprintf(tw, "stages\t%d: %d ran, %d cached, %d failed, %d skipped\n", s.Stages, s.Ran, s.Cached, s.Failed, s.Skipped)

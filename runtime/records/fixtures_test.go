@@ -84,7 +84,7 @@ func manifest(id, name, status string, started string, secs int, params, overrid
 		Status: status, Command: []string{"pipeline", "run", name + ".yaml"},
 		Definition: artifacts.DefinitionRef{Path: name + ".yaml", Dir: "/work/defs", Name: name, Digest: "xxh3:" + fmt16(name) + fmt16(name+"!")},
 		Params:     params, Overrides: overrides,
-		Engine:      artifacts.Engine{Version: "0.1.0", GoVersion: "go1.26.8", GoMLXVersion: "v0.26.0", GoMLXBackend: "go"},
+		Engine:      artifacts.Engine{Version: "0.1.0", GoVersion: "go1.26.8"},
 		Environment: artifacts.Environment{OS: "linux", Arch: "amd64", CPUs: 2, MemoryBytes: 8 << 30, Variables: map[string]string{}},
 		Sources:     []artifacts.Source{{Path: "data/mail.jsonl.gz", Digest: "xxh3:" + fmt16("mail") + fmt16("data"), Size: 3 << 20}},
 		Stages:      stages,

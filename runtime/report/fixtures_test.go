@@ -201,7 +201,7 @@ func fixture(t testing.TB) (*runtime.Workspace, *artifacts.Manifest) {
 		Definition:  artifacts.DefinitionRef{Path: "demo.yaml", Dir: "/defs", Name: "demo <report>", Digest: digest(5)},
 		Params:      map[string]any{"seed": 7.0, "train": map[string]any{"lr": 0.003, "steps": 120.0}, "labels": []any{"ham", "spam"}},
 		Overrides:   map[string]any{"seed": 7.0},
-		Engine:      artifacts.Engine{Version: "0.1.0", GoVersion: "go1.26.8", GoMLXVersion: "v0.26.0", GoMLXBackend: "go"},
+		Engine:      artifacts.Engine{Version: "0.1.0", GoVersion: "go1.26.8"},
 		Environment: artifacts.Environment{OS: "linux", Arch: "amd64", CPUs: 2, MemoryBytes: 8 << 30, Variables: map[string]string{}},
 		Sources:     []artifacts.Source{}, Stages: stages,
 	}
