@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlpipe/pipeline/stages/scan/corpus"
+	"github.com/mlpipe/pipeline/internal/testutil/scancorpus"
 )
 
 // scanGateDef ingests a table, gates it and reads the gated data downstream.
@@ -51,11 +51,11 @@ func TestScanGatePassesDataThrough(t *testing.T) {
 		t.Fatalf("the gate did not pass the data through: raw %v, gate %v, use %v", raw.Outputs, gate.Outputs, use.Inputs)
 	}
 
-	leak := corpus.Families()
+	leak := scancorpus.Families()
 	var line string
 	for _, f := range leak {
 		if f.Name == "github-pat" {
-			line = f.Make(corpus.NewFake(3)).Render()
+			line = f.Make(scancorpus.NewFake(3)).Render()
 		}
 	}
 	writeFile(t, data, "{\"id\":1,\"text\":\"hello\"}\n{\"id\":2,\"text\":"+quoteJSONString(line)+"}\n")

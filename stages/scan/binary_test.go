@@ -10,18 +10,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlpipe/pipeline/stages/scan/corpus"
+	"github.com/mlpipe/pipeline/internal/testutil/scancorpus"
 )
 
 // A credential inside a binary file (a NUL in its first bytes) is found in
 // its printable runs, and the summary says how many files were binary; a
 // member name with control characters cannot reach the terminal raw.
 func TestBinaryFilesAndControlCharacters(t *testing.T) {
-	fam := map[string]corpus.Family{}
-	for _, x := range corpus.Families() {
+	fam := map[string]scancorpus.Family{}
+	for _, x := range scancorpus.Families() {
 		fam[x.Name] = x
 	}
-	secret := fam["github-pat"].Make(corpus.NewFake(3))
+	secret := fam["github-pat"].Make(scancorpus.NewFake(3))
 	dir := t.TempDir()
 	blob := append([]byte("\x80\x04\x95\x00\x00pickle\x00\x01"), []byte("token="+secret.Value+"\x00\xff\xfe tail")...)
 	if err := os.WriteFile(filepath.Join(dir, "model.pkl"), blob, 0o644); err != nil {
@@ -100,11 +100,11 @@ func zipOf(t *testing.T, name, content string) []byte {
 // A credential in a UTF-32 file, with or without its byte-order mark, is
 // found at its line as in the UTF-8 text.
 func TestUTF32Files(t *testing.T) {
-	fam := map[string]corpus.Family{}
-	for _, x := range corpus.Families() {
+	fam := map[string]scancorpus.Family{}
+	for _, x := range scancorpus.Families() {
 		fam[x.Name] = x
 	}
-	text := "first line\n" + fam["github-pat"].Make(corpus.NewFake(5)).Render() + "\n"
+	text := "first line\n" + fam["github-pat"].Make(scancorpus.NewFake(5)).Render() + "\n"
 	enc := func(big bool) []byte {
 		var out []byte
 		for _, r := range text {
@@ -145,11 +145,11 @@ func TestUTF32Files(t *testing.T) {
 // A finding on a line longer than the scanner's chunk is reported at its
 // column in the whole line, not in the chunk that saw it.
 func TestColumnsOnVeryLongLines(t *testing.T) {
-	fam := map[string]corpus.Family{}
-	for _, x := range corpus.Families() {
+	fam := map[string]scancorpus.Family{}
+	for _, x := range scancorpus.Families() {
 		fam[x.Name] = x
 	}
-	secret := fam["github-pat"].Make(corpus.NewFake(9))
+	secret := fam["github-pat"].Make(scancorpus.NewFake(9))
 	pad := strings.Repeat("é", 5<<20) // 10 MiB of two-byte runes: longer than a chunk
 	text := "short\n" + pad + " token=" + secret.Value + "\n"
 	dir := t.TempDir()

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlpipe/pipeline/stages/scan/corpus"
+	"github.com/mlpipe/pipeline/internal/testutil/scancorpus"
 )
 
 // TestCorpusQuality scans a generated corpus of fake secrets and decoys in
@@ -14,7 +14,7 @@ import (
 // no decoy (or anything else unlabelled) reported.
 func TestCorpusQuality(t *testing.T) {
 	dir := t.TempDir()
-	labels, err := corpus.Write(dir, 42, 6)
+	labels, err := scancorpus.Write(dir, 42, 6)
 	if err != nil {
 		t.Fatalf("writing corpus: %v", err)
 	}
@@ -24,11 +24,11 @@ func TestCorpusQuality(t *testing.T) {
 		t.Fatalf("scanning: %v", err)
 	}
 	prefix := filepath.ToSlash(root) + "/"
-	var fs []corpus.Finding
+	var fs []scancorpus.Finding
 	for _, f := range rep.Findings {
-		fs = append(fs, corpus.Finding{Path: strings.TrimPrefix(f.Path, prefix), Line: f.Line, Column: f.Column, Kind: f.Kind, SHA256: f.SecretSHA256})
+		fs = append(fs, scancorpus.Finding{Path: strings.TrimPrefix(f.Path, prefix), Line: f.Line, Column: f.Column, Kind: f.Kind, SHA256: f.SecretSHA256})
 	}
-	s := corpus.Compute(labels, fs)
+	s := scancorpus.Compute(labels, fs)
 	t.Log(s.Summary())
 	for _, w := range rep.Warnings {
 		t.Errorf("warning: %s: %s", w.Path, w.Message)

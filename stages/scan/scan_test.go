@@ -12,7 +12,7 @@ import (
 	"github.com/klauspost/compress/zip"
 
 	"github.com/mlpipe/pipeline/internal/testutil"
-	"github.com/mlpipe/pipeline/stages/scan/corpus"
+	"github.com/mlpipe/pipeline/internal/testutil/scancorpus"
 )
 
 // fixture writes a small tree of fake secrets and decoys (generated, so that
@@ -20,11 +20,11 @@ import (
 // secret values planted.
 func fixture(t *testing.T) (string, []string) {
 	t.Helper()
-	f := corpus.NewFake(7)
+	f := scancorpus.NewFake(7)
 	dir := t.TempDir()
 	var secrets []string
-	fam := map[string]corpus.Family{}
-	for _, x := range corpus.Families() {
+	fam := map[string]scancorpus.Family{}
+	for _, x := range scancorpus.Families() {
 		fam[x.Name] = x
 	}
 	line := func(name string) string {
@@ -145,7 +145,7 @@ func TestCommand(t *testing.T) {
 // by digest.
 func TestAllowValueAndDigest(t *testing.T) {
 	dir, secrets := fixture(t)
-	a, err := NewAllowlist(AllowlistConfig{Values: []string{secrets[0]}, SHA256: []string{corpus.Sum(secrets[1])}})
+	a, err := NewAllowlist(AllowlistConfig{Values: []string{secrets[0]}, SHA256: []string{scancorpus.Sum(secrets[1])}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/mlpipe/pipeline/stages/scan/corpus"
+	"github.com/mlpipe/pipeline/internal/testutil/scancorpus"
 )
 
 func main() {
@@ -39,18 +39,18 @@ func main() {
 func run(kind, out string, seed uint64, perFamily, mb, fileKB, every int) error {
 	switch kind {
 	case "quality":
-		labels, err := corpus.Write(out, seed, perFamily)
+		labels, err := scancorpus.Write(out, seed, perFamily)
 		if err != nil {
 			return err
 		}
 		fmt.Printf("%d labelled secrets under %s\n", len(labels), filepath.Join(out, "tree"))
 		return nil
 	case "source":
-		f := corpus.NewFake(seed)
+		f := scancorpus.NewFake(seed)
 		exts := []string{".py", ".js", ".go", ".yaml", ".md", ".sql"}
 		total, planted := 0, 0
 		for i := 0; total < mb<<20; i++ {
-			data, n := corpus.SourceLike(f, fileKB<<10, every)
+			data, n := scancorpus.SourceLike(f, fileKB<<10, every)
 			dir := filepath.Join(out, fmt.Sprintf("pkg%03d", i/100))
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err

@@ -17,7 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/mlpipe/pipeline/stages/scan/corpus"
+	"github.com/mlpipe/pipeline/internal/testutil/scancorpus"
 )
 
 func main() {
@@ -33,9 +33,9 @@ func main() {
 }
 
 func run(labelsPath, root, findingsPath, format string) error {
-	var labels []corpus.Label
+	var labels []scancorpus.Label
 	if err := readJSONL(labelsPath, func(b []byte) error {
-		var l corpus.Label
+		var l scancorpus.Label
 		labels = append(labels, l)
 		return json.Unmarshal(b, &labels[len(labels)-1])
 	}); err != nil {
@@ -43,7 +43,7 @@ func run(labelsPath, root, findingsPath, format string) error {
 	}
 	prefix := filepath.ToSlash(filepath.Clean(root)) + "/"
 	rel := func(p string) string { return strings.TrimPrefix(filepath.ToSlash(p), prefix) }
-	var fs []corpus.Finding
+	var fs []scancorpus.Finding
 	switch format {
 	case "jsonl":
 		err := readJSONL(findingsPath, func(b []byte) error {
@@ -55,7 +55,7 @@ func run(labelsPath, root, findingsPath, format string) error {
 			if err := json.Unmarshal(b, &f); err != nil {
 				return err
 			}
-			fs = append(fs, corpus.Finding{Path: rel(f.Path), Line: f.Line, Column: f.Column, Kind: f.Kind, SHA256: f.SHA})
+			fs = append(fs, scancorpus.Finding{Path: rel(f.Path), Line: f.Line, Column: f.Column, Kind: f.Kind, SHA256: f.SHA})
 			return nil
 		})
 		if err != nil {
@@ -74,7 +74,7 @@ func run(labelsPath, root, findingsPath, format string) error {
 			return fmt.Errorf("reading %s: %w", findingsPath, err)
 		}
 		for _, g := range gl {
-			fs = append(fs, corpus.Finding{Path: rel(g.File), Line: g.StartLine, Kind: g.RuleID, SHA256: corpus.Sum(g.Secret)})
+			fs = append(fs, scancorpus.Finding{Path: rel(g.File), Line: g.StartLine, Kind: g.RuleID, SHA256: scancorpus.Sum(g.Secret)})
 		}
 	default:
 		return fmt.Errorf("unknown -format %q", format)
@@ -85,7 +85,7 @@ func run(labelsPath, root, findingsPath, format string) error {
 			labels[i].Column = ""
 		}
 	}
-	fmt.Print(corpus.Compute(labels, fs).Summary())
+	fmt.Print(scancorpus.Compute(labels, fs).Summary())
 	return nil
 }
 

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlpipe/pipeline/stages/scan/corpus"
+	"github.com/mlpipe/pipeline/internal/testutil/scancorpus"
 	"github.com/mlpipe/pipeline/stages/scan/rules"
 )
 
@@ -14,7 +14,7 @@ import (
 // an unescaping step: PEM blocks (plain, CRLF, JSON-escaped), service-account
 // JSON, Kubernetes Secrets, .netrc, tokens before an escaped quote.
 func TestContexts(t *testing.T) {
-	f := corpus.NewFake(3)
+	f := scancorpus.NewFake(3)
 	pem := f.PEM("RSA PRIVATE KEY", 900)
 	pkcs8 := f.PEM("PRIVATE KEY", 1200)
 	ossh := f.PEM("OPENSSH PRIVATE KEY", 400)

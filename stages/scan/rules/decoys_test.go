@@ -3,14 +3,14 @@ package rules_test
 import (
 	"testing"
 
-	"github.com/mlpipe/pipeline/stages/scan/corpus"
+	"github.com/mlpipe/pipeline/internal/testutil/scancorpus"
 	"github.com/mlpipe/pipeline/stages/scan/rules"
 )
 
 // TestDecoys checks that no decoy is reported, in source and in config text.
 func TestDecoys(t *testing.T) {
 	det := rules.Default()
-	for _, d := range corpus.Decoys(corpus.NewFake(2)) {
+	for _, d := range scancorpus.Decoys(scancorpus.NewFake(2)) {
 		t.Run(d.Name, func(t *testing.T) {
 			for _, code := range []bool{true, false} {
 				if d.Code && !code {

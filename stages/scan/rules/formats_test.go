@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlpipe/pipeline/stages/scan/corpus"
+	"github.com/mlpipe/pipeline/internal/testutil/scancorpus"
 	"github.com/mlpipe/pipeline/stages/scan/rules"
 )
 
@@ -48,7 +48,7 @@ func checkFormats(t *testing.T, cases []formatCase) {
 // TestVendorFormats checks tokens recognised by their vendor prefix, and
 // look-alikes of the wrong length or alphabet.
 func TestVendorFormats(t *testing.T) {
-	f := corpus.NewFake(11)
+	f := scancorpus.NewFake(11)
 	uuid := func() string {
 		return f.Str(hex, 8) + "-" + f.Str(hex, 4) + "-" + f.Str(hex, 4) + "-" + f.Str(hex, 4) + "-" + f.Str(hex, 12)
 	}
@@ -94,7 +94,7 @@ func TestVendorFormats(t *testing.T) {
 // GitLab lengths by prefix, Slack's random tail, Twilio's SID and token, and
 // Azure keys and Google keys by their surroundings.
 func TestTokenShapes(t *testing.T) {
-	f := corpus.NewFake(12)
+	f := scancorpus.NewFake(12)
 	sid := "AC" + f.Str(hex, 32)
 	azureKey := f.Str(b64, 86) + "=="
 	checkFormats(t, []formatCase{
@@ -131,7 +131,7 @@ func TestTokenShapes(t *testing.T) {
 // TestGenericContexts checks names and values of the generic rules: the
 // contexts they read and the values they refuse.
 func TestGenericContexts(t *testing.T) {
-	f := corpus.NewFake(13)
+	f := scancorpus.NewFake(13)
 	secret := f.Str(alnum, 32)
 	pw := f.Password()
 	basic := base64.StdEncoding.EncodeToString([]byte("ci:" + pw))

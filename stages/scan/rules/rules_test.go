@@ -3,7 +3,7 @@ package rules_test
 import (
 	"testing"
 
-	"github.com/mlpipe/pipeline/stages/scan/corpus"
+	"github.com/mlpipe/pipeline/internal/testutil/scancorpus"
 	"github.com/mlpipe/pipeline/stages/scan/rules"
 )
 
@@ -11,8 +11,8 @@ import (
 // the expected rule, with the expected secret text.
 func TestFamilies(t *testing.T) {
 	det := rules.Default()
-	f := corpus.NewFake(1)
-	for _, fam := range corpus.Families() {
+	f := scancorpus.NewFake(1)
+	for _, fam := range scancorpus.Families() {
 		t.Run(fam.Name, func(t *testing.T) {
 			for i := 0; i < 50; i++ {
 				s := fam.Make(f)

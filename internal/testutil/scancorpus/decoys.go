@@ -1,4 +1,4 @@
-package corpus
+package scancorpus
 
 import (
 	"encoding/base64"

@@ -1,8 +1,8 @@
-// Package corpus generates labelled test corpora for the secrets scanner:
+// Package scancorpus generates labelled test corpora for the secrets scanner:
 // fake credentials of every family the rules know (random, never real), decoys
 // that must not be reported, and files that carry them in every container the
 // scanner reads. Everything is derived from a seed, so a corpus is reproducible.
-package corpus
+package scancorpus
 
 import (
 	"encoding/base64"
