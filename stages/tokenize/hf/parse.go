@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/mlpipe/pipeline/stages/tokenize/bpe"
-	"golang.org/x/text/unicode/norm"
 )
 
 // file is the layout of tokenizer.json.
@@ -130,7 +129,7 @@ func Parse(data []byte) (*Tokenizer, error) {
 	if t.model, t.kind, err = parseModel(f.Model, byteLevel); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
-	if t.post, err = parsePostProcessor(f.PostProcessor); err != nil {
+	if t.post, err = p.postProcessor(f.PostProcessor); err != nil {
 		return nil, fmt.Errorf("post_processor: %w", err)
 	}
 	if t.dec, err = p.decoder(f.Decoder); err != nil {
@@ -200,75 +199,6 @@ func (p *parser) enter() error {
 
 func (p *parser) leave() { p.depth-- }
 
-func (p *parser) normalizer(m json.RawMessage) (normalizer, error) {
-	if isNull(m) {
-		return nil, nil
-	}
-	c, err := parseComponent(m)
-	if err != nil {
-		return nil, err
-	}
-	switch c.Type {
-	case "BertNormalizer":
-		n := bertNorm{cleanText: true, chineseChars: true, lowercase: true}
-		if c.CleanText != nil {
-			n.cleanText = *c.CleanText
-		}
-		if c.HandleChineseChars != nil {
-			n.chineseChars = *c.HandleChineseChars
-		}
-		if c.Lowercase != nil {
-			n.lowercase = *c.Lowercase
-		}
-		n.stripAccents = n.lowercase
-		if c.StripAccents != nil {
-			n.stripAccents = *c.StripAccents
-		}
-		return n, nil
-	case "Lowercase":
-		return funcNorm(lowercase), nil
-	case "StripAccents":
-		return funcNorm(stripMarks), nil
-	case "NFC":
-		return funcNorm(norm.NFC.String), nil
-	case "NFD":
-		return funcNorm(norm.NFD.String), nil
-	case "NFKC":
-		return funcNorm(norm.NFKC.String), nil
-	case "NFKD":
-		return funcNorm(norm.NFKD.String), nil
-	case "Strip":
-		return stripNorm{left: c.StripLeft, right: c.StripRight}, nil
-	case "Replace":
-		pat, re, err := p.pattern(c, "normalizer Replace")
-		if err != nil {
-			return nil, err
-		}
-		if re != nil {
-			return regexReplaceNorm{re: re, content: c.Content}, nil
-		}
-		return replaceNorm{pattern: pat, content: c.Content}, nil
-	case "Prepend":
-		return prependNorm{prefix: c.Prepend}, nil
-	case "Precompiled":
-		if c.PrecompiledCharsmap == nil || *c.PrecompiledCharsmap == "" {
-			return nil, fmt.Errorf("Precompiled: no precompiled_charsmap")
-		}
-		return parsePrecompiled(*c.PrecompiledCharsmap)
-	case "Sequence":
-		if err := p.enter(); err != nil {
-			return nil, err
-		}
-		defer p.leave()
-		seq, err := parseSequence(c.Normalizers, p.normalizer)
-		if err != nil {
-			return nil, err
-		}
-		return sequenceNorm(seq), nil
-	}
-	return nil, unsupported("normalizer", c)
-}
-
 // preTokenizer also reports whether the pipeline is byte-level: a
 // ByteLevel pre-tokenizer must come last, where its byte mapping is left to
 // the model.
@@ -280,61 +210,7 @@ func (p *parser) preTokenizer(m json.RawMessage, last bool) (preTokenizer, bool,
 	if err != nil {
 		return nil, false, err
 	}
-	switch c.Type {
-	case "ByteLevel":
-		if !last {
-			return nil, false, fmt.Errorf("pre-tokenizer ByteLevel is only supported last in a Sequence")
-		}
-		useRegex := c.UseRegex == nil || *c.UseRegex
-		return byteLevelPre{addPrefixSpace: c.AddPrefixSpace != nil && *c.AddPrefixSpace, useRegex: useRegex}, true, nil
-	case "Metaspace":
-		rep, err := c.metaspace()
-		if err != nil {
-			return nil, false, err
-		}
-		return rep, false, nil
-	case "Split":
-		b, err := parseBehavior(c.Behavior, "")
-		if err != nil || b == "" {
-			return nil, false, fmt.Errorf("Split: behavior %q: %v", c.Behavior, err)
-		}
-		var rp struct {
-			Regex *string `json:"Regex"`
-		}
-		if json.Unmarshal(c.Pattern, &rp) == nil && rp.Regex != nil {
-			if find, ok := knownPatterns[*rp.Regex]; ok {
-				return regexSplitPre{find: find, behavior: b, invert: c.Invert}, false, nil
-			}
-		}
-		pat, re, err := p.pattern(c, "pre_tokenizer Split")
-		if err != nil {
-			return nil, false, err
-		}
-		if re != nil {
-			return regexSplit{re: re, behavior: b, invert: c.Invert}, false, nil
-		}
-		return splitPre{pattern: pat, behavior: b, invert: c.Invert}, false, nil
-	case "Punctuation":
-		b, err := parseBehavior(c.Behavior, isolated)
-		if err != nil {
-			return nil, false, fmt.Errorf("Punctuation: %w", err)
-		}
-		return punctuationPre{behavior: b}, false, nil
-	case "CharDelimiterSplit":
-		r, n := utf8.DecodeRuneInString(c.Delimiter)
-		if n == 0 || n != len(c.Delimiter) {
-			return nil, false, fmt.Errorf("CharDelimiterSplit: delimiter %q is not one character", c.Delimiter)
-		}
-		return charDelimiterPre{delimiter: r}, false, nil
-	case "Whitespace":
-		return whitespacePre{}, false, nil
-	case "WhitespaceSplit":
-		return whitespaceSplit{}, false, nil
-	case "BertPreTokenizer":
-		return bertPre{}, false, nil
-	case "Digits":
-		return digitsPre{individual: c.IndividualDigits}, false, nil
-	case "Sequence":
+	if c.Type == "Sequence" {
 		if err := p.enter(); err != nil {
 			return nil, false, err
 		}
@@ -353,7 +229,19 @@ func (p *parser) preTokenizer(m json.RawMessage, last bool) (preTokenizer, bool,
 		}
 		return seq, byteLevel, nil
 	}
-	return nil, false, unsupported("pre-tokenizer", c)
+	if c.Type == "ByteLevel" {
+		if !last {
+			return nil, false, fmt.Errorf("pre-tokenizer ByteLevel is only supported last in a Sequence")
+		}
+		useRegex := c.UseRegex == nil || *c.UseRegex
+		return byteLevelPre{addPrefixSpace: c.AddPrefixSpace != nil && *c.AddPrefixSpace, useRegex: useRegex}, true, nil
+	}
+	build, ok := preTokenizers[c.Type]
+	if !ok {
+		return nil, false, unsupported("pre-tokenizer", c)
+	}
+	pt, err := build(p, c)
+	return pt, false, err
 }
 
 func parseModel(m json.RawMessage, byteLevel bool) (model, string, error) {
@@ -472,131 +360,6 @@ func specialID(pair []json.RawMessage) (int32, error) {
 		return 0, err
 	}
 	return id, nil
-}
-
-func parsePostProcessor(m json.RawMessage) (postProcessor, error) {
-	if isNull(m) {
-		return nil, nil
-	}
-	c, err := parseComponent(m)
-	if err != nil {
-		return nil, err
-	}
-	switch c.Type {
-	case "ByteLevel":
-		return nil, nil // it only adjusts offsets
-	case "BertProcessing", "RobertaProcessing":
-		sep, err := specialID(c.Sep)
-		if err != nil {
-			return nil, fmt.Errorf("%s sep: %w", c.Type, err)
-		}
-		cls, err := specialID(c.Cls)
-		if err != nil {
-			return nil, fmt.Errorf("%s cls: %w", c.Type, err)
-		}
-		return wrapPost{before: []int32{cls}, after: []int32{sep}}, nil
-	case "TemplateProcessing":
-		var p wrapPost
-		seen := false
-		for i, piece := range c.Single {
-			if _, ok := piece["Sequence"]; ok {
-				seen = true
-				continue
-			}
-			raw, ok := piece["SpecialToken"]
-			if !ok {
-				return nil, fmt.Errorf("TemplateProcessing single[%d]: unknown piece", i)
-			}
-			var st struct {
-				ID string `json:"id"`
-			}
-			if err := json.Unmarshal(raw, &st); err != nil {
-				return nil, fmt.Errorf("TemplateProcessing single[%d]: %w", i, err)
-			}
-			sp, ok := c.SpecialTokens[st.ID]
-			if !ok {
-				return nil, fmt.Errorf("TemplateProcessing single[%d]: special token %q is not defined", i, st.ID)
-			}
-			if seen {
-				p.after = append(p.after, sp.IDs...)
-			} else {
-				p.before = append(p.before, sp.IDs...)
-			}
-		}
-		return p, nil
-	case "Sequence":
-		seq, err := parseSequence(c.Processors, parsePostProcessor)
-		if err != nil {
-			return nil, err
-		}
-		return sequencePost(seq), nil
-	}
-	return nil, unsupported("post-processor", c)
-}
-
-func (p *parser) decoder(m json.RawMessage) (decoder, error) {
-	if isNull(m) {
-		return nil, nil
-	}
-	c, err := parseComponent(m)
-	if err != nil {
-		return nil, err
-	}
-	switch c.Type {
-	case "ByteLevel":
-		return byteLevelDec{}, nil
-	case "WordPiece":
-		d := wordPieceDec{prefix: "##", cleanup: true}
-		if c.Prefix != "" {
-			d.prefix = c.Prefix
-		}
-		if c.Cleanup != nil {
-			d.cleanup = *c.Cleanup
-		}
-		return d, nil
-	case "BPEDecoder":
-		d := bpeDec{suffix: "</w>"}
-		if c.Suffix != "" {
-			d.suffix = c.Suffix
-		}
-		return d, nil
-	case "Fuse":
-		return fuseDec{}, nil
-	case "ByteFallback":
-		return byteFallbackDec{}, nil
-	case "Replace":
-		pat, re, err := p.pattern(c, "decoder Replace")
-		if err != nil {
-			return nil, err
-		}
-		if re != nil {
-			return regexReplaceDec{re: re, content: c.Content}, nil
-		}
-		return replaceDec{pattern: pat, content: c.Content}, nil
-	case "Strip":
-		r, n := utf8.DecodeRuneInString(c.Content)
-		if n == 0 || n != len(c.Content) {
-			return nil, fmt.Errorf("Strip: content %q is not one character", c.Content)
-		}
-		return stripDec{content: r, start: c.Start, stop: c.Stop}, nil
-	case "Metaspace":
-		m, err := c.metaspace()
-		if err != nil {
-			return nil, err
-		}
-		return metaspaceDec{replacement: m.replacement, prepend: m.prepend}, nil
-	case "Sequence":
-		if err := p.enter(); err != nil {
-			return nil, err
-		}
-		defer p.leave()
-		seq, err := parseSequence(c.Decoders, p.decoder)
-		if err != nil {
-			return nil, err
-		}
-		return sequenceDec(seq), nil
-	}
-	return nil, unsupported("decoder", c)
 }
 
 // pattern reads a {"String": ...} pattern, or compiles a {"Regex": ...} one
