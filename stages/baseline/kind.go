@@ -145,17 +145,9 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 // data table's windows, each position predicted from the tokens before it in
 // its window, as eval scores a language model.
 func runKneserNey(ctx context.Context, env *stages.Env, p stages.Params) (*eval.Report, error) {
-	train, err := data.Load(env.Inputs[InputTrain], "")
+	train, test, err := loadInputs(env, "")
 	if err != nil {
-		return nil, fmt.Errorf("reading input `train`: %w", err)
-	}
-	test, err := data.Load(env.Inputs[InputData], "")
-	if err != nil {
-		return nil, fmt.Errorf("reading input `data`: %w", err)
-	}
-	if test.Tokenizer.Digest != train.Tokenizer.Digest || test.Tokenizer.VocabSize != train.Tokenizer.VocabSize {
-		return nil, fmt.Errorf("inputs `train` and `data` were tokenized differently (tokenizer %s of %d tokens against %s of %d)",
-			short(train.Tokenizer.Digest), train.Tokenizer.VocabSize, short(test.Tokenizer.Digest), test.Tokenizer.VocabSize)
+		return nil, err
 	}
 	order := int(p.Int("order", defaultOrder))
 	seqLen := int(p.Int("seq_len", defaultSeqLen))
@@ -215,19 +207,11 @@ func scoreWindows(ctx context.Context, m *KneserNey, w *data.Windows) (float64, 
 // rows.
 func runLogistic(ctx context.Context, env *stages.Env, p stages.Params) (*eval.Report, error) {
 	label := p.String("label", "")
-	train, err := data.Load(env.Inputs[InputTrain], label)
+	train, test, err := loadInputs(env, label)
 	if err != nil {
-		return nil, fmt.Errorf("reading input `train`: %w", err)
-	}
-	test, err := data.Load(env.Inputs[InputData], label)
-	if err != nil {
-		return nil, fmt.Errorf("reading input `data`: %w", err)
+		return nil, err
 	}
 	vocab := train.Tokenizer.VocabSize
-	if test.Tokenizer.Digest != train.Tokenizer.Digest || test.Tokenizer.VocabSize != vocab {
-		return nil, fmt.Errorf("inputs `train` and `data` were tokenized differently (tokenizer %s of %d tokens against %s of %d)",
-			short(train.Tokenizer.Digest), vocab, short(test.Tokenizer.Digest), test.Tokenizer.VocabSize)
-	}
 	seqLen := int(p.Int("seq_len", 0))
 	cut := func(r []int32) []int32 {
 		if seqLen > 0 && len(r) > seqLen {
@@ -289,6 +273,22 @@ func runLogistic(ctx context.Context, env *stages.Env, p stages.Params) (*eval.R
 		Metrics: map[string]float64{eval.Accuracy: acc, eval.PrecisionMacro: prec, eval.RecallMacro: rec,
 			eval.F1Macro: f1, eval.CrossEntropy: ce},
 		PerClass: per, Confusion: conf}, nil
+}
+
+// loadInputs reads the `train` and `data` tables (with the label column,
+// when named), which must come from the same tokenizer.
+func loadInputs(env *stages.Env, label string) (train, test *data.Table, err error) {
+	if train, err = data.Load(env.Inputs[InputTrain], label); err != nil {
+		return nil, nil, fmt.Errorf("reading input `train`: %w", err)
+	}
+	if test, err = data.Load(env.Inputs[InputData], label); err != nil {
+		return nil, nil, fmt.Errorf("reading input `data`: %w", err)
+	}
+	if test.Tokenizer.Digest != train.Tokenizer.Digest || test.Tokenizer.VocabSize != train.Tokenizer.VocabSize {
+		return nil, nil, fmt.Errorf("inputs `train` and `data` were tokenized differently (tokenizer %s of %d tokens against %s of %d)",
+			short(train.Tokenizer.Digest), train.Tokenizer.VocabSize, short(test.Tokenizer.Digest), test.Tokenizer.VocabSize)
+	}
+	return train, test, nil
 }
 
 func short(digest string) string {
