@@ -3,8 +3,9 @@
 //
 // A model file is a serialized ModelProto: the vocabulary (pieces with score
 // and type), the trainer's settings and the normalizer's. The package parses
-// it with a small protobuf reader of its own, then encodes text in three
-// steps, as the C++ library does:
+// it with the protobuf types generated from internal/spmodel's schema (the
+// fields it uses; a file is at most MaxModelBytes), then encodes text in
+// three steps, as the C++ library does:
 //
 //  1. normalize: apply the precompiled character map (`nmt_nfkc` and other
 //     compiled rules) or none (`identity`), add the dummy prefix, remove extra

@@ -2,6 +2,7 @@ package sentencepiece
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"sync"
 )
@@ -31,11 +32,26 @@ type Model struct {
 	unkSurface                 string
 }
 
+// MaxModelBytes bounds the size of a model file that Load reads; the
+// largest published models (256,000 pieces) are under 20 MB.
+const MaxModelBytes = 256 << 20
+
 // Load reads and parses the model file at path.
 func Load(path string) (*Model, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("loading sentencepiece model: %w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > MaxModelBytes {
+		return nil, fmt.Errorf("loading sentencepiece model %s: larger than %d MiB", path, MaxModelBytes>>20)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxModelBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("loading sentencepiece model %s: %w", path, err)
+	}
+	if len(data) > MaxModelBytes {
+		return nil, fmt.Errorf("loading sentencepiece model %s: larger than %d MiB", path, MaxModelBytes>>20)
 	}
 	m, err := Parse(data)
 	if err != nil {
@@ -80,10 +96,7 @@ func Parse(data []byte) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing model: %s model: %w", m.typ, err)
 	}
-	m.unkSurface = defaultTrainerSpec().unkSurface
-	if proto.trainer.hasUnkSurface {
-		m.unkSurface = proto.trainer.unkSurface
-	}
+	m.unkSurface = proto.trainer.unkSurface
 	m.unkID = m.specialID(m.trainer.unkPiece, "<unk>", Unknown)
 	m.bosID = m.specialID(m.trainer.bosPiece, "<s>", Control)
 	m.eosID = m.specialID(m.trainer.eosPiece, "</s>", Control)

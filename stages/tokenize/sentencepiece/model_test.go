@@ -3,38 +3,45 @@ package sentencepiece
 import (
 	"errors"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/mlpipe/pipeline/stages/tokenize/sentencepiece/internal/spmodel"
 )
 
 func TestParseRejectsBadModels(t *testing.T) {
 	withPiece := func(p ...testPiece) []byte {
-		return testModel(append(basicPieces(), p...), bpeTrainer(), identityNormalizer())
+		return testModel(t, append(basicPieces(), p...), bpeTrainer(), identityNormalizer())
 	}
-	var fallbackTrainer protoWriter
-	fallbackTrainer.varint(3, int64(BPE)).varint(35, 1)
-	var badType protoWriter
-	badType.varint(3, 9)
-	var badMap protoWriter
-	badMap.str(1, "custom").bytes(2, []byte{0xff, 0xff, 0xff, 0x7f, 1, 2})
+	fallbackTrainer := &spmodel.TrainerSpec{ModelType: proto.Int32(int32(BPE)), ByteFallback: proto.Bool(true)}
+	badType := &spmodel.TrainerSpec{ModelType: proto.Int32(9)}
+	badMap := &spmodel.NormalizerSpec{Name: proto.String("custom"), PrecompiledCharsmap: []byte{0xff, 0xff, 0xff, 0x7f, 1, 2}}
+	// A piece written with the wrong wire type is skipped as an unknown
+	// field, as every protobuf parser does: the vocabulary then lacks it.
+	wrongWireType := protowire.AppendVarint(protowire.AppendTag(nil, 1, protowire.VarintType), 3)
 	tests := []struct {
 		name string
 		data []byte
 		want string
 	}{
-		{"truncated", withPiece()[:10], "truncated"},
-		{"wrong wire type", (&protoWriter{}).varint(1, 3).buf, "wire type"},
+		{"truncated", withPiece()[:10], "reading ModelProto"},
+		{"wrong wire type", wrongWireType, "no unknown piece"},
 		{"empty piece", withPiece(testPiece{"", 0, Normal}), "is empty"},
 		{"duplicate piece", withPiece(testPiece{"ab", 0, Normal}), `("ab") is already defined`},
 		{"two unknowns", withPiece(testPiece{"<unk2>", 0, Unknown}), "unknown piece is already defined"},
-		{"no unknown", testModel(basicPieces()[1:], bpeTrainer(), nil), "no unknown piece"},
+		{"no unknown", testModel(t, basicPieces()[1:], bpeTrainer(), nil), "no unknown piece"},
 		{"byte piece without fallback", withPiece(testPiece{"<0x41>", 0, Byte}), "byte_fallback is false"},
-		{"invalid byte piece", testModel(append(basicPieces(), testPiece{"<0x4g>", 0, Byte}), fallbackTrainer.buf, nil), "is invalid"},
-		{"missing byte pieces", testModel(append(basicPieces(), testPiece{"<0x41>", 0, Byte}), fallbackTrainer.buf, nil), "no byte piece <0x00>"},
+		{"invalid byte piece", testModel(t, append(basicPieces(), testPiece{"<0x4g>", 0, Byte}), fallbackTrainer, nil), "is invalid"},
+		{"missing byte pieces", testModel(t, append(basicPieces(), testPiece{"<0x41>", 0, Byte}), fallbackTrainer, nil), "no byte piece <0x00>"},
 		{"unknown piece type", withPiece(testPiece{"z", 0, PieceType(9)}), "unknown type 9"},
-		{"unknown model type", testModel(basicPieces(), badType.buf, nil), "unknown model type 9"},
-		{"broken charsmap", testModel(basicPieces(), bpeTrainer(), badMap.buf), "charsmap"},
+		{"unknown model type", testModel(t, basicPieces(), badType, nil), "unknown model type 9"},
+		{"broken charsmap", testModel(t, basicPieces(), bpeTrainer(), badMap), "charsmap"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,8 +63,23 @@ func TestLoadNamesTheFile(t *testing.T) {
 	}
 }
 
+func TestLoadRefusesHugeFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "huge.model")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(MaxModelBytes + 1); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "huge.model: larger than 256 MiB") {
+		t.Fatalf("Load: error %v, want one naming the file and the bound", err)
+	}
+}
+
 func TestAccessors(t *testing.T) {
-	m, err := Parse(testModel(basicPieces(), bpeTrainer(), identityNormalizer()))
+	m, err := Parse(testModel(t, basicPieces(), bpeTrainer(), identityNormalizer()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +115,7 @@ func TestAccessors(t *testing.T) {
 }
 
 func TestEncodeSmallBPE(t *testing.T) {
-	m, err := Parse(testModel(basicPieces(), bpeTrainer(), identityNormalizer()))
+	m, err := Parse(testModel(t, basicPieces(), bpeTrainer(), identityNormalizer()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +142,7 @@ func TestEncodeSmallBPE(t *testing.T) {
 }
 
 func TestDecodeOutOfRange(t *testing.T) {
-	m, err := Parse(testModel(basicPieces(), bpeTrainer(), identityNormalizer()))
+	m, err := Parse(testModel(t, basicPieces(), bpeTrainer(), identityNormalizer()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,12 +160,7 @@ func TestDecodeOutOfRange(t *testing.T) {
 
 func TestSelfTest(t *testing.T) {
 	sample := func(in, expected string) []byte {
-		var s, d protoWriter
-		s.str(1, in).str(2, expected)
-		d.bytes(1, s.buf)
-		var w protoWriter
-		w.buf = testModel(basicPieces(), bpeTrainer(), identityNormalizer())
-		return w.bytes(4, d.buf).buf
+		return testModel(t, basicPieces(), bpeTrainer(), identityNormalizer(), [2]string{in, expected})
 	}
 	if _, err := Parse(sample("ab ab", "▁ab ▁ab")); err != nil {
 		t.Errorf("passing self-test: %v", err)

@@ -1,6 +1,12 @@
 package sentencepiece
 
-import "fmt"
+import (
+	"fmt"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/mlpipe/pipeline/stages/tokenize/sentencepiece/internal/spmodel"
+)
 
 // PieceType is the type of a vocabulary entry (ModelProto.SentencePiece.Type).
 type PieceType int32
@@ -67,8 +73,7 @@ type piece struct {
 	typ   PieceType
 }
 
-// trainerSpec holds the TrainerSpec fields that encoding and decoding use,
-// with the proto's defaults.
+// trainerSpec holds the TrainerSpec fields that encoding and decoding use.
 type trainerSpec struct {
 	modelType               ModelType
 	vocabSize               int32
@@ -78,32 +83,15 @@ type trainerSpec struct {
 	unkPiece, bosPiece      string
 	eosPiece, padPiece      string
 	unkSurface              string
-	hasUnkSurface           bool
 }
 
-func defaultTrainerSpec() trainerSpec {
-	return trainerSpec{
-		modelType:  Unigram,
-		vocabSize:  8000,
-		unkPiece:   "<unk>",
-		bosPiece:   "<s>",
-		eosPiece:   "</s>",
-		padPiece:   "<pad>",
-		unkSurface: " \u2047 ",
-	}
-}
-
-// normalizerSpec holds a NormalizerSpec with the proto's defaults.
+// normalizerSpec holds the NormalizerSpec fields that normalization uses.
 type normalizerSpec struct {
 	name                   string
 	precompiledCharsmap    []byte
 	addDummyPrefix         bool
 	removeExtraWhitespaces bool
 	escapeWhitespaces      bool
-}
-
-func defaultNormalizerSpec() normalizerSpec {
-	return normalizerSpec{addDummyPrefix: true, removeExtraWhitespaces: true, escapeWhitespaces: true}
 }
 
 // selfTestSample is one SelfTestData sample: an input and its expected pieces
@@ -126,233 +114,50 @@ type modelProto struct {
 // are skipped; a repeated embedded message merges into the earlier one, as
 // protobuf parsers do.
 func parseModelProto(data []byte) (*modelProto, error) {
+	var pb spmodel.ModelProto
+	if err := proto.Unmarshal(data, &pb); err != nil {
+		return nil, fmt.Errorf("reading ModelProto: %w", err)
+	}
 	m := &modelProto{
-		trainer:      defaultTrainerSpec(),
-		normalizer:   defaultNormalizerSpec(),
-		denormalizer: defaultNormalizerSpec(),
+		pieces:        make([]piece, len(pb.GetPieces())),
+		trainer:       trainerSpecOf(pb.GetTrainerSpec()),
+		normalizer:    normalizerSpecOf(pb.GetNormalizerSpec()),
+		denormalizer:  normalizerSpecOf(pb.GetDenormalizerSpec()),
+		hasDenormSpec: pb.DenormalizerSpec != nil,
 	}
-	r := wireReader{buf: data}
-	for {
-		field, wt, ok, err := r.next()
-		if err != nil {
-			return nil, fmt.Errorf("reading ModelProto: %w", err)
-		}
-		if !ok {
-			return m, nil
-		}
-		switch field {
-		case 1, 2, 3, 4, 5:
-			if err := expect(field, wt, wireBytes); err != nil {
-				return nil, fmt.Errorf("reading ModelProto: %w", err)
-			}
-			b, err := r.bytes()
-			if err != nil {
-				return nil, fmt.Errorf("reading ModelProto field %d: %w", field, err)
-			}
-			switch field {
-			case 1:
-				p, err := parsePiece(b)
-				if err != nil {
-					return nil, fmt.Errorf("reading piece %d: %w", len(m.pieces), err)
-				}
-				m.pieces = append(m.pieces, p)
-			case 2:
-				err = parseTrainerSpec(b, &m.trainer)
-			case 3:
-				err = parseNormalizerSpec(b, &m.normalizer)
-			case 4:
-				err = parseSelfTestData(b, &m.selfTest)
-			case 5:
-				m.hasDenormSpec = true
-				err = parseNormalizerSpec(b, &m.denormalizer)
-			}
-			if err != nil {
-				return nil, fmt.Errorf("reading ModelProto field %d: %w", field, err)
-			}
-		default:
-			if err := r.skip(wt); err != nil {
-				return nil, fmt.Errorf("reading ModelProto: skipping field %d: %w", field, err)
-			}
-		}
+	for i, p := range pb.GetPieces() {
+		m.pieces[i] = piece{text: p.GetPiece(), score: p.GetScore(), typ: PieceType(p.GetType())}
+	}
+	for _, s := range pb.GetSelfTestData().GetSamples() {
+		m.selfTest = append(m.selfTest, selfTestSample{input: s.GetInput(), expected: s.GetExpected()})
+	}
+	return m, nil
+}
+
+// trainerSpecOf reads the fields of t that encoding uses; an absent spec or
+// field has the format's default.
+func trainerSpecOf(t *spmodel.TrainerSpec) trainerSpec {
+	return trainerSpec{
+		modelType:               ModelType(t.GetModelType()),
+		vocabSize:               t.GetVocabSize(),
+		treatWhitespaceAsSuffix: t.GetTreatWhitespaceAsSuffix(),
+		splitDigits:             t.GetSplitDigits(),
+		byteFallback:            t.GetByteFallback(),
+		unkPiece:                t.GetUnkPiece(),
+		bosPiece:                t.GetBosPiece(),
+		eosPiece:                t.GetEosPiece(),
+		padPiece:                t.GetPadPiece(),
+		unkSurface:              t.GetUnkSurface(),
 	}
 }
 
-func parsePiece(b []byte) (piece, error) {
-	p := piece{typ: Normal}
-	r := wireReader{buf: b}
-	for {
-		field, wt, ok, err := r.next()
-		if err != nil || !ok {
-			return p, err
-		}
-		switch field {
-		case 1:
-			if err = expect(field, wt, wireBytes); err == nil {
-				p.text, err = r.readString()
-			}
-		case 2:
-			if err = expect(field, wt, wireFixed32); err == nil {
-				p.score, err = r.readFloat()
-			}
-		case 3:
-			if err = expect(field, wt, wireVarint); err == nil {
-				var t int32
-				t, err = r.readInt32()
-				p.typ = PieceType(t)
-			}
-		default:
-			err = r.skip(wt)
-		}
-		if err != nil {
-			return p, err
-		}
-	}
-}
-
-func parseTrainerSpec(b []byte, t *trainerSpec) error {
-	r := wireReader{buf: b}
-	for {
-		field, wt, ok, err := r.next()
-		if err != nil || !ok {
-			return err
-		}
-		switch field {
-		case 3, 4, 24, 25, 35:
-			if err = expect(field, wt, wireVarint); err != nil {
-				return err
-			}
-			var v int32
-			if v, err = r.readInt32(); err != nil {
-				return err
-			}
-			switch field {
-			case 3:
-				t.modelType = ModelType(v)
-			case 4:
-				t.vocabSize = v
-			case 24:
-				t.treatWhitespaceAsSuffix = v != 0
-			case 25:
-				t.splitDigits = v != 0
-			case 35:
-				t.byteFallback = v != 0
-			}
-		case 44, 45, 46, 47, 48:
-			if err = expect(field, wt, wireBytes); err != nil {
-				return err
-			}
-			var s string
-			if s, err = r.readString(); err != nil {
-				return err
-			}
-			switch field {
-			case 44:
-				t.unkSurface, t.hasUnkSurface = s, true
-			case 45:
-				t.unkPiece = s
-			case 46:
-				t.bosPiece = s
-			case 47:
-				t.eosPiece = s
-			case 48:
-				t.padPiece = s
-			}
-		default:
-			if err = r.skip(wt); err != nil {
-				return err
-			}
-		}
-	}
-}
-
-func parseNormalizerSpec(b []byte, n *normalizerSpec) error {
-	r := wireReader{buf: b}
-	for {
-		field, wt, ok, err := r.next()
-		if err != nil || !ok {
-			return err
-		}
-		switch field {
-		case 1:
-			if err = expect(field, wt, wireBytes); err == nil {
-				n.name, err = r.readString()
-			}
-		case 2:
-			if err = expect(field, wt, wireBytes); err == nil {
-				n.precompiledCharsmap, err = r.bytes()
-			}
-		case 3, 4, 5:
-			if err = expect(field, wt, wireVarint); err == nil {
-				var v bool
-				v, err = r.readBool()
-				switch field {
-				case 3:
-					n.addDummyPrefix = v
-				case 4:
-					n.removeExtraWhitespaces = v
-				case 5:
-					n.escapeWhitespaces = v
-				}
-			}
-		default:
-			err = r.skip(wt)
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-func parseSelfTestData(b []byte, out *[]selfTestSample) error {
-	r := wireReader{buf: b}
-	for {
-		field, wt, ok, err := r.next()
-		if err != nil || !ok {
-			return err
-		}
-		if field != 1 {
-			if err = r.skip(wt); err != nil {
-				return err
-			}
-			continue
-		}
-		if err = expect(field, wt, wireBytes); err != nil {
-			return err
-		}
-		sb, err := r.bytes()
-		if err != nil {
-			return err
-		}
-		var s selfTestSample
-		sr := wireReader{buf: sb}
-		for {
-			f, swt, ok, err := sr.next()
-			if err != nil {
-				return fmt.Errorf("self-test sample %d: %w", len(*out), err)
-			}
-			if !ok {
-				break
-			}
-			switch f {
-			case 1, 2:
-				if err = expect(f, swt, wireBytes); err != nil {
-					return fmt.Errorf("self-test sample %d: %w", len(*out), err)
-				}
-				v, err := sr.readString()
-				if err != nil {
-					return fmt.Errorf("self-test sample %d: %w", len(*out), err)
-				}
-				if f == 1 {
-					s.input = v
-				} else {
-					s.expected = v
-				}
-			default:
-				if err = sr.skip(swt); err != nil {
-					return fmt.Errorf("self-test sample %d: %w", len(*out), err)
-				}
-			}
-		}
-		*out = append(*out, s)
+// normalizerSpecOf reads n, with the format's defaults where it is absent.
+func normalizerSpecOf(n *spmodel.NormalizerSpec) normalizerSpec {
+	return normalizerSpec{
+		name:                   n.GetName(),
+		precompiledCharsmap:    n.GetPrecompiledCharsmap(),
+		addDummyPrefix:         n.GetAddDummyPrefix(),
+		removeExtraWhitespaces: n.GetRemoveExtraWhitespaces(),
+		escapeWhitespaces:      n.GetEscapeWhitespaces(),
 	}
 }
