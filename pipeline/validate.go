@@ -56,8 +56,8 @@ func validateParams(e *errs, stage string, schema []stages.Param, vals map[strin
 			e.at(orNode(n, at), "stage `%s` is missing required parameter `%s%s`", stage, where, p.Name)
 			continue
 		}
-		if p.Default != nil {
-			out[p.Name] = normalize(p.Default)
+		if d, ok := stages.DefaultFor(p, out); ok {
+			out[p.Name] = checkValue(e, stage, p, normalize(d), nil, orNode(n, at), where+p.Name)
 		}
 	}
 	return out
@@ -109,18 +109,20 @@ func checkValue(e *errs, stage string, p stages.Param, v any, n, at *node, path 
 			if x != float64(int64(x)) {
 				return bad()
 			}
-			return int64(x)
+			v = int64(x)
 		default:
 			return bad()
 		}
+		checkRange(e, stage, p, float64(v.(int64)), at, path)
 	case stages.Float:
 		switch x := v.(type) {
 		case float64:
 		case int64:
-			return float64(x)
+			v = float64(x)
 		default:
 			return bad()
 		}
+		checkRange(e, stage, p, v.(float64), at, path)
 	case stages.Bool:
 		if _, ok := v.(bool); !ok {
 			return bad()
@@ -159,6 +161,14 @@ func checkValue(e *errs, stage string, p stages.Param, v any, n, at *node, path 
 		}
 	}
 	return v
+}
+
+// checkRange reports a number outside its Param's Min and Max, naming the
+// field's path under `with`.
+func checkRange(e *errs, stage string, p stages.Param, x float64, at *node, path string) {
+	if err := stages.CheckRange(p, x); err != nil {
+		e.at(at, "stage `%s`: with.%s: %v", stage, path, err)
+	}
 }
 
 func typeName(v any) string {

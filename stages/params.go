@@ -6,19 +6,20 @@ import "fmt"
 // been validated against the kind's schema, so accessors only convert.
 type Params map[string]any
 
-// String returns p[name] as a string, or def when absent.
-func (p Params) String(name, def string) string {
+// String returns p[name] as a string, or def (when given) when absent.
+// Completed params carry every schema default, so callers name no def.
+func (p Params) String(name string, def ...string) string {
 	if v, ok := p[name]; ok && v != nil {
 		if s, ok := v.(string); ok {
 			return s
 		}
 		return fmt.Sprint(v)
 	}
-	return def
+	return first(def)
 }
 
-// Int returns p[name] as an int64, or def when absent.
-func (p Params) Int(name string, def int64) int64 {
+// Int returns p[name] as an int64, or def (when given) when absent.
+func (p Params) Int(name string, def ...int64) int64 {
 	switch v := p[name].(type) {
 	case int:
 		return int64(v)
@@ -29,11 +30,11 @@ func (p Params) Int(name string, def int64) int64 {
 	case float64:
 		return int64(v)
 	}
-	return def
+	return first(def)
 }
 
-// Float returns p[name] as a float64, or def when absent.
-func (p Params) Float(name string, def float64) float64 {
+// Float returns p[name] as a float64, or def (when given) when absent.
+func (p Params) Float(name string, def ...float64) float64 {
 	switch v := p[name].(type) {
 	case int:
 		return float64(v)
@@ -44,15 +45,24 @@ func (p Params) Float(name string, def float64) float64 {
 	case float64:
 		return v
 	}
-	return def
+	return first(def)
 }
 
-// Bool returns p[name] as a bool, or def when absent.
-func (p Params) Bool(name string, def bool) bool {
+// Bool returns p[name] as a bool, or def (when given) when absent.
+func (p Params) Bool(name string, def ...bool) bool {
 	if v, ok := p[name].(bool); ok {
 		return v
 	}
-	return def
+	return first(def)
+}
+
+// first returns def[0], or the zero value when def is empty.
+func first[T any](def []T) T {
+	var zero T
+	if len(def) > 0 {
+		zero = def[0]
+	}
+	return zero
 }
 
 // Map returns p[name] as Params, or nil when absent.

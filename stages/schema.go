@@ -33,7 +33,33 @@ type Param struct {
 	// Elem describes the elements of a List parameter, or the values of a Map
 	// parameter without Fields. Nil means any value.
 	Elem *Param
+	// Min, when set, is the smallest value an Int or Float parameter takes
+	// (excluded when MinExclusive).
+	Min *float64
+	// MinExclusive makes Min a strict bound: the value must be above it.
+	MinExclusive bool
+	// Max, when set, is the largest value an Int or Float parameter takes
+	// (excluded when MaxExclusive).
+	Max *float64
+	// MaxExclusive makes Max a strict bound: the value must be below it.
+	MaxExclusive bool
+	// DefaultBy, when set, is a default that depends on a sibling parameter;
+	// it applies when the parameter is absent and Default is nil.
+	DefaultBy *Conditional
 }
+
+// Conditional is a default chosen by the value of a sibling parameter of the
+// same map: Values[v] is the default when the sibling On has the value v.
+// A sibling that is absent, or a value Values does not name, gives no default.
+type Conditional struct {
+	// On is the name of the sibling parameter the default depends on.
+	On string
+	// Values maps the sibling's value (as a string) to the default.
+	Values map[string]any
+}
+
+// Num returns a pointer to x, for Param.Min and Param.Max.
+func Num(x float64) *float64 { return &x }
 
 // Schema describes what a kind accepts.
 type Schema struct {

@@ -53,42 +53,46 @@ type EarlyStop struct {
 // parseOptions reads and checks a train stage's parameters. inputs lists the
 // wired input ports (nil when unknown).
 func parseOptions(raw map[string]any, inputs []string, workDir string) (*Options, error) {
-	p := stages.Params(raw)
+	completed, err := stages.Complete(Kind{}.Schema(), raw)
+	if err != nil {
+		return nil, fmt.Errorf("reading train parameters: %w", err)
+	}
+	p := stages.Params(completed)
 	m := p.Map("model")
-	from := m.String("from", "")
+	from := m.String("from")
 	if from != "" && !filepath.IsAbs(from) {
 		from = filepath.Join(workDir, from)
 	}
 	o := &Options{
-		Label: p.String("label", "label"),
+		Label: p.String("label"),
 		Model: models.Config{
 			Type:    m.String("type", models.BagOfTokens),
-			DModel:  int(m.Int("d_model", 0)),
-			Hidden:  int(m.Int("hidden", 0)),
-			Layers:  int(m.Int("layers", 0)),
-			Heads:   int(m.Int("heads", 0)),
-			DFF:     int(m.Int("d_ff", 0)),
-			SeqLen:  int(m.Int("seq_len", 0)),
-			Dropout: m.Float("dropout", 0),
+			DModel:  int(m.Int("d_model")),
+			Hidden:  int(m.Int("hidden")),
+			Layers:  int(m.Int("layers")),
+			Heads:   int(m.Int("heads")),
+			DFF:     int(m.Int("d_ff")),
+			SeqLen:  int(m.Int("seq_len")),
+			Dropout: m.Float("dropout"),
 		},
-		BatchSize:       int(p.Int("batch_size", 32)),
-		Steps:           p.Int("steps", 300),
-		LR:              p.Float("lr", 3e-3),
-		WarmupSteps:     p.Int("warmup_steps", 10),
-		Schedule:        p.String("schedule", "cosine"),
-		WeightDecay:     p.Float("weight_decay", 0.01),
-		GradAccum:       int(p.Int("grad_accum", 1)),
-		ClipNorm:        p.Float("clip_norm", 1.0),
-		DType:           p.String("dtype", "float32"),
-		Backend:         p.String("backend", backend.Default),
-		EvalEvery:       p.Int("eval_every", 50),
-		LogEvery:        p.Int("log_every", 10),
-		CheckpointEvery: p.Int("checkpoint_every", 50),
-		KeepLast:        int(p.Int("keep_last", 2)),
-		KeepBest:        int(p.Int("keep_best", 1)),
-		Merge:           p.Bool("merge", false),
+		BatchSize:       int(p.Int("batch_size")),
+		Steps:           p.Int("steps"),
+		LR:              p.Float("lr"),
+		WarmupSteps:     p.Int("warmup_steps"),
+		Schedule:        p.String("schedule"),
+		WeightDecay:     p.Float("weight_decay"),
+		GradAccum:       int(p.Int("grad_accum")),
+		ClipNorm:        p.Float("clip_norm"),
+		DType:           p.String("dtype"),
+		Backend:         p.String("backend"),
+		EvalEvery:       p.Int("eval_every"),
+		LogEvery:        p.Int("log_every"),
+		CheckpointEvery: p.Int("checkpoint_every"),
+		KeepLast:        int(p.Int("keep_last")),
+		KeepBest:        int(p.Int("keep_best")),
+		Merge:           p.Bool("merge"),
 		From:            from,
-		Pooling:         m.String("pooling", ""),
+		Pooling:         m.String("pooling"),
 	}
 	_, typeSet := m["type"]
 	if !typeSet && from == "" && slices.Contains(inputs, InputBase) {
@@ -113,54 +117,18 @@ func parseOptions(raw map[string]any, inputs []string, workDir string) (*Options
 		return nil, err
 	}
 	if es := p.Map("early_stopping"); es != nil {
-		o.EarlyStopping = &EarlyStop{Metric: es.String("metric", "val_loss"), Patience: int(es.Int("patience", 0)), MinDelta: es.Float("min_delta", 0)}
-		if o.EarlyStopping.Patience <= 0 {
-			return nil, fmt.Errorf("early_stopping.patience = %d: must be positive", o.EarlyStopping.Patience)
-		}
+		o.EarlyStopping = &EarlyStop{Metric: es.String("metric"), Patience: int(es.Int("patience")), MinDelta: es.Float("min_delta")}
 		if o.EarlyStopping.Metric != "val_loss" {
 			return nil, fmt.Errorf("early_stopping.metric %q: only val_loss is supported", o.EarlyStopping.Metric)
 		}
 	}
 	if l := p.Map("lora"); l != nil {
-		o.LoRA = &models.LoRA{Rank: int(l.Int("rank", 8)), Targets: l.Strings("targets")}
+		o.LoRA = &models.LoRA{Rank: int(l.Int("rank")), Targets: l.Strings("targets")}
 		o.LoRA.Alpha = l.Float("alpha", float64(2*o.LoRA.Rank))
-		o.LoRADropout = l.Float("dropout", 0)
-		if o.LoRADropout < 0 || o.LoRADropout >= 1 {
-			return nil, fmt.Errorf("lora.dropout = %v: must be in [0, 1)", o.LoRADropout)
-		}
+		o.LoRADropout = l.Float("dropout")
 		if o.LoRADropout > 0 && o.From == "" {
 			return nil, fmt.Errorf("lora.dropout applies to a pretrained model (model.from)")
 		}
-		if o.LoRA.Rank <= 0 {
-			return nil, fmt.Errorf("lora.rank = %d: must be positive", o.LoRA.Rank)
-		}
-	}
-	positive := []struct {
-		name string
-		v    int64
-	}{{"batch_size", int64(o.BatchSize)}, {"steps", o.Steps}, {"grad_accum", int64(o.GradAccum)}, {"log_every", o.LogEvery}, {"keep_last", int64(o.KeepLast)}}
-	for _, c := range positive {
-		if c.v <= 0 {
-			return nil, fmt.Errorf("%s = %d: must be positive", c.name, c.v)
-		}
-	}
-	nonNegative := []struct {
-		name string
-		v    float64
-	}{{"warmup_steps", float64(o.WarmupSteps)}, {"eval_every", float64(o.EvalEvery)}, {"checkpoint_every", float64(o.CheckpointEvery)},
-		{"keep_best", float64(o.KeepBest)}, {"weight_decay", o.WeightDecay}, {"clip_norm", o.ClipNorm},
-		{"model.d_model", float64(o.Model.DModel)}, {"model.hidden", float64(o.Model.Hidden)}, {"model.layers", float64(o.Model.Layers)},
-		{"model.heads", float64(o.Model.Heads)}, {"model.d_ff", float64(o.Model.DFF)}, {"model.seq_len", float64(o.Model.SeqLen)}}
-	for _, c := range nonNegative {
-		if c.v < 0 {
-			return nil, fmt.Errorf("%s = %v: must not be negative", c.name, c.v)
-		}
-	}
-	if !(o.LR > 0) {
-		return nil, fmt.Errorf("lr = %v: must be positive", o.LR)
-	}
-	if o.Model.Dropout < 0 || o.Model.Dropout >= 1 {
-		return nil, fmt.Errorf("model.dropout = %v: must be in [0, 1)", o.Model.Dropout)
 	}
 	if o.Schedule != "cosine" && o.Schedule != "constant" {
 		return nil, fmt.Errorf("schedule %q: want cosine or constant", o.Schedule)
@@ -203,7 +171,7 @@ func (o *Options) checkOwnModel(p stages.Params) error {
 	if o.Pooling != "" {
 		return fmt.Errorf("model.pooling applies to a pretrained encoder (model.from)")
 	}
-	o.Task = p.String("task", "")
+	o.Task = p.String("task")
 	if o.Model.Type == "" { // inherited from the base input
 		if o.Task != "" && o.Task != modelfile.Classification && o.Task != modelfile.LanguageModeling {
 			return fmt.Errorf("task %q: want classification or language_modeling", o.Task)

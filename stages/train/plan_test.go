@@ -1,6 +1,7 @@
 package train
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -33,11 +34,11 @@ func TestPlan(t *testing.T) {
 		{name: "early stopping without val", params: map[string]any{"early_stopping": map[string]any{"patience": int64(2)}},
 			inputs: train, wantErr: "early_stopping needs a `val` input"},
 		{name: "zero patience", params: map[string]any{"early_stopping": map[string]any{"patience": int64(0)}},
-			inputs: []string{InputTrain, InputVal}, wantErr: "patience = 0"},
+			inputs: []string{InputTrain, InputVal}, wantErr: "with.early_stopping.patience: must be at least 1, got 0"},
 		{name: "heads do not divide", params: map[string]any{"model": map[string]any{"type": "transformer_lm", "d_model": int64(30), "heads": int64(4)}},
 			inputs: train, wantErr: "not divisible"},
-		{name: "negative steps", params: map[string]any{"steps": int64(-1)}, inputs: train, wantErr: "steps = -1"},
-		{name: "zero lr", params: map[string]any{"lr": 0.0}, inputs: train, wantErr: "lr = 0"},
+		{name: "negative steps", params: map[string]any{"steps": int64(-1)}, inputs: train, wantErr: "with.steps: must be at least 1, got -1"},
+		{name: "zero lr", params: map[string]any{"lr": 0.0}, inputs: train, wantErr: "with.lr: must be above 0, got 0"},
 		{name: "dropout 1", params: map[string]any{"model": map[string]any{"dropout": 1.0}}, inputs: train, wantErr: "model.dropout"},
 	}
 	for _, tc := range tests {
@@ -70,6 +71,33 @@ func TestRegistered(t *testing.T) {
 		"early_stopping", "lora", "merge"} {
 		if s.Lookup(name) == nil {
 			t.Errorf("schema lacks parameter %s", name)
+		}
+	}
+}
+
+func TestModelDefaultsByType(t *testing.T) {
+	tests := []struct {
+		typ  string
+		want map[string]any
+	}{
+		{"bag_of_tokens", map[string]any{"type": "bag_of_tokens", "d_model": int64(64), "dropout": 0.0}},
+		{"transformer_classifier", map[string]any{"type": "transformer_classifier", "d_model": int64(64), "layers": int64(2), "heads": int64(2), "dropout": 0.1}},
+		{"transformer_lm", map[string]any{"type": "transformer_lm", "d_model": int64(64), "layers": int64(2), "heads": int64(2), "seq_len": int64(64), "dropout": 0.1}},
+	}
+	for _, tc := range tests {
+		got, err := stages.Complete(Kind{}.Schema(), map[string]any{"model": map[string]any{"type": tc.typ}})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.typ, err)
+		}
+		if m := got["model"]; !reflect.DeepEqual(m, tc.want) {
+			t.Errorf("%s: model = %v, want %v", tc.typ, m, tc.want)
+		}
+		o, err := parseOptions(got, []string{InputTrain}, "")
+		if err != nil {
+			t.Fatalf("%s: parseOptions: %v", tc.typ, err)
+		}
+		if o.LR != 3e-3 || o.Steps != 300 || o.Backend != "go" {
+			t.Errorf("%s: options %+v lack the schema defaults", tc.typ, o)
 		}
 	}
 }
