@@ -123,6 +123,17 @@ func printParams(w interface{ Write([]byte) (int, error) }, params []stages.Para
 			b, _ := json.Marshal(p.Default)
 			line += " default " + string(b)
 		}
+		if p.DefaultBy != nil {
+			vals := make([]string, 0, len(p.DefaultBy.Values))
+			for _, v := range sortedKeysOf(p.DefaultBy.Values) {
+				b, _ := json.Marshal(p.DefaultBy.Values[v])
+				vals = append(vals, v+": "+string(b))
+			}
+			line += " default by " + p.DefaultBy.On + " {" + strings.Join(vals, ", ") + "}"
+		}
+		if r := stages.Range(p); r != "" {
+			line += " range " + r
+		}
 		if len(p.Enum) > 0 {
 			line += " one of " + strings.Join(p.Enum, "|")
 		}
@@ -134,6 +145,16 @@ func printParams(w interface{ Write([]byte) (int, error) }, params []stages.Para
 			printParams(w, p.Fields, indent+"  ")
 		}
 	}
+}
+
+// sortedKeysOf returns m's keys in order.
+func sortedKeysOf(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func newVersionCmd() *cobra.Command {
