@@ -231,7 +231,7 @@ func TestPlan(t *testing.T) {
 	}{
 		{map[string]any{"metrics": []any{"accuracy", "f1", "cross_entropy", "perplexity"}}, ""},
 		{map[string]any{"metrics": []any{"auc"}}, `unknown metric "auc"`},
-		{map[string]any{"batch_size": int64(0)}, "batch_size = 0"},
+		{map[string]any{"batch_size": int64(0)}, "with.batch_size: must be at least 1, got 0"},
 		{map[string]any{"backend": "xla"}, "-tags xla"},
 	}
 	for _, tc := range tests {

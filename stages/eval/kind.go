@@ -75,8 +75,8 @@ func (Kind) Schema() stages.Schema {
 			{Name: "metrics", Type: stages.List, Elem: &stages.Param{Type: stages.String},
 				Doc: "scalar metrics reported to the manifest (default: all of the task's); f1, precision, recall mean the macro averages"},
 			{Name: "label", Type: stages.String, Doc: "label column (default: the one the model was trained on)"},
-			{Name: "batch_size", Type: stages.Int, Default: int64(64), Doc: "rows (or windows) per batch"},
-			{Name: "backend", Type: stages.String, Default: "go", Doc: "go (SimpleGo), xla, xla:cpu, xla:cuda"},
+			{Name: "batch_size", Type: stages.Int, Default: int64(64), Min: stages.Num(1), Doc: "rows (or windows) per batch"},
+			{Name: "backend", Type: stages.String, Default: backend.Default, Doc: "go (SimpleGo), xla, xla:cpu, xla:cuda"},
 		},
 	}
 }
@@ -94,16 +94,17 @@ func canonical(name string) (string, error) {
 
 // Plan implements stages.Kind.
 func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
-	p := stages.Params(req.Params)
+	completed, err := stages.Complete(Kind{}.Schema(), req.Params)
+	if err != nil {
+		return nil, fmt.Errorf("reading eval parameters: %w", err)
+	}
+	p := stages.Params(completed)
 	for _, m := range p.Strings("metrics") {
 		if _, err := canonical(m); err != nil {
 			return nil, err
 		}
 	}
-	if p.Int("batch_size", 64) <= 0 {
-		return nil, fmt.Errorf("batch_size = %d: must be positive", p.Int("batch_size", 64))
-	}
-	if err := backend.Check(p.String("backend", backend.Default), "float32"); err != nil {
+	if err := backend.Check(p.String("backend"), "float32"); err != nil {
 		return nil, err
 	}
 	return &stages.Plan{Outputs: []string{PortMetrics, PortTables}}, nil

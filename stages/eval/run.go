@@ -39,7 +39,11 @@ type Report struct {
 
 // Run implements stages.Kind.
 func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
-	p := stages.Params(env.Params)
+	completed, err := stages.Complete(Kind{}.Schema(), env.Params)
+	if err != nil {
+		return nil, fmt.Errorf("reading eval parameters: %w", err)
+	}
+	p := stages.Params(completed)
 	modelDir, dataPath := env.Inputs[InputModel], env.Inputs[InputData]
 	m, err := modelfile.Open(modelDir)
 	if err != nil {
@@ -72,7 +76,7 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	} else if src, err = data.NewWindows(tbl, m.SeqLen); err != nil {
 		return nil, err
 	}
-	b, err := backend.Open(p.String("backend", backend.Default))
+	b, err := backend.Open(p.String("backend"))
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +86,7 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	}
 	defer tr.Close()
 
-	rows := int(p.Int("batch_size", 64))
+	rows := int(p.Int("batch_size"))
 	env.Progress.Start(int64(src.Len()), "rows")
 	var sum, count float64
 	var conf *Confusion
