@@ -84,14 +84,18 @@ type options struct {
 
 // parseOptions reads and checks the params; errors name the param.
 func parseOptions(raw map[string]any, seed int64) (*options, error) {
-	p := stages.Params(raw)
-	o := &options{id: p.String("id", ""), backend: p.String("backend", backend.Default),
-		sampling: Sampling{Strategy: p.String("strategy", Greedy), Temperature: p.Float("temperature", 1),
-			TopP: p.Float("top_p", 1), StopID: p.Int("stop_at_eos", NoStop), Seed: seed}}
+	completed, err := stages.Complete(Kind{}.Schema(), raw)
+	if err != nil {
+		return nil, fmt.Errorf("reading predict parameters: %w", err)
+	}
+	p := stages.Params(completed)
+	o := &options{id: p.String("id"), backend: p.String("backend"),
+		sampling: Sampling{Strategy: p.String("strategy"), Temperature: p.Float("temperature"),
+			TopP: p.Float("top_p"), StopID: p.Int("stop_at_eos", NoStop), Seed: seed}}
 	if _, ok := raw["stop_at_eos"]; ok && o.sampling.StopID < 0 {
 		return nil, &ParamError{"stop_at_eos", o.sampling.StopID, "must be a token id (>= 0); leave it out for none"}
 	}
-	batch, maxNew, topK := p.Int("batch_size", DefaultBatch), p.Int("max_new_tokens", DefaultMaxNewTokens), p.Int("top_k", 0)
+	batch, maxNew, topK := p.Int("batch_size"), p.Int("max_new_tokens"), p.Int("top_k")
 	if batch <= 0 || batch > 1<<20 {
 		return nil, &ParamError{"batch_size", batch, "must be in [1, 1048576]"}
 	}

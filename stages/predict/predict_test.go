@@ -512,7 +512,7 @@ func TestPredictBadParams(t *testing.T) {
 		"top_k = -1: must not be negative":         {"top_k": int64(-1)},
 		"max_new_tokens = 0: must be positive":     {"max_new_tokens": int64(0)},
 		"batch_size = 0: must be in":               {"batch_size": int64(0)},
-		`strategy = "beam": want greedy or sample`: {"strategy": "beam"},
+		`with.strategy: must be one of greedy, sample, got "beam"`: {"strategy": "beam"},
 		"stop_at_eos = -1: must be a token id":     {"stop_at_eos": int64(-1)},
 		`backend: unknown backend "nope"`:          {"backend": "nope"},
 	} {
