@@ -31,18 +31,17 @@ const sumTolerance = 1e-6
 
 // parseConfig checks params; seed is the default seed.
 func parseConfig(params map[string]any, seed int64) (*config, error) {
-	p := stages.Params(params)
+	completed, err := stages.Complete(Kind{}.Schema(), params)
+	if err != nil {
+		return nil, fmt.Errorf("reading split parameters: %w", err)
+	}
+	p := stages.Params(completed)
 	c := &config{
 		seed:     p.Int("seed", seed),
-		key:      p.String("key", ""),
-		stratify: p.String("stratify", ""),
-		method:   p.String("method", methodHash),
-		dedupe:   p.Bool("dedupe", false),
-	}
-	switch c.method {
-	case methodHash, methodExact:
-	default:
-		return nil, fmt.Errorf("with.method: %q is neither hash nor exact", c.method)
+		key:      p.String("key"),
+		stratify: p.String("stratify"),
+		method:   p.String("method"),
+		dedupe:   p.Bool("dedupe"),
 	}
 	fr := p.Map("fractions")
 	if len(fr) == 0 {

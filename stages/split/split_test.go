@@ -282,7 +282,7 @@ func TestErrors(t *testing.T) {
 		{"sum", map[string]any{"fractions": map[string]any{"a": 0.5, "b": 0.4}}, "they sum to 0.9, not 1"},
 		{"negative", map[string]any{"fractions": map[string]any{"a": -0.5, "b": 1.5}}, "not a fraction"},
 		{"bad name", map[string]any{"fractions": map[string]any{"a.b": 1.0}}, "not a valid port name"},
-		{"method", map[string]any{"fractions": map[string]any{"a": 1.0}, "method": "random"}, "neither hash nor exact"},
+		{"method", map[string]any{"fractions": map[string]any{"a": 1.0}, "method": "random"}, `with.method: must be one of hash, exact, got "random"`},
 		{"missing key", map[string]any{"fractions": threeWay, "key": "email"}, `with.key: no column "email" (columns: id, label, text)`},
 		{"missing stratify", map[string]any{"fractions": threeWay, "stratify": "class"}, `with.stratify: no column "class"`},
 		{"empty part hash", map[string]any{"fractions": map[string]any{"a": 0.99, "b": 0.01}}, `part "b" is empty`},
