@@ -29,20 +29,24 @@ type config struct {
 
 // parseConfig reads params for a stage whose input ports are inputs.
 func parseConfig(params map[string]any, inputs []string, workDir string) (*config, error) {
-	p := stages.Params(params)
+	completed, err := stages.Complete(Kind{}.Schema(), params)
+	if err != nil {
+		return nil, fmt.Errorf("reading tokenize parameters: %w", err)
+	}
+	p := stages.Params(completed)
 	tp := p.Map("tokenizer")
 	if tp == nil {
 		return nil, fmt.Errorf("with.tokenizer is required")
 	}
 	c := &config{
-		typ:          tp.String("type", ""),
-		path:         tp.String("path", ""),
-		vocabSize:    int(tp.Int("vocab_size", 0)),
-		minFrequency: tp.Int("min_frequency", 0),
-		trainOn:      tp.String("train_on", ""),
+		typ:          tp.String("type"),
+		path:         tp.String("path"),
+		vocabSize:    int(tp.Int("vocab_size")),
+		minFrequency: tp.Int("min_frequency"),
+		trainOn:      tp.String("train_on"),
 		specials:     tp.Strings("special_tokens"),
-		padToken:     tp.String("pad_token", ""),
-		column:       p.String("column", "text"),
+		padToken:     tp.String("pad_token"),
+		column:       p.String("column"),
 		ports:        slices.Clone(inputs),
 	}
 	sort.Strings(c.ports)
@@ -86,7 +90,7 @@ func parseConfig(params map[string]any, inputs []string, workDir string) (*confi
 	default:
 		return nil, fmt.Errorf("with.tokenizer.type: unknown type %q (want byte, whitespace, char, bpe or file)", c.typ)
 	}
-	c.shape.MaxLength = int(p.Int("max_length", 0))
+	c.shape.MaxLength = int(p.Int("max_length"))
 	if err := c.parsePadding(p["padding"]); err != nil {
 		return nil, err
 	}

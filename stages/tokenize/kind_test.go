@@ -200,7 +200,7 @@ func TestStagePlanErrors(t *testing.T) {
 		params map[string]any
 		want   string
 	}{
-		"unknown type":    {map[string]any{"tokenizer": map[string]any{"type": "morse"}}, `unknown type "morse"`},
+		"unknown type":    {map[string]any{"tokenizer": map[string]any{"type": "morse"}}, `with.tokenizer.type: must be one of byte, whitespace, char, bpe, file, got "morse"`},
 		"missing file":    {map[string]any{"tokenizer": map[string]any{"type": "file", "path": "nope.json"}}, "nope.json"},
 		"not a tokenizer": {map[string]any{"tokenizer": map[string]any{"type": "file", "path": "kind_test.go"}}, "neither"},
 		"bpe no vocab":    {map[string]any{"tokenizer": map[string]any{"type": "bpe"}}, "vocab_size"},
