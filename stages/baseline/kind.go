@@ -70,48 +70,40 @@ func (Kind) Schema() stages.Schema {
 		Params: []stages.Param{
 			{Name: "method", Type: stages.String, Required: true, Enum: []string{KneserNeyMethod, LogisticMethod},
 				Doc: "kneser_ney (a language model) or logistic_regression (a classifier)"},
-			{Name: "order", Type: stages.Int, Default: int64(defaultOrder), Doc: "kneser_ney: the longest n-gram counted"},
-			{Name: "seq_len", Type: stages.Int,
-				Doc: "the scored table's windows (kneser_ney, default 64) or longest row (logistic_regression, default whole rows): set the model's seq_len so both score the same tokens"},
+			{Name: "order", Type: stages.Int, Default: int64(defaultOrder), Min: stages.Num(1), Max: stages.Num(8), Doc: "kneser_ney: the longest n-gram counted"},
+			{Name: "seq_len", Type: stages.Int, Min: stages.Num(1),
+				DefaultBy: &stages.Conditional{On: "method", Values: map[string]any{KneserNeyMethod: int64(defaultSeqLen)}},
+				Doc:       "the scored table's windows (kneser_ney, default 64) or longest row (logistic_regression, default whole rows): set the model's seq_len so both score the same tokens"},
 			{Name: "label", Type: stages.String, Doc: "logistic_regression: the label column (required for it)"},
-			{Name: "epochs", Type: stages.Int, Default: int64(defaultEpochs), Doc: "logistic_regression: passes over the training rows"},
-			{Name: "lr", Type: stages.Float, Default: defaultLR, Doc: "logistic_regression: AdaGrad's learning rate"},
-			{Name: "l2", Type: stages.Float, Default: defaultL2, Doc: "logistic_regression: the L2 penalty"},
+			{Name: "epochs", Type: stages.Int, Default: int64(defaultEpochs), Min: stages.Num(1), Doc: "logistic_regression: passes over the training rows"},
+			{Name: "lr", Type: stages.Float, Default: defaultLR, Min: stages.Num(0), MinExclusive: true, Doc: "logistic_regression: AdaGrad's learning rate"},
+			{Name: "l2", Type: stages.Float, Default: defaultL2, Min: stages.Num(0), Doc: "logistic_regression: the L2 penalty"},
 		},
 	}
 }
 
 // Plan implements stages.Kind.
 func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
-	p := stages.Params(req.Params)
-	method := p.String("method", "")
-	if method == LogisticMethod && p.String("label", "") == "" {
+	completed, err := stages.Complete(Kind{}.Schema(), req.Params)
+	if err != nil {
+		return nil, fmt.Errorf("reading baseline parameters: %w", err)
+	}
+	p := stages.Params(completed)
+	if p.String("method") == LogisticMethod && p.String("label") == "" {
 		return nil, fmt.Errorf("method logistic_regression needs `label` (the label column)")
-	}
-	if o := p.Int("order", defaultOrder); o < 1 || o > 8 {
-		return nil, fmt.Errorf("order = %d: must be between 1 and 8", o)
-	}
-	if v, ok := req.Params["seq_len"]; ok && v != nil && p.Int("seq_len", 0) < 1 {
-		return nil, fmt.Errorf("seq_len = %v: must be positive", v)
-	}
-	if e := p.Int("epochs", defaultEpochs); e < 1 {
-		return nil, fmt.Errorf("epochs = %d: must be positive", e)
-	}
-	if lr := p.Float("lr", defaultLR); lr <= 0 || math.IsNaN(lr) {
-		return nil, fmt.Errorf("lr = %v: must be positive", lr)
-	}
-	if l2 := p.Float("l2", defaultL2); l2 < 0 || math.IsNaN(l2) {
-		return nil, fmt.Errorf("l2 = %v: must not be negative", l2)
 	}
 	return &stages.Plan{Outputs: []string{PortMetrics}, DefaultOutput: PortMetrics}, nil
 }
 
 // Run implements stages.Kind.
 func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
-	p := stages.Params(env.Params)
+	completed, err := stages.Complete(Kind{}.Schema(), env.Params)
+	if err != nil {
+		return nil, fmt.Errorf("reading baseline parameters: %w", err)
+	}
+	p := stages.Params(completed)
 	var rep *eval.Report
-	var err error
-	switch method := p.String("method", ""); method {
+	switch method := p.String("method"); method {
 	case KneserNeyMethod:
 		rep, err = runKneserNey(ctx, env, p)
 	case LogisticMethod:
@@ -149,8 +141,8 @@ func runKneserNey(ctx context.Context, env *stages.Env, p stages.Params) (*eval.
 	if err != nil {
 		return nil, err
 	}
-	order := int(p.Int("order", defaultOrder))
-	seqLen := int(p.Int("seq_len", defaultSeqLen))
+	order := int(p.Int("order"))
+	seqLen := int(p.Int("seq_len"))
 	var stream []int32
 	for _, r := range train.Rows {
 		stream = append(stream, r...)
@@ -206,13 +198,13 @@ func scoreWindows(ctx context.Context, m *KneserNey, w *data.Windows) (float64, 
 // runLogistic fits the classifier on the training rows and scores the data
 // rows.
 func runLogistic(ctx context.Context, env *stages.Env, p stages.Params) (*eval.Report, error) {
-	label := p.String("label", "")
+	label := p.String("label")
 	train, test, err := loadInputs(env, label)
 	if err != nil {
 		return nil, err
 	}
 	vocab := train.Tokenizer.VocabSize
-	seqLen := int(p.Int("seq_len", 0))
+	seqLen := int(p.Int("seq_len"))
 	cut := func(r []int32) []int32 {
 		if seqLen > 0 && len(r) > seqLen {
 			return r[:seqLen]
@@ -236,8 +228,8 @@ func runLogistic(ctx context.Context, env *stages.Env, p stages.Params) (*eval.R
 	for i, r := range train.Rows {
 		rows[i], classes[i] = cut(r), index[train.Labels[i]]
 	}
-	o := LogisticOptions{Epochs: int(p.Int("epochs", defaultEpochs)), LR: p.Float("lr", defaultLR),
-		L2: p.Float("l2", defaultL2), Seed: uint64(env.Seed)}
+	o := LogisticOptions{Epochs: int(p.Int("epochs")), LR: p.Float("lr"),
+		L2: p.Float("l2"), Seed: uint64(env.Seed)}
 	m, err := TrainLogistic(rows, classes, len(labels), vocab, o)
 	if err != nil {
 		return nil, fmt.Errorf("fitting on input `train`: %w", err)

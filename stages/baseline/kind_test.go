@@ -177,9 +177,9 @@ func TestPlanErrors(t *testing.T) {
 		want   string
 	}{
 		{map[string]any{"method": LogisticMethod}, "needs `label`"},
-		{map[string]any{"method": KneserNeyMethod, "order": int64(9)}, "order = 9: must be between 1 and 8"},
-		{map[string]any{"method": KneserNeyMethod, "seq_len": int64(0)}, "seq_len = 0: must be positive"},
-		{map[string]any{"method": LogisticMethod, "label": "y", "lr": 0.0}, "lr = 0: must be positive"},
+		{map[string]any{"method": KneserNeyMethod, "order": int64(9)}, "with.order: must be at most 8, got 9"},
+		{map[string]any{"method": KneserNeyMethod, "seq_len": int64(0)}, "with.seq_len: must be at least 1, got 0"},
+		{map[string]any{"method": LogisticMethod, "label": "y", "lr": 0.0}, "with.lr: must be above 0, got 0"},
 	} {
 		_, err := Kind{}.Plan(stages.PlanRequest{Stage: "b", Params: c.params})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -189,5 +189,22 @@ func TestPlanErrors(t *testing.T) {
 	p, err := Kind{}.Plan(stages.PlanRequest{Stage: "b", Params: map[string]any{"method": KneserNeyMethod}})
 	if err != nil || len(p.Outputs) != 1 || p.Outputs[0] != PortMetrics {
 		t.Errorf("plan %+v, %v", p, err)
+	}
+}
+
+func TestSeqLenDefaultByMethod(t *testing.T) {
+	kn, err := stages.Complete(Kind{}.Schema(), map[string]any{"method": KneserNeyMethod})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kn["seq_len"] != int64(defaultSeqLen) {
+		t.Fatalf("kneser_ney seq_len = %v, want %d", kn["seq_len"], defaultSeqLen)
+	}
+	lr, err := stages.Complete(Kind{}.Schema(), map[string]any{"method": LogisticMethod, "label": "y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := lr["seq_len"]; ok {
+		t.Fatalf("logistic_regression seq_len = %v, want none (whole rows)", lr["seq_len"])
 	}
 }
