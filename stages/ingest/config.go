@@ -54,16 +54,20 @@ const maxSkipRows = 1 << 20
 // files come from the `src` input port, where `path` is optional and
 // relative to it.
 func parseConfig(params map[string]any, fromInput bool) (*config, error) {
-	p := stages.Params(params)
+	completed, err := stages.Complete(Kind{}.Schema(), params)
+	if err != nil {
+		return nil, fmt.Errorf("reading ingest parameters: %w", err)
+	}
+	p := stages.Params(completed)
 	c := &config{
-		path:      p.String("path", ""),
-		format:    p.String("format", ""),
-		header:    p.Bool("header", true),
-		skipRows:  p.Int("skip_rows", 0),
-		onError:   p.String("on_error", onErrorFail),
-		perFile:   p.Bool("per_file", false),
-		batchRows: int(p.Int("batch_rows", defaultBatchRows)),
-		inferRows: int(p.Int("infer_rows", defaultInferRows)),
+		path:      p.String("path"),
+		format:    p.String("format"),
+		header:    p.Bool("header"),
+		skipRows:  p.Int("skip_rows"),
+		onError:   p.String("on_error"),
+		perFile:   p.Bool("per_file"),
+		batchRows: int(p.Int("batch_rows")),
+		inferRows: int(p.Int("infer_rows")),
 	}
 	switch {
 	case fromInput && (filepath.IsAbs(c.path) || slices.Contains(strings.Split(filepath.ToSlash(c.path), "/"), "..")):
@@ -74,31 +78,9 @@ func parseConfig(params map[string]any, fromInput bool) (*config, error) {
 		return nil, fmt.Errorf("with.path: required (or wire an upstream output to the `%s` input)", PortSource)
 	}
 	c.limits = limits{
-		record:       p.Int("max_record_bytes", defaultMaxRecordBytes),
-		decompressed: p.Int("max_decompressed_bytes", defaultMaxDecompressedBytes),
-		ratio:        p.Float("max_ratio", defaultMaxRatio),
-	}
-	if c.limits.record < 1 || c.limits.decompressed < 1 || c.limits.ratio < 1 {
-		return nil, fmt.Errorf("with.max_record_bytes, max_decompressed_bytes and max_ratio must be at least 1")
-	}
-	switch c.format {
-	case "", formatJSONL, formatCSV, formatTSV, formatParquet, formatText:
-	default:
-		return nil, fmt.Errorf("with.format: unknown format %q (want jsonl, csv, tsv, parquet or text)", c.format)
-	}
-	switch c.onError {
-	case onErrorFail, onErrorSkip:
-	default:
-		return nil, fmt.Errorf("with.on_error: %q is neither fail nor skip", c.onError)
-	}
-	if c.batchRows < 1 {
-		return nil, fmt.Errorf("with.batch_rows: %d is not positive", c.batchRows)
-	}
-	if c.inferRows < 1 {
-		return nil, fmt.Errorf("with.infer_rows: %d is not positive", c.inferRows)
-	}
-	if c.skipRows < 0 || c.skipRows > maxSkipRows {
-		return nil, fmt.Errorf("with.skip_rows: %d is not between 0 and %d", c.skipRows, maxSkipRows)
+		record:       p.Int("max_record_bytes"),
+		decompressed: p.Int("max_decompressed_bytes"),
+		ratio:        p.Float("max_ratio"),
 	}
 	if d, ok := params["delimiter"]; ok && d != nil {
 		s := fmt.Sprint(d)
