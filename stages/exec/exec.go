@@ -57,7 +57,7 @@ func (Kind) Schema() stages.Schema { return schema }
 // Plan implements stages.Kind.
 func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	p := stages.Params(req.Params)
-	if strings.TrimSpace(p.String("cmd", "")) == "" {
+	if strings.TrimSpace(p.String("cmd")) == "" {
 		return nil, errors.New("`cmd` is empty")
 	}
 	outs, err := ParseOutputs(req.Params["outputs"])
@@ -97,8 +97,8 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := Command{Args: []string{"sh", "-c", p.String("cmd", "")}, Env: StringMap(p.Map("env")),
-		Outputs: outs, FollowLinks: p.Bool("follow_links", false)}
+	c := Command{Args: []string{"sh", "-c", p.String("cmd")}, Env: StringMap(p.Map("env")),
+		Outputs: outs, FollowLinks: p.Bool("follow_links")}
 	return c.Run(ctx, env)
 }
 

@@ -78,9 +78,13 @@ type setup struct {
 // parse checks params; packages asks the interpreter for its installed
 // packages too (what Plan keys; Run needs only the interpreter).
 func parse(params map[string]any, workDir string, packages bool) (*setup, error) {
-	p := stages.Params(params)
+	completed, err := stages.Complete(schema, params)
+	if err != nil {
+		return nil, fmt.Errorf("reading python parameters: %w", err)
+	}
+	p := stages.Params(completed)
 	s := &setup{env: exec.StringMap(p.Map("env"))}
-	s.script = p.String("script", "")
+	s.script = p.String("script")
 	if strings.TrimSpace(s.script) == "" {
 		return nil, errors.New("with.script: empty")
 	}
@@ -90,7 +94,7 @@ func parse(params map[string]any, workDir string, packages bool) (*setup, error)
 	if fi, err := os.Stat(s.script); err != nil {
 		return nil, fmt.Errorf("with.script: %w", err)
 	} else if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("with.script: %s is not a file", p.String("script", ""))
+		return nil, fmt.Errorf("with.script: %s is not a file", p.String("script"))
 	}
 	outs, err := exec.ParseOutputs(params["outputs"])
 	if err != nil {
@@ -104,10 +108,10 @@ func parse(params map[string]any, workDir string, packages bool) (*setup, error)
 	for _, k := range slices.Sorted(maps.Keys(s.env)) {
 		extra = append(extra, k+"="+s.env[k])
 	}
-	if s.it, err = findInterpreter(p.String("python", "python3"), extra, packages); err != nil {
+	if s.it, err = findInterpreter(p.String("python"), extra, packages); err != nil {
 		return nil, err
 	}
-	if r := p.String("requirements", ""); r != "" {
+	if r := p.String("requirements"); r != "" {
 		if !filepath.IsAbs(r) {
 			r = filepath.Join(workDir, r)
 		}
@@ -196,6 +200,6 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	}
 	vars["PYTHONPATH"] = path
 	args := append([]string{py, s.script}, stages.Params(env.Params).Strings("args")...)
-	c := exec.Command{Args: args, Env: vars, Outputs: s.outputs, FollowLinks: stages.Params(env.Params).Bool("follow_links", false)}
+	c := exec.Command{Args: args, Env: vars, Outputs: s.outputs, FollowLinks: stages.Params(env.Params).Bool("follow_links")}
 	return c.Run(ctx, env)
 }

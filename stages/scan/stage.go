@@ -56,13 +56,17 @@ func (Kind) Schema() stages.Schema {
 
 // Plan implements stages.Kind.
 func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
-	p := stages.Params(req.Params)
+	completed, err := stages.Complete(Kind{}.Schema(), req.Params)
+	if err != nil {
+		return nil, fmt.Errorf("stage %s: reading scan parameters: %w", req.Stage, err)
+	}
+	p := stages.Params(completed)
 	paths := p.Strings("paths")
 	if len(paths) == 0 && len(req.Inputs) == 0 {
 		return nil, fmt.Errorf("stage %s: a scan needs inputs or with.paths", req.Stage)
 	}
 	sources := append([]string(nil), paths...)
-	if c := p.String("config", ""); c != "" {
+	if c := p.String("config"); c != "" {
 		if _, err := LoadConfig(resolve(req.WorkDir, c)); err != nil {
 			return nil, fmt.Errorf("stage %s: %w", req.Stage, err)
 		}
@@ -111,10 +115,13 @@ type inputFinding struct {
 
 // Run implements stages.Kind.
 func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
-	p := stages.Params(env.Params)
+	completed, err := stages.Complete(Kind{}.Schema(), env.Params)
+	if err != nil {
+		return nil, fmt.Errorf("reading scan parameters: %w", err)
+	}
+	p := stages.Params(completed)
 	var cfg *Config
-	if c := p.String("config", ""); c != "" {
-		var err error
+	if c := p.String("config"); c != "" {
 		if cfg, err = LoadConfig(resolve(env.WorkDir, c)); err != nil {
 			return nil, err
 		}
@@ -167,7 +174,7 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 		"files_scanned": float64(total.Files),
 		"warnings":      float64(len(total.Warnings)),
 	}}
-	if len(all) > 0 && p.Bool("fail_on_findings", true) {
+	if len(all) > 0 && p.Bool("fail_on_findings") {
 		for _, f := range all {
 			env.Log.Error().Str("path", f.Path).Int64("line", f.Line).Str("column", f.Column).Str("kind", f.Kind).Str("preview", f.Preview).Msg("secret found")
 		}
@@ -177,7 +184,7 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	if len(all) > 0 {
 		env.Log.Warn().Int("findings", len(all)).Msg("secrets found; recorded (hashed, never in clear) in the findings output")
 	}
-	if n := total.Stopped(); n > 0 && !p.Bool("allow_incomplete", false) {
+	if n := total.Stopped(); n > 0 && !p.Bool("allow_incomplete") {
 		return nil, &IncompleteError{N: n}
 	}
 	return res, nil
