@@ -82,8 +82,8 @@ type Choice struct {
 // Run implements stages.Kind.
 func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 	p := stages.Params(env.Params)
-	metric := p.String("metric", "")
-	mode := p.String("mode", "")
+	metric := p.String("metric")
+	mode := p.String("mode")
 	if mode == "" {
 		mode = "min"
 		if stages.HigherIsBetter(metric) {

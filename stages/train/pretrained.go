@@ -20,7 +20,7 @@ func (o *Options) checkPretrained(p stages.Params) error {
 	if err != nil {
 		return fmt.Errorf("model.from: %w", err)
 	}
-	o.Task = p.String("task", "")
+	o.Task = p.String("task")
 	encoder := c.Family() == hf.FamilyEncoder
 	if o.Task == "" {
 		o.Task = modelfile.LanguageModeling
