@@ -506,15 +506,15 @@ func TestPredictHuggingFaceModels(t *testing.T) {
 
 func TestPredictBadParams(t *testing.T) {
 	for want, p := range map[string]map[string]any{
-		"temperature = 0: must be positive":        {"temperature": 0.0},
-		"top_p = 1.5: must be in (0, 1]":           {"top_p": 1.5},
-		"top_p = 0: must be in (0, 1]":             {"top_p": 0.0},
-		"top_k = -1: must not be negative":         {"top_k": int64(-1)},
-		"max_new_tokens = 0: must be positive":     {"max_new_tokens": int64(0)},
-		"batch_size = 0: must be in":               {"batch_size": int64(0)},
+		"temperature = 0: must be positive":                        {"temperature": 0.0},
+		"top_p = 1.5: must be in (0, 1]":                           {"top_p": 1.5},
+		"top_p = 0: must be in (0, 1]":                             {"top_p": 0.0},
+		"top_k = -1: must not be negative":                         {"top_k": int64(-1)},
+		"max_new_tokens = 0: must be positive":                     {"max_new_tokens": int64(0)},
+		"batch_size = 0: must be in":                               {"batch_size": int64(0)},
 		`with.strategy: must be one of greedy, sample, got "beam"`: {"strategy": "beam"},
-		"stop_at_eos = -1: must be a token id":     {"stop_at_eos": int64(-1)},
-		`backend: unknown backend "nope"`:          {"backend": "nope"},
+		"stop_at_eos = -1: must be a token id":                     {"stop_at_eos": int64(-1)},
+		`backend: unknown backend "nope"`:                          {"backend": "nope"},
 	} {
 		if _, err := (Kind{}).Plan(stages.PlanRequest{Params: p}); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%v: got %v, want %q", p, err, want)
