@@ -1,6 +1,9 @@
 package rules
 
-import "sync"
+import (
+	"regexp"
+	"sync"
+)
 
 // All returns the built-in rules in priority order: when two rules find
 // overlapping secrets, the earlier one is reported.
@@ -33,4 +36,11 @@ func Default() *Detector {
 		defaultDet = d
 	})
 	return defaultDet
+}
+
+// lazyRegexp returns a function compiling expr on its first call and
+// returning the same *regexp.Regexp on every call: a package-level pattern
+// costs nothing at start-up in the commands that never scan.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

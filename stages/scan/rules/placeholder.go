@@ -2,7 +2,6 @@ package rules
 
 import (
 	"bytes"
-	"regexp"
 )
 
 // placeholderMarkers are substrings (compared in lower case) that mark a value
@@ -108,14 +107,14 @@ func sequential(v []byte) bool {
 }
 
 var (
-	uuidRe  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	hashRe  = regexp.MustCompile(`^(?:\$(?:2[abxy]?|1|5|6|argon2[a-z]*|pbkdf2[a-z0-9-]*|scrypt|y|7)\$|(?i:sha(?:1|224|256|384|512)|md5|blake2[bs]?|xxh3|xxh64|crc32)[:$-]|pbkdf2_sha\d+\$)`)
-	mediaRe = regexp.MustCompile(`^(?:data:|iVBORw0KGgo|/9j/|R0lGOD|UklGR|ssh-(?:rsa|ed25519|dss) |ecdsa-sha2-|-----BEGIN (?:PUBLIC|CERTIFICATE|RSA PUBLIC))`)
+	uuidRe  = lazyRegexp(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	hashRe  = lazyRegexp(`^(?:\$(?:2[abxy]?|1|5|6|argon2[a-z]*|pbkdf2[a-z0-9-]*|scrypt|y|7)\$|(?i:sha(?:1|224|256|384|512)|md5|blake2[bs]?|xxh3|xxh64|crc32)[:$-]|pbkdf2_sha\d+\$)`)
+	mediaRe = lazyRegexp(`^(?:data:|iVBORw0KGgo|/9j/|R0lGOD|UklGR|ssh-(?:rsa|ed25519|dss) |ecdsa-sha2-|-----BEGIN (?:PUBLIC|CERTIFICATE|RSA PUBLIC))`)
 )
 
 // IsHashOrID reports whether a value is a password hash, a digest with its
 // algorithm, a UUID, an encoded image or a public key: things that sit next to
 // secret-sounding names without being secrets.
 func IsHashOrID(v []byte) bool {
-	return uuidRe.Match(v) || hashRe.Match(v) || mediaRe.Match(v)
+	return uuidRe().Match(v) || hashRe().Match(v) || mediaRe().Match(v)
 }

@@ -3,7 +3,6 @@ package rules
 import (
 	"bytes"
 	"encoding/base64"
-	"regexp"
 )
 
 // k8sRules find the values of Kubernetes Secret manifests (YAML or JSON).
@@ -16,10 +15,10 @@ func k8sRules() []*Rule {
 }
 
 var (
-	yamlDataRe  = regexp.MustCompile(`(?m)^([ \t]*)(data|stringData):[ \t]*\r?$`)
-	yamlEntryRe = regexp.MustCompile(`^([ \t]+)([A-Za-z0-9_.-]+):[ \t]*(?:"([^"\r\n]*)"|'([^'\r\n]*)'|([^\s#"'][^\r\n#]*?))[ \t]*\r?$`)
-	jsonDataRe  = regexp.MustCompile(`"(data|stringData)"\s*:\s*\{([^{}]*)\}`)
-	jsonEntryRe = regexp.MustCompile(`"([A-Za-z0-9_.-]+)"\s*:\s*"([^"\\]*)"`)
+	yamlDataRe  = lazyRegexp(`(?m)^([ \t]*)(data|stringData):[ \t]*\r?$`)
+	yamlEntryRe = lazyRegexp(`^([ \t]+)([A-Za-z0-9_.-]+):[ \t]*(?:"([^"\r\n]*)"|'([^'\r\n]*)'|([^\s#"'][^\r\n#]*?))[ \t]*\r?$`)
+	jsonDataRe  = lazyRegexp(`"(data|stringData)"\s*:\s*\{([^{}]*)\}`)
+	jsonEntryRe = lazyRegexp(`"([A-Za-z0-9_.-]+)"\s*:\s*"([^"\\]*)"`)
 )
 
 // extractK8sSecret finds the YAML document or JSON object around a
@@ -36,10 +35,10 @@ func extractK8sSecret(buf []byte, lo, hi int, emit func(Candidate)) {
 			extractYAMLData(buf, ds, de, emit)
 		}
 		if bytes.Contains(doc, []byte(`"Secret"`)) {
-			for _, m := range jsonDataRe.FindAllSubmatchIndex(doc, -1) {
+			for _, m := range jsonDataRe().FindAllSubmatchIndex(doc, -1) {
 				stringData := m[3]-m[2] == len("stringData")
 				body := doc[m[4]:m[5]]
-				for _, e := range jsonEntryRe.FindAllSubmatchIndex(body, -1) {
+				for _, e := range jsonEntryRe().FindAllSubmatchIndex(body, -1) {
 					at := ds + m[4]
 					emitK8sValue(buf, at+e[2], at+e[3], at+e[4], at+e[5], stringData, emit)
 				}
@@ -53,7 +52,7 @@ func extractK8sSecret(buf []byte, lo, hi int, emit func(Candidate)) {
 // YAML document buf[ds:de].
 func extractYAMLData(buf []byte, ds, de int, emit func(Candidate)) {
 	doc := buf[ds:de]
-	for _, m := range yamlDataRe.FindAllSubmatchIndex(doc, -1) {
+	for _, m := range yamlDataRe().FindAllSubmatchIndex(doc, -1) {
 		indent := m[3] - m[2]
 		stringData := m[5]-m[4] == len("stringData")
 		pos := m[1] + 1
@@ -65,7 +64,7 @@ func extractYAMLData(buf []byte, ds, de int, emit func(Candidate)) {
 				end += pos
 			}
 			line := doc[pos:end]
-			e := yamlEntryRe.FindSubmatchIndex(line)
+			e := yamlEntryRe().FindSubmatchIndex(line)
 			if e == nil || e[3]-e[2] <= indent {
 				if len(bytes.TrimSpace(line)) == 0 {
 					pos = end + 1

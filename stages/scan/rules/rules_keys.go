@@ -27,27 +27,27 @@ func keyRules() []*Rule {
 }
 
 var (
-	escNewline = regexp.MustCompile(`\\\\?r\\\\?n|\\\\?n|\r\n`)
-	pemHeader  = regexp.MustCompile(`^-----BEGIN[A-Z0-9 ]*-----`)
-	pemArmor   = regexp.MustCompile(`-----(?:BEGIN|END)[A-Z0-9 ]*-----`)
-	pemField   = regexp.MustCompile(`(?m)^[A-Za-z-]+: .*$`)
+	escNewline = lazyRegexp(`\\\\?r\\\\?n|\\\\?n|\r\n`)
+	pemHeader  = lazyRegexp(`^-----BEGIN[A-Z0-9 ]*-----`)
+	pemArmor   = lazyRegexp(`-----(?:BEGIN|END)[A-Z0-9 ]*-----`)
+	pemField   = lazyRegexp(`(?m)^[A-Za-z-]+: .*$`)
 )
 
 // normalizePEM returns a PEM block with JSON escapes and CRLF turned into
 // plain line feeds, so that one key has one digest wherever it is found.
 func normalizePEM(s []byte) []byte {
-	return escNewline.ReplaceAll(s, []byte("\n"))
+	return escNewline().ReplaceAll(s, []byte("\n"))
 }
 
 // pemVisible shows the BEGIN line of a PEM block.
 func pemVisible(s []byte) int {
-	return len(pemHeader.Find(s))
+	return len(pemHeader().Find(s))
 }
 
 // checkPEM accepts a PEM block whose body is at least 64 base64 characters.
 func checkPEM(c *Candidate) bool {
-	body := pemArmor.ReplaceAll(normalizePEM(c.Secret()), nil)
-	body = pemField.ReplaceAll(body, nil)
+	body := pemArmor().ReplaceAll(normalizePEM(c.Secret()), nil)
+	body = pemField().ReplaceAll(body, nil)
 	n := 0
 	for _, b := range body {
 		switch {

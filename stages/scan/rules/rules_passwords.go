@@ -80,17 +80,17 @@ const valueAttribute = `[ \t]+value[ \t]*=[ \t]*"(?P<secret>[^"\r\n]{1,200})"`
 const valueInElement = `\s*(?P<secret>[^\s<>"'&]{1,200})\s*</`
 
 var (
-	envNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$`)
+	envNameRe = lazyRegexp(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$`)
 	// snakeNameRe matches lower-case words joined by underscores: the name of
 	// a setting or a variable, not a password.
-	snakeNameRe = regexp.MustCompile(`^[a-z]+(?:_[a-z]+)+$`)
+	snakeNameRe = lazyRegexp(`^[a-z]+(?:_[a-z]+)+$`)
 	// tokenNameRe matches names (in lower case) that end in a token or an API key.
-	tokenNameRe = regexp.MustCompile(`(?:token|api[_.-]?key)(?:[_.-]?(?:value|str|string))?$`)
-	memberRe    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
+	tokenNameRe = lazyRegexp(`(?:token|api[_.-]?key)(?:[_.-]?(?:value|str|string))?$`)
+	memberRe    = lazyRegexp(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
 	publicNames = [][]byte{[]byte("public"), []byte("publishable"), []byte("csrf"), []byte("xsrf")}
 	// versionRe finds a dotted version number (1.2.3): a package coordinate,
 	// not a random value.
-	versionRe = regexp.MustCompile(`[0-9]+\.[0-9]+\.[0-9]+`)
+	versionRe = lazyRegexp(`[0-9]+\.[0-9]+\.[0-9]+`)
 	notSecret = [][]byte{[]byte("bypass"), []byte("compass"), []byte("surpass"), []byte("trespass"),
 		[]byte("overpass"), []byte("underpass"), []byte("impass"), []byte("firstpass"), []byte("multipass")}
 )
@@ -141,20 +141,20 @@ func checkAssignment(c *Candidate) bool {
 		}
 		// A call or an index (get_password(), cfg["pw"]) or a member
 		// (self.password) is code, even outside source files.
-		if c.SecretEnd < len(c.Buf) && (c.Buf[c.SecretEnd] == '(' || c.Buf[c.SecretEnd] == '[') || memberRe.Match(v) {
+		if c.SecretEnd < len(c.Buf) && (c.Buf[c.SecretEnd] == '(' || c.Buf[c.SecretEnd] == '[') || memberRe().Match(v) {
 			return false
 		}
 	}
-	if uuidRe.Match(v) {
+	if uuidRe().Match(v) {
 		// A UUID under a token or API-key name is a credential (many services
 		// issue UUID keys); under other names it is an id beside a secret.
-		if !tokenNameRe.Match(key) {
+		if !tokenNameRe().Match(key) {
 			return false
 		}
 	} else if IsHashOrID(v) {
 		return false
 	}
-	if envNameRe.Match(v) || bytes.HasPrefix(v, []byte("eyJ")) {
+	if envNameRe().Match(v) || bytes.HasPrefix(v, []byte("eyJ")) {
 		return false
 	}
 	if bytes.HasPrefix(v, []byte("AIza")) && !checkNotFirebaseConfig(c) {
@@ -174,7 +174,7 @@ func checkGenericPassword(c *Candidate) bool {
 	v := c.Secret()
 	// A password has a letter or a digit; punctuation alone is a mask or a
 	// separator. Lower-case words joined by underscores name a setting.
-	if !hasAlnum(v) || snakeNameRe.Match(v) {
+	if !hasAlnum(v) || snakeNameRe().Match(v) {
 		return false
 	}
 	// A word of one kind of character is a reference, an enum value or a
@@ -190,7 +190,7 @@ func checkGenericSecret(c *Candidate) bool {
 		return false
 	}
 	v := c.Secret()
-	if bytes.IndexByte(v, ' ') >= 0 || versionRe.Match(v) {
+	if bytes.IndexByte(v, ' ') >= 0 || versionRe().Match(v) {
 		return false
 	}
 	return classes(v)-others(v) >= 2

@@ -86,9 +86,9 @@ var gitlabLengths = map[string]int{
 var (
 	// gitlabRoutable is the routable format: a base64url payload of at least
 	// 27 characters, a dot, a two-character version and a 7-character check.
-	gitlabRoutable = regexp.MustCompile(`^[0-9A-Za-z_-]{27,300}\.[0-9a-z]{2}\.?[0-9a-z]{7}$`)
+	gitlabRoutable = lazyRegexp(`^[0-9A-Za-z_-]{27,300}\.[0-9a-z]{2}\.?[0-9a-z]{7}$`)
 	// gitlabBuildToken is a CI build token: a partition id, an underscore, 20 characters.
-	gitlabBuildToken = regexp.MustCompile(`^[0-9A-Za-z]{1,5}_[0-9A-Za-z_-]{20}$`)
+	gitlabBuildToken = lazyRegexp(`^[0-9A-Za-z]{1,5}_[0-9A-Za-z_-]{20}$`)
 )
 
 // checkGitLabLength accepts a GitLab token whose body has its prefix's length
@@ -98,11 +98,11 @@ func checkGitLabLength(c *Candidate) bool {
 	dash := visibleToDash(s)
 	prefix, body := string(s[:dash]), s[dash:]
 	if bytes.IndexByte(body, '.') >= 0 {
-		return gitlabRoutable.Match(body)
+		return gitlabRoutable().Match(body)
 	}
 	switch prefix {
 	case "glcbt-":
-		return gitlabBuildToken.Match(body)
+		return gitlabBuildToken().Match(body)
 	case "glptt-":
 		return len(body) == 40 && isHex(body)
 	case "glagent-":
