@@ -133,6 +133,7 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*
 	}
 	r := &runner{g: g, ws: ws, opts: opts, runID: id, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}, secrets: newSecretBook(g, ws, false)}
 	r.git = lookUpGit(g.Def.Dir)
+	r.live = newLiveRecorder(ws, g, id, opts.Label.Name, started, opts.Log)
 	r.execute(ctx)
 	r.pushUsed(ctx)
 	res, err := r.finish(started, ctx.Err() != nil)
@@ -174,8 +175,10 @@ func (r *runner) finish(started time.Time, interrupted bool) (*RunResult, error)
 		opts.Log.Warn().Err(err).Msg("could not write the run's metrics log")
 	}
 	if err := m.Write(res.ManifestPath); err != nil {
+		r.live.close(false)
 		return res, err
 	}
+	r.live.close(true)
 	return res, nil
 }
 
@@ -190,6 +193,8 @@ type runner struct {
 	secrets *secretBook
 	// git delivers the project's git state, looked up while stages run.
 	git chan *artifacts.GitState
+	// live writes the run's live state (nil when not recording one).
+	live *liveRecorder
 
 	// stopped is set once a stage fails.
 	stopped atomic.Bool
@@ -262,6 +267,7 @@ func (r *runner) execute(ctx context.Context) {
 				continue
 			}
 			running++
+			r.live.started(n.Name)
 			go func() {
 				res := r.runNode(ctx, n)
 				if res.Status == StatusFailed {
@@ -283,6 +289,7 @@ func (r *runner) execute(ctx context.Context) {
 		r.mu.Lock()
 		r.results[d.n] = d.res
 		r.mu.Unlock()
+		r.live.ended(d.res)
 		release(d.n)
 	}
 	// Anything never reached (only possible after a failure) is skipped.
@@ -341,6 +348,7 @@ func (r *runner) skip(n *pipeline.Node, why string) {
 		return
 	}
 	r.results[n] = r.skipped(n, why)
+	r.live.ended(r.results[n])
 }
 
 // skipped builds the result of a stage that did not run, and why.

@@ -30,6 +30,7 @@ const (
 	statCacheFile = "statcache.json"
 	lockFile      = "workspace.lock"
 	manifestFile  = "manifest.json"
+	liveFile      = "live.json"
 )
 
 // Workspace is the `.pipeline/` directory of a definition.
@@ -127,6 +128,12 @@ func (w *Workspace) RunDir(id string) string { return filepath.Join(w.RunsDir(),
 // ManifestPath returns the path of a run's manifest.
 func (w *Workspace) ManifestPath(id string) string {
 	return filepath.Join(w.RunDir(id), manifestFile)
+}
+
+// LiveStatePath returns the path of a run's live state, which exists
+// while the run is in progress (see LiveState).
+func (w *Workspace) LiveStatePath(id string) string {
+	return filepath.Join(w.RunDir(id), liveFile)
 }
 
 // RunIDs lists the recorded runs, newest first.
