@@ -32,6 +32,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /{$}", s.runs)
 	mux.HandleFunc("GET /runs/{id}", s.run)
 	mux.HandleFunc("GET /api/runs/{id}", s.apiRun)
+	mux.HandleFunc("GET /compare", s.compare)
 	return mux
 }
 
