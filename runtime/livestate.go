@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -114,27 +113,13 @@ func (s *LiveState) Manifest() *artifacts.Manifest {
 // LiveRunIDs lists the runs in progress (or killed before they ended): run
 // directories with a live state and no manifest, newest first.
 func (w *Workspace) LiveRunIDs() ([]string, error) {
-	entries, err := os.ReadDir(w.RunsDir())
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("listing runs: %w", err)
-	}
-	var ids []string
-	for _, e := range entries {
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
-			continue
+	return w.runDirs(func(id string) bool {
+		if _, err := os.Stat(w.ManifestPath(id)); err == nil {
+			return false
 		}
-		if _, err := os.Stat(w.ManifestPath(e.Name())); err == nil {
-			continue
-		}
-		if _, err := os.Stat(w.LiveStatePath(e.Name())); err == nil {
-			ids = append(ids, e.Name())
-		}
-	}
-	sort.Sort(sort.Reverse(sort.StringSlice(ids)))
-	return ids, nil
+		_, err := os.Stat(w.LiveStatePath(id))
+		return err == nil
+	})
 }
 
 // liveInterval is the shortest time between two writes of a live state, so

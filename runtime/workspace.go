@@ -138,6 +138,15 @@ func (w *Workspace) LiveStatePath(id string) string {
 
 // RunIDs lists the recorded runs, newest first.
 func (w *Workspace) RunIDs() ([]string, error) {
+	return w.runDirs(func(id string) bool {
+		_, err := os.Stat(w.ManifestPath(id))
+		return err == nil
+	})
+}
+
+// runDirs lists the run directories (names not starting with a dot) that
+// keep says to list, newest first.
+func (w *Workspace) runDirs(keep func(id string) bool) ([]string, error) {
 	entries, err := os.ReadDir(w.RunsDir())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -147,10 +156,8 @@ func (w *Workspace) RunIDs() ([]string, error) {
 	}
 	var ids []string
 	for _, e := range entries {
-		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
-			if _, err := os.Stat(w.ManifestPath(e.Name())); err == nil {
-				ids = append(ids, e.Name())
-			}
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") && keep(e.Name()) {
+			ids = append(ids, e.Name())
 		}
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(ids)))
