@@ -19,8 +19,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mlpipe/pipeline/artifacts"
-	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/internal/testutil"
+	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
 	"github.com/mlpipe/pipeline/runtime"
 )
 
@@ -54,16 +54,7 @@ func writeHistory(t *testing.T, ws *runtime.Workspace, d string, start float64) 
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	w, err := table.Create(path, schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	tabletest.Write(t, path, rec)
 }
 
 func stage(name, kind, status string, start time.Time, ms int64, metrics map[string]float64, outputs ...artifacts.PortRecord) artifacts.StageRecord {

@@ -12,11 +12,11 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/mlpipe/pipeline/artifacts"
-	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/internal/testutil"
 	"github.com/mlpipe/pipeline/runtime"
 	// The kinds of the fixtures' stages that score on held-out data, which
 	// the report compares across stages.
+	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
 	_ "github.com/mlpipe/pipeline/stages/baseline"
 	_ "github.com/mlpipe/pipeline/stages/eval"
 )
@@ -48,16 +48,7 @@ func writeParquet(t testing.TB, path string, schema *arrow.Schema, fill func(b *
 	fill(b)
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	w, err := table.Create(path, schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	tabletest.Write(t, path, rec)
 }
 
 var historySchema = arrow.NewSchema([]arrow.Field{

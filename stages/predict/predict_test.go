@@ -21,6 +21,7 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/internal/testutil"
+	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
 	"github.com/mlpipe/pipeline/stages"
 	"github.com/mlpipe/pipeline/stages/eval"
 	"github.com/mlpipe/pipeline/stages/train"
@@ -94,16 +95,7 @@ func writeTable(t testing.TB, path string, rows [][]int32, tk data.Tokenizer, ex
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	w, err := table.Create(path, schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	tabletest.Write(t, path, rec)
 }
 
 // trainModel runs a train stage and returns its model directory.

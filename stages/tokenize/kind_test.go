@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/mlpipe/pipeline/artifacts/table"
+	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
 	"github.com/mlpipe/pipeline/stages"
 )
 
@@ -31,16 +32,7 @@ func writeTable(t *testing.T, path string, texts []string) {
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	w, err := table.Create(path, schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	tabletest.Write(t, path, rec)
 }
 
 type tokenRow struct {
