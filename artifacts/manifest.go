@@ -110,6 +110,10 @@ type PortRecord struct {
 	Files  int    `json:"files,omitempty"`
 	Rows   *int64 `json:"rows,omitempty"`
 	Schema string `json:"schema,omitempty"`
+	// Role says what the port holds (table, history, findings, metrics,
+	// evaluation, model, tokenizer, file: see stages.Role); for an input,
+	// what its producer's output holds.
+	Role string `json:"role,omitempty"`
 }
 
 // StageRecord is one stage instance in a manifest.
@@ -137,6 +141,11 @@ type StageRecord struct {
 	CPUSeconds    float64            `json:"cpu_seconds"`
 	PeakRSSBytes  int64              `json:"peak_rss_bytes"`
 	Metrics       map[string]float64 `json:"metrics"`
+	// Headline names the metrics that summarise the stage, most telling
+	// first, and KeyMetrics those a run is judged and compared by, as the
+	// stage's kind declares them (see stages.Plan).
+	Headline   []string `json:"headline,omitempty"`
+	KeyMetrics []string `json:"key_metrics,omitempty"`
 }
 
 // ReadManifest loads a manifest file.

@@ -211,6 +211,9 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 				// upstream stage is broken.
 				inputs := sortedKeys(sd.Inputs)
 				plan, err := kind.Plan(stages.PlanRequest{Stage: instName, Params: node.Params, Inputs: inputs, WorkDir: def.Dir})
+				if err == nil {
+					err = checkPlan(plan, inputs)
+				}
 				if err != nil {
 					pe.at(orNode(sd.With, sd.node), "stage `%s`: %v", instName, err)
 				} else {

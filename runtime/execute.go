@@ -332,10 +332,13 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 			return fail(fmt.Errorf("publishing output `%s`: %w", port, err))
 		}
 		o := artifacts.Output{Tree: t, Seal: seal}
-		if !t.Dir {
-			if rows, schema, ok := TableInfo(r.ws.Store.ObjectPath(t.Digest)); ok {
-				o.Rows, o.Schema = rows, schema
+		if role := n.OutputRole(port); role.IsTable() {
+			rows, schema, err := TableInfo(r.ws.Store.ObjectPath(t.Digest))
+			if err != nil {
+				_ = artifacts.RemoveAll(outDir)
+				return fail(fmt.Errorf("output `%s` is a %s but not a readable table: %w", port, role, err))
 			}
+			o.Rows, o.Schema = rows, schema
 		}
 		outputs[port] = o
 		rec.Outputs = append(rec.Outputs, portRecord(port, "", o))
@@ -381,8 +384,8 @@ func (r *runner) keepOutputs(n *pipeline.Node, outDir string, ports []string, re
 			return fmt.Errorf("%w (and keeping output `%s` failed: %v)", runErr, port, err)
 		}
 		o := artifacts.Output{Tree: t}
-		if !t.Dir {
-			if rows, schema, ok := TableInfo(r.ws.Store.ObjectPath(t.Digest)); ok {
+		if n.OutputRole(port).IsTable() {
+			if rows, schema, err := TableInfo(r.ws.Store.ObjectPath(t.Digest)); err == nil {
 				o.Rows, o.Schema = rows, schema
 			}
 		}

@@ -93,6 +93,22 @@ type Plan struct {
 	// stage writes nothing for them; the runtime records the input's object
 	// as the output once the stage succeeds.
 	PassThrough map[string]string
+	// Roles says what each output port holds (see Role); a port it does not
+	// name is RoleFile. Tables (RoleTable, RoleHistory, RoleFindings) are
+	// recorded with their rows and schema.
+	Roles map[string]Role
+	// RoleFrom maps output ports to the input port whose producer's role
+	// they have: a choice among candidates is what the candidates are.
+	// PassThrough ports have their input's role without being named here.
+	RoleFrom map[string]string
+	// Headline names the metrics that summarise the stage, most telling
+	// first: the run summary shows them before the others.
+	Headline []string
+	// KeyMetrics names the metrics a run is judged and compared by, most
+	// telling first (a classifier's accuracy and macro F1, a language
+	// model's perplexity): run listings, comparisons, reports and the
+	// experiment-tracker export show them.
+	KeyMetrics []string
 }
 
 // OutputsKept is implemented by a stage's error when some outputs it wrote

@@ -92,7 +92,8 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	if p.String("method") == LogisticMethod && p.String("label") == "" {
 		return nil, fmt.Errorf("method logistic_regression needs `label` (the label column)")
 	}
-	return &stages.Plan{Outputs: []string{PortMetrics}, DefaultOutput: PortMetrics}, nil
+	return &stages.Plan{Outputs: []string{PortMetrics}, DefaultOutput: PortMetrics,
+		Roles: map[string]stages.Role{PortMetrics: stages.RoleMetrics}, Headline: eval.KeyMetrics, KeyMetrics: eval.KeyMetrics}, nil
 }
 
 // Run implements stages.Kind.

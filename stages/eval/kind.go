@@ -37,6 +37,11 @@ const (
 	Perplexity     = "perplexity"
 )
 
+// KeyMetrics are the metrics an evaluation is judged by, most telling
+// first: a classifier's accuracy and macro F1, a language model's
+// perplexity and cross-entropy (each reports its task's).
+var KeyMetrics = []string{Accuracy, F1Macro, Perplexity, CrossEntropy}
+
 // classificationMetrics and lmMetrics are the scalar metrics of each task.
 var (
 	classificationMetrics = []string{Accuracy, PrecisionMacro, RecallMacro, F1Macro, CrossEntropy, Perplexity}
@@ -107,5 +112,7 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	if err := backend.Check(p.String("backend"), "float32"); err != nil {
 		return nil, err
 	}
-	return &stages.Plan{Outputs: []string{PortMetrics, PortTables}}, nil
+	return &stages.Plan{Outputs: []string{PortMetrics, PortTables},
+		Roles:    map[string]stages.Role{PortMetrics: stages.RoleMetrics, PortTables: stages.RoleEvaluation},
+		Headline: KeyMetrics, KeyMetrics: KeyMetrics}, nil
 }

@@ -67,7 +67,7 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	if err := CheckInputNames(req.Inputs); err != nil {
 		return nil, err
 	}
-	return &stages.Plan{Outputs: outs.Ports()}, nil
+	return &stages.Plan{Outputs: outs.Ports(), Roles: outs.Roles()}, nil
 }
 
 // stopGrace is how long a cancelled command has, after SIGTERM, to exit on

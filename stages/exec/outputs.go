@@ -11,6 +11,7 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/artifacts/table"
+	"github.com/mlpipe/pipeline/stages"
 )
 
 // OutputType is what a command promises to write at an output port.
@@ -115,6 +116,24 @@ func (o Outputs) Ports() []string {
 		s[i] = x.Port
 	}
 	return s
+}
+
+// Roles says what each declared port holds: a `table` is a table, the
+// engine's step-metrics table a history; the rest are files or
+// directories the engine knows nothing more of.
+func (o Outputs) Roles() map[string]stages.Role {
+	roles := make(map[string]stages.Role, len(o))
+	for _, x := range o {
+		switch {
+		case x.Type == Table && x.Port == HistoryPort:
+			roles[x.Port] = stages.RoleHistory
+		case x.Type == Table:
+			roles[x.Port] = stages.RoleTable
+		default:
+			roles[x.Port] = stages.RoleFile
+		}
+	}
+	return roles
 }
 
 // Lookup returns the declared output named port.

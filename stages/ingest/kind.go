@@ -42,6 +42,12 @@ func (Kind) Implementations() map[string]string {
 // output) is read instead of files of the definition's directory.
 const PortSource = "src"
 
+// Output ports: the table read, and (with on_error: skip) the rows rejected.
+const (
+	PortData     = "data"
+	PortRejected = "rejected"
+)
+
 // Doc implements stages.Kind.
 func (Kind) Doc() string {
 	return "read JSONL, CSV, TSV, Parquet or text files (.gz/.zst too) into a Parquet table"
@@ -108,9 +114,11 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 
 // planOutputs names the outputs a configuration produces.
 func planOutputs(cfg *config) *stages.Plan {
-	plan := &stages.Plan{Outputs: []string{"data"}, DefaultOutput: "data"}
+	plan := &stages.Plan{Outputs: []string{PortData}, DefaultOutput: PortData,
+		Roles: map[string]stages.Role{PortData: stages.RoleTable}, Headline: []string{"rows", "rows_rejected", "bytes"}}
 	if cfg.onError == onErrorSkip {
-		plan.Outputs = append(plan.Outputs, "rejected")
+		plan.Outputs = append(plan.Outputs, PortRejected)
+		plan.Roles[PortRejected] = stages.RoleTable
 	}
 	return plan
 }
@@ -151,13 +159,13 @@ func (k Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) 
 // run reads every source into the output tables.
 func run(ctx context.Context, cfg *config, srcs []source, env *stages.Env) (*stages.Result, error) {
 	if cfg.format == formatParquet {
-		rows, nbytes, err := copyParquet(cfg, srcs, env.OutPath("data"), env.Progress)
+		rows, nbytes, err := copyParquet(cfg, srcs, env.OutPath(PortData), env.Progress)
 		if err != nil {
 			return nil, err
 		}
 		res := &stages.Result{Metrics: map[string]float64{"rows": float64(rows), "bytes": float64(nbytes), "rows_rejected": 0}}
 		if cfg.onError == onErrorSkip {
-			rej, err := newRejectSink(env.OutPath("rejected"))
+			rej, err := newRejectSink(env.OutPath(PortRejected))
 			if err != nil {
 				return nil, err
 			}
@@ -203,11 +211,11 @@ func run(ctx context.Context, cfg *config, srcs []source, env *stages.Env) (*sta
 	var rej *rejectSink
 	if cfg.onError == onErrorSkip {
 		var err error
-		if rej, err = newRejectSink(env.OutPath("rejected")); err != nil {
+		if rej, err = newRejectSink(env.OutPath(PortRejected)); err != nil {
 			return nil, err
 		}
 	}
-	s, err := newSink(ctx, env.OutPath("data"), cols, cfg.batchRows, rej, env.Progress)
+	s, err := newSink(ctx, env.OutPath(PortData), cols, cfg.batchRows, rej, env.Progress)
 	if err != nil {
 		if rej != nil {
 			rej.w.Abort()

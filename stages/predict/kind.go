@@ -120,5 +120,6 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	if _, err := parseOptions(req.Params, 0); err != nil {
 		return nil, err
 	}
-	return &stages.Plan{Outputs: []string{PortPredictions}}, nil
+	return &stages.Plan{Outputs: []string{PortPredictions}, Roles: map[string]stages.Role{PortPredictions: stages.RoleTable},
+		Headline: []string{MetricRows, MetricAccuracy}, KeyMetrics: []string{MetricAccuracy}}, nil
 }

@@ -157,7 +157,7 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	if err := exec.CheckInputNames(req.Inputs); err != nil {
 		return nil, err
 	}
-	plan := &stages.Plan{Outputs: s.outputs.Ports(), Sources: []string{s.script}, Environment: s.environment()}
+	plan := &stages.Plan{Outputs: s.outputs.Ports(), Roles: s.outputs.Roles(), Sources: []string{s.script}, Environment: s.environment()}
 	if s.lock != nil {
 		plan.Sources = append(plan.Sources, s.lock.Path)
 	}

@@ -72,7 +72,8 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 		}
 		sources = append(sources, c)
 	}
-	plan := &stages.Plan{Outputs: []string{FindingsPort}, DefaultOutput: FindingsPort, Sources: sources}
+	plan := &stages.Plan{Outputs: []string{FindingsPort}, DefaultOutput: FindingsPort, Sources: sources,
+		Roles: map[string]stages.Role{FindingsPort: stages.RoleFindings}, Headline: []string{"findings", "warnings", "files_scanned"}}
 	for _, in := range req.Inputs {
 		if in == FindingsPort {
 			return nil, fmt.Errorf("stage %s: an input port may not be named `%s`, the scan's own output (inputs pass through under their names)", req.Stage, FindingsPort)

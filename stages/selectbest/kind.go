@@ -60,10 +60,12 @@ func (Kind) Schema() stages.Schema {
 
 // Plan implements stages.Kind.
 func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
-	plan := &stages.Plan{Outputs: []string{PortChoice}, DefaultOutput: PortChoice}
+	plan := &stages.Plan{Outputs: []string{PortChoice}, DefaultOutput: PortChoice,
+		Roles: map[string]stages.Role{PortChoice: stages.RoleFile}, Headline: []string{"points"}}
 	if slices.Contains(req.Inputs, InputCandidates) {
 		plan.Outputs = []string{PortBest, PortChoice}
 		plan.DefaultOutput = PortBest
+		plan.RoleFrom = map[string]string{PortBest: InputCandidates}
 	}
 	return plan, nil
 }

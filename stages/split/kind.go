@@ -59,7 +59,13 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &stages.Plan{Outputs: cfg.names}, nil
+	roles := make(map[string]stages.Role, len(cfg.names))
+	headline := make([]string, 0, len(cfg.names))
+	for _, n := range cfg.names {
+		roles[n] = stages.RoleTable
+		headline = append(headline, "rows_"+n)
+	}
+	return &stages.Plan{Outputs: cfg.names, Roles: roles, Headline: headline}, nil
 }
 
 // Run implements stages.Kind.

@@ -53,8 +53,8 @@ func parseConfig(params map[string]any, inputs []string, workDir string) (*confi
 	if len(c.ports) == 0 {
 		return nil, fmt.Errorf("tokenize needs at least one input table")
 	}
-	if slices.Contains(c.ports, "tokenizer") {
-		return nil, fmt.Errorf("input port name %q is reserved for the tokenizer output", "tokenizer")
+	if slices.Contains(c.ports, PortTokenizer) {
+		return nil, fmt.Errorf("input port name %q is reserved for the tokenizer output", PortTokenizer)
 	}
 	if tp["special_tokens"] == nil && c.typ != TypeFile {
 		c.specials = []string{"<pad>"}

@@ -57,13 +57,21 @@ func (Kind) Schema() stages.Schema {
 	}
 }
 
+// PortTokenizer is the output port of the tokenizer the stage used (built or
+// loaded), beside one tokenized table per input port.
+const PortTokenizer = "tokenizer"
+
 // Plan implements stages.Kind.
 func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	cfg, err := parseConfig(req.Params, req.Inputs, req.WorkDir)
 	if err != nil {
 		return nil, err
 	}
-	plan := &stages.Plan{Outputs: append(append([]string(nil), cfg.ports...), "tokenizer")}
+	plan := &stages.Plan{Outputs: append(append([]string(nil), cfg.ports...), PortTokenizer),
+		Roles: map[string]stages.Role{PortTokenizer: stages.RoleTokenizer}, Headline: []string{"rows", "tokens", "truncated_rows", "vocab_size"}}
+	for _, port := range cfg.ports {
+		plan.Roles[port] = stages.RoleTable
+	}
 	if cfg.typ == TypeFile {
 		tok, err := Load(cfg.path)
 		if err != nil {

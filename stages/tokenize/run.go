@@ -40,7 +40,7 @@ func run(ctx context.Context, cfg *config, env *stages.Env) (map[string]float64,
 	if err != nil {
 		return nil, err
 	}
-	tokPath := env.OutPath("tokenizer")
+	tokPath := env.OutPath(PortTokenizer)
 	if err := SaveFile(tok, tokPath); err != nil {
 		return nil, err
 	}

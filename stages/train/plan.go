@@ -13,7 +13,10 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan := &stages.Plan{Outputs: []string{PortModel, PortHistory}, Exclusive: true, Timing: []string{PortHistory}}
+	plan := &stages.Plan{Outputs: []string{PortModel, PortHistory}, Exclusive: true, Timing: []string{PortHistory},
+		Roles:      map[string]stages.Role{PortModel: stages.RoleModel, PortHistory: stages.RoleHistory},
+		Headline:   []string{"train_loss", "val_loss", "tokens_per_second"},
+		KeyMetrics: []string{"val_loss"}}
 	if o.From != "" {
 		plan.Sources = []string{o.From}
 	}
