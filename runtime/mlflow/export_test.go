@@ -22,6 +22,7 @@ import (
 	"github.com/mlpipe/pipeline/internal/testutil"
 	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
 	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/stages"
 )
 
 // digest makes a well-formed digest from a small number.
@@ -80,10 +81,10 @@ func fixture(t *testing.T) (*runtime.Workspace, []*artifacts.Manifest) {
 	writeHistory(t, ws, digest(22), 8)
 	t0 := time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC)
 	hist := func(d int) artifacts.PortRecord {
-		return artifacts.PortRecord{Port: "history", Digest: digest(d), Size: 500}
+		return artifacts.PortRecord{Port: "history", Digest: digest(d), Size: 500, Role: string(stages.RoleHistory)}
 	}
 	model := func(d int) artifacts.PortRecord {
-		return artifacts.PortRecord{Port: "model", Digest: digest(d), Size: 1 << 20, Dir: true}
+		return artifacts.PortRecord{Port: "model", Digest: digest(d), Size: 1 << 20, Dir: true, Role: string(stages.RoleModel)}
 	}
 	base := &artifacts.Manifest{
 		SchemaVersion: artifacts.ManifestSchemaVersion, RunID: "20260102T090000.000Z-aaaaaa", StartedAt: t0, FinishedAt: t0.Add(10 * time.Second),

@@ -13,12 +13,9 @@ import (
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/stages"
+	"github.com/mlpipe/pipeline/stages/steps"
 )
-
-// HistoryPort is the output port holding a stage's step metrics: a table
-// with a `step` column and one numeric column per metric (a train stage's
-// train_loss, val_loss, lr …; a command's lines of $PIPELINE_STEPS).
-const HistoryPort = "history"
 
 // MaxHistoryRows bounds how many steps of a history are read.
 const MaxHistoryRows = 1_000_000
@@ -35,10 +32,11 @@ type History struct {
 	Values map[string][]float64
 }
 
-// HistoryOutput returns the stage's history output, if it has one.
+// HistoryOutput returns the stage's step-metrics output (its kind declares
+// it a history, see package steps), if it has one.
 func HistoryOutput(st *artifacts.StageRecord) *artifacts.PortRecord {
 	for i := range st.Outputs {
-		if st.Outputs[i].Port == HistoryPort && !st.Outputs[i].Dir {
+		if st.Outputs[i].Role == string(stages.RoleHistory) && !st.Outputs[i].Dir {
 			return &st.Outputs[i]
 		}
 	}
@@ -79,7 +77,7 @@ func readHistoryTable(path string) (*History, error) {
 		if !numeric(f.Type) {
 			continue
 		}
-		if f.Name == "step" {
+		if f.Name == steps.Step {
 			stepCol = i
 			continue
 		}

@@ -7,11 +7,9 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/stages"
+	"github.com/mlpipe/pipeline/stages/evaltables"
 )
-
-// TablesPort is the directory output of an eval stage holding
-// confusion.parquet (actual, predicted, count) and per_class.parquet.
-const TablesPort = "tables"
 
 // maxLabels bounds the classes a confusion matrix shows.
 const maxLabels = 40
@@ -28,7 +26,7 @@ type Confusion struct {
 	PerClass  []ClassScores
 }
 
-// ClassScores is one row of per_class.parquet.
+// ClassScores is one row of an evaluation's per-class table.
 type ClassScores struct {
 	Label                 string
 	Precision, Recall, F1 float64
@@ -40,7 +38,7 @@ type ClassScores struct {
 func readConfusion(ws *runtime.Workspace, st *artifacts.StageRecord) (*Confusion, error) {
 	var out *artifacts.PortRecord
 	for i := range st.Outputs {
-		if st.Outputs[i].Port == TablesPort && st.Outputs[i].Dir {
+		if st.Outputs[i].Role == string(stages.RoleEvaluation) && st.Outputs[i].Dir {
 			out = &st.Outputs[i]
 		}
 	}
@@ -51,15 +49,15 @@ func readConfusion(ws *runtime.Workspace, st *artifacts.StageRecord) (*Confusion
 	if _, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("the tables of stage %s (%s) are not in the workspace's store", st.Name, out.Digest)
 	}
-	path := filepath.Join(dir, "confusion.parquet")
+	path := filepath.Join(dir, evaltables.ConfusionFile)
 	if _, err := os.Stat(path); err != nil {
 		return nil, nil
 	}
-	cols, err := columns(path, []string{"actual", "predicted", "count"}, nil, maxLabels*maxLabels*4)
+	cols, err := columns(path, []string{evaltables.Actual, evaltables.Predicted, evaltables.Count}, nil, maxLabels*maxLabels*4)
 	if err != nil {
 		return nil, fmt.Errorf("reading the confusion matrix of stage %s: %w", st.Name, err)
 	}
-	actual, predicted, count := texts(cols["actual"]), texts(cols["predicted"]), floats(cols["count"])
+	actual, predicted, count := texts(cols[evaltables.Actual]), texts(cols[evaltables.Predicted]), floats(cols[evaltables.Count])
 	if len(actual) == 0 {
 		return nil, nil
 	}
@@ -89,13 +87,13 @@ func readConfusion(ws *runtime.Workspace, st *artifacts.StageRecord) (*Confusion
 			c.Counts[a][p] += int64(count[i])
 		}
 	}
-	pc := filepath.Join(dir, "per_class.parquet")
+	pc := filepath.Join(dir, evaltables.PerClassFile)
 	if _, err := os.Stat(pc); err == nil {
-		cols, err := columns(pc, []string{"label", "precision", "recall", "f1", "support"}, nil, maxLabels)
+		cols, err := columns(pc, []string{evaltables.Label, evaltables.Precision, evaltables.Recall, evaltables.F1, evaltables.Support}, nil, maxLabels)
 		if err != nil {
 			return nil, fmt.Errorf("reading the per-class scores of stage %s: %w", st.Name, err)
 		}
-		labels, prec, rec, f1, sup := texts(cols["label"]), floats(cols["precision"]), floats(cols["recall"]), floats(cols["f1"]), floats(cols["support"])
+		labels, prec, rec, f1, sup := texts(cols[evaltables.Label]), floats(cols[evaltables.Precision]), floats(cols[evaltables.Recall]), floats(cols[evaltables.F1]), floats(cols[evaltables.Support])
 		for i := range labels {
 			c.PerClass = append(c.PerClass, ClassScores{Label: labels[i], Precision: prec[i], Recall: rec[i], F1: f1[i], Support: int64(sup[i])})
 		}

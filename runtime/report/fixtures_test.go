@@ -14,6 +14,7 @@ import (
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/internal/testutil"
 	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/stages"
 	// The kinds of the fixtures' stages that score on held-out data, which
 	// the report compares across stages.
 	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
@@ -140,8 +141,18 @@ func rec(name, kind, status string, ms int64, metrics map[string]float64, inputs
 	return st
 }
 
+// port is a port record with the role its kind would declare for it: the
+// fixtures' ports are named as the kinds name theirs.
 func port(name, from string, d string, size int64, rows *int64, dir bool) artifacts.PortRecord {
-	return artifacts.PortRecord{Port: name, From: from, Digest: d, Size: size, Rows: rows, Dir: dir}
+	role := map[string]stages.Role{"history": stages.RoleHistory, "tables": stages.RoleEvaluation,
+		"model": stages.RoleModel, "metrics": stages.RoleMetrics}[name]
+	if role == "" && rows != nil {
+		role = stages.RoleTable
+	}
+	if role == "" {
+		role = stages.RoleFile
+	}
+	return artifacts.PortRecord{Port: name, From: from, Digest: d, Size: size, Rows: rows, Dir: dir, Role: string(role)}
 }
 
 // fixture builds a workspace holding one run of a spam filter beside a

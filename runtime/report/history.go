@@ -6,12 +6,8 @@ import (
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime"
 	"github.com/mlpipe/pipeline/runtime/records"
+	"github.com/mlpipe/pipeline/stages/steps"
 )
-
-// HistoryPort is the output port holding a training history table (columns
-// step, train_loss (or loss) and the nullable val_loss). A history without a
-// training loss (a command's step metrics may be anything) draws no curve.
-const HistoryPort = records.HistoryPort
 
 // LossCurve is the training history of one stage instance.
 type LossCurve struct {
@@ -30,14 +26,16 @@ func readLossCurve(ws *runtime.Workspace, st *artifacts.StageRecord) (*LossCurve
 	if err != nil || h == nil {
 		return nil, err
 	}
-	train, ok := h.Values["train_loss"]
+	// A history without a training loss (a command's step metrics may be
+	// anything) draws no curve.
+	train, ok := h.Values[steps.TrainLoss]
 	if !ok {
-		if train, ok = h.Values["loss"]; !ok {
+		if train, ok = h.Values[steps.Loss]; !ok {
 			return nil, nil
 		}
 	}
 	c := &LossCurve{Stage: st.Name, Point: pointText(records.ParseInstance(st.Name)), Steps: h.Steps, Train: train}
-	if v, ok := h.Values["val_loss"]; ok {
+	if v, ok := h.Values[steps.ValLoss]; ok {
 		c.Val = v
 	} else {
 		c.Val = make([]float64, len(c.Steps))

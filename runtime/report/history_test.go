@@ -33,7 +33,7 @@ func TestLossCurveOfCommandHistories(t *testing.T) {
 	write(digest(1), "loss")
 	write(digest(2), "acc")
 	rec := func(d string) *artifacts.StageRecord {
-		return &artifacts.StageRecord{Name: "fit", Kind: "python", Outputs: []artifacts.PortRecord{port(HistoryPort, "", d, 10, nil, false)}}
+		return &artifacts.StageRecord{Name: "fit", Kind: "python", Outputs: []artifacts.PortRecord{port("history", "", d, 10, nil, false)}}
 	}
 	c, err := readLossCurve(ws, rec(digest(1)))
 	if err != nil || c == nil || len(c.Train) != 3 || c.Train[2] != 1.0/3 || c.Steps[1] != 1 {

@@ -5,31 +5,16 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/mlpipe/pipeline/artifacts/table"
-)
-
-var (
-	perClassSchema = arrow.NewSchema([]arrow.Field{
-		{Name: "label", Type: arrow.BinaryTypes.String},
-		{Name: "precision", Type: arrow.PrimitiveTypes.Float64},
-		{Name: "recall", Type: arrow.PrimitiveTypes.Float64},
-		{Name: "f1", Type: arrow.PrimitiveTypes.Float64},
-		{Name: "support", Type: arrow.PrimitiveTypes.Int64},
-	}, nil)
-	confusionSchema = arrow.NewSchema([]arrow.Field{
-		{Name: "actual", Type: arrow.BinaryTypes.String},
-		{Name: "predicted", Type: arrow.BinaryTypes.String},
-		{Name: "count", Type: arrow.PrimitiveTypes.Int64},
-	}, nil)
+	"github.com/mlpipe/pipeline/stages/evaltables"
 )
 
 // PredictionsFile is the per-example table of a classifier's evaluation,
-// inside the tables output: so its errors can be looked at.
-const PredictionsFile = "predictions.parquet"
+// inside the tables output (see package evaltables).
+const PredictionsFile = evaltables.PredictionsFile
 
 // Example is one evaluated row of a classifier.
 type Example struct {
@@ -39,17 +24,9 @@ type Example struct {
 	Probability float64
 }
 
-var predictionsSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "row", Type: arrow.PrimitiveTypes.Int64},
-	{Name: "actual", Type: arrow.BinaryTypes.String},
-	{Name: "predicted", Type: arrow.BinaryTypes.String},
-	{Name: "probability", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "correct", Type: arrow.FixedWidthTypes.Boolean},
-}, nil)
-
 // writePredictions writes one row per evaluated example (none for a language model).
 func writePredictions(path string, examples []Example) error {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, predictionsSchema)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, evaltables.PredictionsSchema)
 	defer b.Release()
 	for _, e := range examples {
 		b.Field(0).(*array.Int64Builder).Append(e.Row)
@@ -67,7 +44,7 @@ func writeTables(dir string, r *Report) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("writing tables: %w", err)
 	}
-	pc := array.NewRecordBuilder(memory.DefaultAllocator, perClassSchema)
+	pc := array.NewRecordBuilder(memory.DefaultAllocator, evaltables.PerClassSchema)
 	defer pc.Release()
 	for _, s := range r.PerClass {
 		pc.Field(0).(*array.StringBuilder).Append(s.Label)
@@ -76,10 +53,10 @@ func writeTables(dir string, r *Report) error {
 		pc.Field(3).(*array.Float64Builder).Append(s.F1)
 		pc.Field(4).(*array.Int64Builder).Append(s.Support)
 	}
-	if err := writeTable(filepath.Join(dir, "per_class.parquet"), pc); err != nil {
+	if err := writeTable(filepath.Join(dir, evaltables.PerClassFile), pc); err != nil {
 		return err
 	}
-	cb := array.NewRecordBuilder(memory.DefaultAllocator, confusionSchema)
+	cb := array.NewRecordBuilder(memory.DefaultAllocator, evaltables.ConfusionSchema)
 	defer cb.Release()
 	if c := r.Confusion; c != nil {
 		for a, row := range c.Counts {
@@ -90,7 +67,7 @@ func writeTables(dir string, r *Report) error {
 			}
 		}
 	}
-	return writeTable(filepath.Join(dir, "confusion.parquet"), cb)
+	return writeTable(filepath.Join(dir, evaltables.ConfusionFile), cb)
 }
 
 func writeTable(path string, b *array.RecordBuilder) error {

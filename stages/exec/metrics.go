@@ -18,6 +18,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/mlpipe/pipeline/artifacts/table"
+	"github.com/mlpipe/pipeline/stages/steps"
 )
 
 // Bounds on what a command may report, so that a runaway logger fails its
@@ -37,7 +38,7 @@ const (
 )
 
 // StepKey is the key of a step record that numbers it.
-const StepKey = "step"
+const StepKey = steps.Step
 
 // readMetrics reads the final metrics a command wrote to path (a JSON object
 // of numbers). A missing file is no metrics.

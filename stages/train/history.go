@@ -8,15 +8,16 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/mlpipe/pipeline/artifacts/table"
+	"github.com/mlpipe/pipeline/stages/steps"
 )
 
 // historySchema is the schema of the history output.
 var historySchema = arrow.NewSchema([]arrow.Field{
-	{Name: "step", Type: arrow.PrimitiveTypes.Int64},
-	{Name: "train_loss", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "val_loss", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: "lr", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "tokens_per_second", Type: arrow.PrimitiveTypes.Float64},
+	{Name: steps.Step, Type: arrow.PrimitiveTypes.Int64},
+	{Name: steps.TrainLoss, Type: arrow.PrimitiveTypes.Float64},
+	{Name: steps.ValLoss, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: steps.LR, Type: arrow.PrimitiveTypes.Float64},
+	{Name: steps.TokensPerSecond, Type: arrow.PrimitiveTypes.Float64},
 }, nil)
 
 // writeHistory writes the history rows as a Parquet table at path.
