@@ -217,7 +217,7 @@ func Compile(def *Definition, sets []Override) (*Graph, error) {
 				if err != nil {
 					pe.at(orNode(sd.With, sd.node), "stage `%s`: %v", instName, err)
 				} else {
-					node.Plan = plan
+					node.Plan = withKeyMetrics(plan, sd.KeyMetrics)
 				}
 			}
 			for _, x := range pe.list {

@@ -60,6 +60,8 @@ type StageDef struct {
 	Resources Resources
 	// Sandbox is the stage's `sandbox:` value (see stages.Sandbox).
 	Sandbox string
+	// KeyMetrics is the stage's `key_metrics:` (nil when it lists none).
+	KeyMetrics []string
 	// depNodes holds each dep's position.
 	depNodes []*node
 	node     *node
@@ -77,7 +79,7 @@ type InputRef struct {
 
 var (
 	topKeys   = []string{"version", "name", "description", "params", "sweep", "sources", "stages"}
-	stageKeys = []string{"kind", "description", "inputs", "deps", "resources", "sandbox", "with"}
+	stageKeys = []string{"kind", "description", "inputs", "deps", "resources", "sandbox", "key_metrics", "with"}
 	nameRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 )
 
@@ -277,6 +279,7 @@ func parseStage(e *errs, name string, keyPos, n *node) *StageDef {
 	}
 	sd.Resources = parseResources(e, name, n.get("resources"))
 	sd.Sandbox = parseSandbox(e, name, n.get("sandbox"))
+	sd.KeyMetrics = parseKeyMetrics(e, name, n.get("key_metrics"))
 	if sd.With != nil && sd.With.Kind == scalarNode && sd.With.Value == nil {
 		sd.With = nil
 	}

@@ -19,7 +19,7 @@ stages:
   down: {kind: exec, inputs: {x: bad}, with: {cmd: "true", outputs: [y]}}
 `)
 	_, out, _ := cli(t, "run", def, "-j", "1")
-	for _, want := range []string{"rows=73420 my_score=0.000123", "down  skipped  upstream `bad` failed"} {
+	for _, want := range []string{"my_score=0.000123 rows=73420", "down  skipped  upstream `bad` failed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}

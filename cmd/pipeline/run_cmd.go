@@ -218,7 +218,7 @@ func printRunSummary(w io.Writer, res *runtime.RunResult) {
 		case runtime.StatusSkipped:
 			line += "  " + strings.TrimPrefix(s.Record.Error, "skipped: ")
 		}
-		if m := headline(s.Record.Metrics); m != "" {
+		if m := headline(s.Record.Metrics, s.Node.Plan.Headline); m != "" {
 			line += "  " + m
 		}
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
@@ -229,15 +229,13 @@ func printRunSummary(w io.Writer, res *runtime.RunResult) {
 	fmt.Fprintf(w, "manifest: %s\n", res.ManifestPath)
 }
 
-// headlineMetrics are shown first in the run summary when a stage reports them.
-var headlineMetrics = []string{"rows", "findings", "accuracy", "f1_macro", "perplexity", "cross_entropy", "train_loss", "val_loss", "tokens_per_second"}
-
 // maxSummaryMetrics bounds the metrics shown on a stage's summary line.
 const maxSummaryMetrics = 6
 
-// headline writes a stage's metrics for its summary line: the headline ones
-// first, then the stage's own, by name, as plain numbers.
-func headline(m map[string]float64) string {
+// headline writes a stage's metrics for its summary line: those its kind
+// names as its headline first (stages.Plan.Headline), then the rest by
+// name, as plain numbers.
+func headline(m map[string]float64, first []string) string {
 	var parts []string
 	shown := map[string]bool{}
 	add := func(k string) {
@@ -246,7 +244,7 @@ func headline(m map[string]float64) string {
 			parts = append(parts, k+"="+records.FormatMetric(v))
 		}
 	}
-	for _, k := range headlineMetrics {
+	for _, k := range first {
 		add(k)
 	}
 	for _, k := range slices.Sorted(maps.Keys(m)) {

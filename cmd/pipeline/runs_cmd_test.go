@@ -8,7 +8,8 @@ import (
 	"testing"
 )
 
-// trackDef sweeps a scale over a scoring stage that reports an accuracy.
+// trackDef sweeps a scale over a scoring stage that reports an accuracy
+// and a validation loss, the metrics it is judged by.
 const trackDef = `version: 1
 name: track
 params: {n: 3, scale: 1}
@@ -18,6 +19,7 @@ stages:
   score:
     kind: exec
     inputs: {rows: gen}
+    key_metrics: [accuracy, val_loss]
     with:
       cmd: 'printf "{\"accuracy\": 0.%s%s, \"val_loss\": %s}" ${n} ${scale} ${scale} > $PIPELINE_METRICS; cp $PIPELINE_IN_ROWS $PIPELINE_OUT/out'
       outputs: [out]
@@ -205,5 +207,28 @@ func TestReportCommand(t *testing.T) {
 	code, stdout, errs = cli(t, "report", manifest)
 	if code != 0 || stdout != string(page) {
 		t.Errorf("report of %s to stdout: exit %d, %d bytes (want the same page)\n%s", manifest, code, len(stdout), errs)
+	}
+}
+
+// A stage's `key_metrics:` says what the listing shows and never enters
+// its key: listing validation loss alone re-runs nothing and drops the
+// accuracy from the next run's listing.
+func TestKeyMetricsFieldOutsideTheKey(t *testing.T) {
+	t.Setenv("PIPELINE_REMOTE", "")
+	def := writeDef(t, trackDef)
+	if code, _, errs := cli(t, "run", def); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, errs)
+	}
+	if err := os.WriteFile(def, []byte(strings.Replace(trackDef, "key_metrics: [accuracy, val_loss]", "key_metrics: [val_loss]", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := cli(t, "run", def)
+	if code != 0 || !strings.Contains(out, "0 ran, 3 cached") {
+		t.Fatalf("run after changing key_metrics: exit %d\n%s%s", code, out, errs)
+	}
+	_, out, _ = cli(t, "runs", def)
+	newest := strings.Split(strings.TrimSpace(out), "\n")[1]
+	if !strings.Contains(newest, "val_loss=1–2") || strings.Contains(newest, "accuracy") {
+		t.Errorf("listing of the run with key_metrics [val_loss]:\n%s", out)
 	}
 }

@@ -18,6 +18,7 @@ params: {lr: 0.5}
 stages:
   fit:
     kind: exec
+    key_metrics: [accuracy]
     with:
       cmd: >-
         for i in 1 2 3; do echo "{\"step\": $$i, \"loss\": $$(awk "BEGIN{print ${lr}/$$i}")}" >> $PIPELINE_STEPS; done;

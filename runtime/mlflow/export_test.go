@@ -23,6 +23,8 @@ import (
 	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
 	"github.com/mlpipe/pipeline/runtime"
 	"github.com/mlpipe/pipeline/stages"
+	_ "github.com/mlpipe/pipeline/stages/baseline"
+	_ "github.com/mlpipe/pipeline/stages/eval"
 )
 
 // digest makes a well-formed digest from a small number.
@@ -64,7 +66,8 @@ func stage(name, kind, status string, start time.Time, ms int64, metrics map[str
 		outputs = []artifacts.PortRecord{}
 	}
 	return artifacts.StageRecord{Name: name, Kind: kind, Version: "1", Status: status, Params: map[string]any{},
-		Inputs: []artifacts.PortRecord{}, Outputs: outputs, StartedAt: &start, FinishedAt: &end, DurationMS: ms, Metrics: metrics}
+		Inputs: []artifacts.PortRecord{}, Outputs: outputs, StartedAt: &start, FinishedAt: &end, DurationMS: ms, Metrics: metrics,
+		KeyMetrics: testutil.KeyMetricsOf(kind)}
 }
 
 // fixture is a workspace holding two runs of one definition (the second a

@@ -33,6 +33,8 @@ type MetricRow struct {
 	Metric string     `json:"metric"`
 	Values []*float64 `json:"values"`
 	Deltas []*float64 `json:"deltas"`
+	// Key is whether the metric is one the runs are judged by (see KeyMetricNames).
+	Key bool `json:"key,omitempty"`
 }
 
 // CompareRuns lines up the runs' params (flattened, with the overrides
@@ -71,6 +73,7 @@ func CompareRuns(ms []*artifacts.Manifest) *Comparison {
 			}
 		}
 	}
+	keyNames := KeyMetricNames(ms...)
 	for _, name := range names {
 		metrics := map[string]float64{}
 		for _, m := range ms {
@@ -80,8 +83,8 @@ func CompareRuns(ms []*artifacts.Manifest) *Comparison {
 				}
 			}
 		}
-		for _, metric := range metricNames(metrics, nil) {
-			row := MetricRow{Stage: name, Metric: metric}
+		for _, metric := range metricNames(keyNames, metrics, nil) {
+			row := MetricRow{Stage: name, Metric: metric, Key: keyNames.Has(metric)}
 			for _, m := range ms {
 				var v *float64
 				if s := stageByName(m, name); s != nil {
@@ -141,7 +144,7 @@ func WriteComparison(w io.Writer, c *Comparison, all bool) error {
 		for _, d := range m.Deltas[1:] {
 			changed = changed || d == nil || *d != 0
 		}
-		if !changed && !all && keyRank(m.Metric) == len(KeyMetricNames) {
+		if !changed && !all && !m.Key {
 			continue
 		}
 		cells := []string{m.Stage, m.Metric}

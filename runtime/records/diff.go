@@ -57,6 +57,8 @@ type MetricChange struct {
 	B        *float64 `json:"b"`
 	Delta    *float64 `json:"delta"`
 	Relative *float64 `json:"relative"`
+	// Key is whether the metric is one the run is judged by (see KeyMetricNames).
+	Key bool `json:"key,omitempty"`
 }
 
 // Compare diffs run a against run b.
@@ -69,6 +71,7 @@ func Compare(a, b *artifacts.Manifest) *Diff {
 		Stages:    []StageChange{},
 		Metrics:   []MetricChange{},
 	}
+	keys := KeyMetricNames(a, b)
 	for _, name := range stageNames(a, b) {
 		sa, sb := stageByName(a, name), stageByName(b, name)
 		sc := StageChange{Name: name}
@@ -81,8 +84,10 @@ func Compare(a, b *artifacts.Manifest) *Diff {
 		}
 		sc.KeyChanged = sa == nil || sb == nil || sa.Key != sb.Key
 		d.Stages = append(d.Stages, sc)
-		for _, metric := range metricNames(ma, mb) {
-			d.Metrics = append(d.Metrics, compareMetric(name, metric, ma, mb))
+		for _, metric := range metricNames(keys, ma, mb) {
+			mc := compareMetric(name, metric, ma, mb)
+			mc.Key = keys.Has(metric)
+			d.Metrics = append(d.Metrics, mc)
 		}
 	}
 	return d
@@ -184,7 +189,7 @@ func stageByName(m *artifacts.Manifest, name string) *artifacts.StageRecord {
 
 // metricNames lists the metrics either side reports: key metrics first, then
 // the rest by name.
-func metricNames(a, b map[string]float64) []string {
+func metricNames(keys KeyNames, a, b map[string]float64) []string {
 	set := map[string]bool{}
 	for k := range a {
 		set[k] = true
@@ -196,11 +201,5 @@ func metricNames(a, b map[string]float64) []string {
 	for k := range set {
 		out = append(out, k)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if ri, rj := keyRank(out[i]), keyRank(out[j]); ri != rj {
-			return ri < rj
-		}
-		return out[i] < out[j]
-	})
-	return out
+	return keys.Sort(out)
 }

@@ -46,7 +46,7 @@ func WriteDiff(w io.Writer, d *Diff, all bool) error {
 	fmt.Fprintln(tw, "\nSTAGE\tMETRIC\tA\tB\tCHANGE\tRELATIVE")
 	hidden := 0
 	for _, m := range d.Metrics {
-		if !all && m.Delta != nil && *m.Delta == 0 && keyRank(m.Metric) == len(KeyMetricNames) {
+		if !all && m.Delta != nil && *m.Delta == 0 && !m.Key {
 			hidden++
 			continue
 		}

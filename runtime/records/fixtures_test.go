@@ -9,6 +9,8 @@ import (
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/internal/testutil"
 	"github.com/mlpipe/pipeline/runtime"
+	_ "github.com/mlpipe/pipeline/stages/baseline"
+	_ "github.com/mlpipe/pipeline/stages/eval"
 )
 
 // golden compares got with testdata/name, or rewrites it under -update.
@@ -46,7 +48,7 @@ func stage(name, kind, status string, ms int64, metrics map[string]float64, inpu
 	st := artifacts.StageRecord{
 		Name: ParseInstance(name).Stage, Kind: kind, Version: "1", Status: status, Params: map[string]any{"seed": 7.0},
 		Seed: 7, Inputs: inputs, Outputs: []artifacts.PortRecord{}, DurationMS: ms, CPUSeconds: float64(ms) / 500,
-		PeakRSSBytes: 100 << 20, Metrics: metrics,
+		PeakRSSBytes: 100 << 20, Metrics: metrics, KeyMetrics: testutil.KeyMetricsOf(kind),
 	}
 	st.Name = name
 	if status != runtime.StatusSkipped {

@@ -45,6 +45,7 @@ type PointInstance struct {
 // Sweep builds the sweep table of a run from its stage instance names.
 func Sweep(m *artifacts.Manifest) SweepTable {
 	t := SweepTable{Axes: []string{}, Columns: []SweepColumn{}, Rows: []SweepRow{}}
+	keys := KeyMetricNames(m)
 	var swept []Instance
 	var recs []*artifacts.StageRecord
 	axisIndex := map[string]int{}
@@ -94,7 +95,7 @@ func Sweep(m *artifacts.Manifest) SweepTable {
 		if a.Stage != b.Stage {
 			return stageOrder[a.Stage] < stageOrder[b.Stage]
 		}
-		if ra, rb := keyRank(a.Metric), keyRank(b.Metric); ra != rb {
+		if ra, rb := keys.Rank(a.Metric), keys.Rank(b.Metric); ra != rb {
 			return ra < rb
 		}
 		return a.Metric < b.Metric

@@ -134,7 +134,8 @@ func rec(name, kind, status string, ms int64, metrics map[string]float64, inputs
 		outputs = []artifacts.PortRecord{}
 	}
 	st := artifacts.StageRecord{Name: name, Stage: name, Kind: kind, Version: "1", Status: status, Params: map[string]any{},
-		Inputs: inputs, Outputs: outputs, DurationMS: ms, CPUSeconds: float64(ms) / 1000, PeakRSSBytes: 64 << 20, Metrics: metrics}
+		Inputs: inputs, Outputs: outputs, DurationMS: ms, CPUSeconds: float64(ms) / 1000, PeakRSSBytes: 64 << 20, Metrics: metrics,
+		KeyMetrics: testutil.KeyMetricsOf(kind)}
 	if status != runtime.StatusSkipped {
 		st.Key = digest(len(name)*1000 + int(ms))
 	}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime/records"
 )
 
@@ -86,7 +87,11 @@ func sweepPoints(runs []Input, labels []ComparedRun) ([]Point, string) {
 		}
 	}
 	metric := ""
-	for _, name := range records.KeyMetricNames {
+	var ms []*artifacts.Manifest
+	for _, r := range runs {
+		ms = append(ms, r.Manifest)
+	}
+	for _, name := range records.KeyMetricNames(ms...) {
 		for _, p := range pts {
 			if _, ok := p.metrics[name]; ok && metric == "" {
 				metric = name

@@ -100,20 +100,14 @@ func Build(ws *runtime.Workspace, m *artifacts.Manifest) *Report {
 	return r
 }
 
-// isScore reports whether a metric is a score in [0, 1] worth a bar.
-func isScore(name string) bool {
-	for _, p := range []string{"accuracy", "precision", "recall", "f1"} {
-		if name == p || strings.HasPrefix(name, p+"_") {
-			return true
-		}
-	}
-	return false
-}
+// isScore reports whether a metric is a score in [0, 1] worth a bar: one
+// where higher is better (accuracy, precision, recall, F1, AUC).
+func isScore(name string) bool { return stages.HigherIsBetter(name) }
 
 // scoreChart charts the scores a stage reports, when it reports two or more.
 func scoreChart(st *artifacts.StageRecord) (BarChart, bool) {
 	c := BarChart{Title: st.Name + ": scores", Unit: true}
-	for _, name := range sortedMetrics(st.Metrics) {
+	for _, name := range sortedMetrics(st) {
 		if isScore(name) {
 			c.Bars = append(c.Bars, Bar{Label: name, Value: st.Metrics[name]})
 		}
@@ -136,11 +130,12 @@ func comparisonCharts(m *artifacts.Manifest) []BarChart {
 	}
 	groups := map[string]*group{}
 	var order []string
-	for _, st := range m.Stages {
+	for i := range m.Stages {
+		st := &m.Stages[i]
 		stage := records.ParseInstance(st.Name).Stage
-		heldOut := scoresHeldOut(st.Kind)
-		for _, name := range sortedMetrics(st.Metrics) {
-			if !isKey(name) && !heldOut {
+		heldOut := records.ScoresHeldOut(st.Kind)
+		for _, name := range sortedMetrics(st) {
+			if !slices.Contains(st.KeyMetrics, name) && !heldOut {
 				continue
 			}
 			key, title := stage+"\x00"+name, stage+" · "+name
@@ -163,23 +158,4 @@ func comparisonCharts(m *artifacts.Manifest) []BarChart {
 		}
 	}
 	return out
-}
-
-// scoresHeldOut reports whether the stages of a kind score on held-out data.
-func scoresHeldOut(kind string) bool {
-	k, ok := stages.Lookup(kind)
-	if !ok {
-		return false
-	}
-	s, ok := k.(stages.Scorer)
-	return ok && s.ScoresHeldOut()
-}
-
-func isKey(name string) bool {
-	for _, k := range records.KeyMetricNames {
-		if k == name {
-			return true
-		}
-	}
-	return false
 }
