@@ -51,8 +51,8 @@ func predictJSONL(t *testing.T, model string, batch int, in string, o StreamOpti
 	return lines, err
 }
 
-// tokenized writes texts tokenized with the model's tokenizer as the stage's input.
-func tokenized(t *testing.T, model string) string {
+// tokenizedInput writes texts tokenized with the model's tokenizer as the stage's input.
+func tokenizedInput(t *testing.T, model string) string {
 	t.Helper()
 	m, err := OpenModel(model, "go", 1)
 	if err != nil {
@@ -85,7 +85,7 @@ func TestPredictJSONLClassifier(t *testing.T) {
 		t.Fatalf("batch 1: %v\nbatch 3: %v", one, three)
 	}
 	// The stage on the same tokens gives the same probabilities.
-	out, _ := runPredict(t, nil, model, tokenized(t, model))
+	out, _ := runPredict(t, nil, model, tokenizedInput(t, model))
 	rec := readAll(t, out)
 	defer rec.Release()
 	for i, l := range one {
@@ -129,7 +129,7 @@ func TestPredictJSONLGeneration(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The stage, seeded alike (its test seed is 3), samples the same tokens.
-	out, _ := runPredict(t, map[string]any{"strategy": Sample, "temperature": 1.2, "top_k": int64(20), "top_p": 0.9, "max_new_tokens": int64(5)}, model, tokenized(t, model))
+	out, _ := runPredict(t, map[string]any{"strategy": Sample, "temperature": 1.2, "top_k": int64(20), "top_p": 0.9, "max_new_tokens": int64(5)}, model, tokenizedInput(t, model))
 	rec := readAll(t, out)
 	defer rec.Release()
 	want := generatedIDs(t, rec)

@@ -24,6 +24,7 @@ import (
 	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
 	"github.com/mlpipe/pipeline/stages"
 	"github.com/mlpipe/pipeline/stages/eval"
+	"github.com/mlpipe/pipeline/stages/tokenized"
 	"github.com/mlpipe/pipeline/stages/train"
 	"github.com/mlpipe/pipeline/stages/train/backend"
 	"github.com/mlpipe/pipeline/stages/train/data"
@@ -64,11 +65,11 @@ func classRows(n int, seed uint64) ([][]int32, []string) {
 // writeTable writes a tokenized table with extra string columns (name → values, in name order).
 func writeTable(t testing.TB, path string, rows [][]int32, tk data.Tokenizer, extra map[string][]string) {
 	t.Helper()
-	md := arrow.NewMetadata([]string{data.MetaTokenizerType, data.MetaVocabSize, data.MetaPadID, data.MetaTokenizerDigest},
+	md := arrow.NewMetadata([]string{tokenized.MetaType, tokenized.MetaVocabSize, tokenized.MetaPadID, tokenized.MetaDigest},
 		[]string{tk.Type, strconv.Itoa(tk.VocabSize), strconv.Itoa(tk.PadID), tk.Digest})
 	fields := []arrow.Field{
-		{Name: data.IDsColumn, Type: arrow.ListOf(arrow.PrimitiveTypes.Int32)},
-		{Name: data.MaskColumn, Type: arrow.ListOf(arrow.PrimitiveTypes.Int8)},
+		{Name: tokenized.IDs, Type: arrow.ListOf(arrow.PrimitiveTypes.Int32)},
+		{Name: tokenized.Mask, Type: arrow.ListOf(arrow.PrimitiveTypes.Int8)},
 	}
 	names := make([]string, 0, len(extra))
 	for n := range extra {

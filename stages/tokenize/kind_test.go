@@ -16,6 +16,7 @@ import (
 	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
 	"github.com/mlpipe/pipeline/stages"
+	"github.com/mlpipe/pipeline/stages/tokenized"
 )
 
 const gpt2Path = "../../testdata/tokenizers/gpt2/tokenizer.json"
@@ -65,17 +66,17 @@ func readTokens(t *testing.T, path string) ([]tokenRow, arrow.Metadata) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids := rec.Column(col(ColumnIDs)).(*array.List)
+		ids := rec.Column(col(tokenized.IDs)).(*array.List)
 		for i := 0; i < int(rec.NumRows()); i++ {
 			row := tokenRow{ID: rec.Column(col("id")).(*array.Int64).Value(i)}
 			lo, hi := ids.ValueOffsets(i)
 			row.IDs = append([]int32{}, ids.ListValues().(*array.Int32).Int32Values()[lo:hi]...)
-			if c := col(ColumnMask); c >= 0 {
+			if c := col(tokenized.Mask); c >= 0 {
 				m := rec.Column(c).(*array.List)
 				lo, hi := m.ValueOffsets(i)
 				row.Mask = append([]int8{}, m.ListValues().(*array.Int8).Int8Values()[lo:hi]...)
 			}
-			if c := col(ColumnWindow); c >= 0 {
+			if c := col(tokenized.Window); c >= 0 {
 				row.Window = rec.Column(c).(*array.Int32).Value(i)
 			}
 			rows = append(rows, row)
@@ -129,13 +130,13 @@ func TestStageByteWithPadding(t *testing.T) {
 		t.Errorf("rows %+v, want %+v", rows["data"], want)
 	}
 	md := metas["data"]
-	for k, v := range map[string]string{MetaType: "byte", MetaVocabSize: "257", MetaPadID: "256"} {
+	for k, v := range map[string]string{tokenized.MetaType: "byte", tokenized.MetaVocabSize: "257", tokenized.MetaPadID: "256"} {
 		if got, _ := md.GetValue(k); got != v {
 			t.Errorf("metadata %s = %q, want %q", k, got, v)
 		}
 	}
-	if d, _ := md.GetValue(MetaDigest); !strings.HasPrefix(d, "xxh3:") || len(d) != 5+32 {
-		t.Errorf("metadata %s = %q", MetaDigest, d)
+	if d, _ := md.GetValue(tokenized.MetaDigest); !strings.HasPrefix(d, "xxh3:") || len(d) != 5+32 {
+		t.Errorf("metadata %s = %q", tokenized.MetaDigest, d)
 	}
 	again, err := Load(tokPath)
 	if err != nil {
@@ -182,7 +183,7 @@ func TestStageFileWithOverflow(t *testing.T) {
 	if !reflect.DeepEqual(rows["data"], want) {
 		t.Errorf("rows %+v, want %+v", rows["data"], want)
 	}
-	if got, _ := metas["data"].GetValue(MetaPadID); got != "-1" {
+	if got, _ := metas["data"].GetValue(tokenized.MetaPadID); got != "-1" {
 		t.Errorf("pad id %q, want -1", got)
 	}
 }
@@ -237,10 +238,10 @@ func TestStageSentencePieceFile(t *testing.T) {
 	if len(r) != 2 || len(r[0].IDs) != len(r[1].IDs) {
 		t.Fatalf("rows not padded to one length: %+v", r)
 	}
-	if got, _ := metas["data"].GetValue(MetaType); got != "sentencepiece" {
+	if got, _ := metas["data"].GetValue(tokenized.MetaType); got != "sentencepiece" {
 		t.Errorf("type %q", got)
 	}
-	if got, _ := metas["data"].GetValue(MetaPadID); got != "0" {
+	if got, _ := metas["data"].GetValue(tokenized.MetaPadID); got != "0" {
 		t.Errorf("pad id %q, want ALBERT's <pad> 0", got)
 	}
 }

@@ -15,21 +15,7 @@ import (
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/stages"
-)
-
-// Metadata keys written into every output table's schema.
-const (
-	MetaType      = "tokenizer.type"
-	MetaVocabSize = "tokenizer.vocab_size"
-	MetaPadID     = "tokenizer.pad_id"
-	MetaDigest    = "tokenizer.digest"
-)
-
-// Output columns.
-const (
-	ColumnIDs    = "input_ids"
-	ColumnMask   = "attention_mask"
-	ColumnWindow = "window"
+	"github.com/mlpipe/pipeline/stages/tokenized"
 )
 
 // padCandidates are the padding tokens looked for when none is named.
@@ -55,10 +41,10 @@ func run(ctx context.Context, cfg *config, env *stages.Env) (map[string]float64,
 	shape := cfg.shape
 	shape.PadID = padID
 	meta := map[string]string{
-		MetaType:      tok.Type(),
-		MetaVocabSize: strconv.Itoa(tok.VocabSize()),
-		MetaPadID:     strconv.Itoa(int(padID)),
-		MetaDigest:    digest,
+		tokenized.MetaType:      tok.Type(),
+		tokenized.MetaVocabSize: strconv.Itoa(tok.VocabSize()),
+		tokenized.MetaPadID:     strconv.Itoa(int(padID)),
+		tokenized.MetaDigest:    digest,
 	}
 	metrics := map[string]float64{"vocab_size": float64(tok.VocabSize())}
 	for _, port := range cfg.ports {
@@ -291,12 +277,12 @@ func longestSequence(ctx context.Context, tok Tokenizer, cfg *config, shape Shap
 // outputSchema is the input's schema plus the token columns and metadata.
 func outputSchema(in *arrow.Schema, cfg *config, shape Shape, meta map[string]string) (*arrow.Schema, error) {
 	fields := append([]arrow.Field(nil), in.Fields()...)
-	add := []arrow.Field{{Name: ColumnIDs, Type: arrow.ListOf(arrow.PrimitiveTypes.Int32)}}
+	add := []arrow.Field{{Name: tokenized.IDs, Type: arrow.ListOf(arrow.PrimitiveTypes.Int32)}}
 	if shape.Pad != "" && shape.Pad != NoPadding {
-		add = append(add, arrow.Field{Name: ColumnMask, Type: arrow.ListOf(arrow.PrimitiveTypes.Int8)})
+		add = append(add, arrow.Field{Name: tokenized.Mask, Type: arrow.ListOf(arrow.PrimitiveTypes.Int8)})
 	}
 	if cfg.overflow {
-		add = append(add, arrow.Field{Name: ColumnWindow, Type: arrow.PrimitiveTypes.Int32})
+		add = append(add, arrow.Field{Name: tokenized.Window, Type: arrow.PrimitiveTypes.Int32})
 	}
 	for _, f := range add {
 		if len(in.FieldIndices(f.Name)) > 0 {
@@ -312,7 +298,7 @@ func outputSchema(in *arrow.Schema, cfg *config, shape Shape, meta map[string]st
 			}
 		}
 	}
-	for _, k := range []string{MetaType, MetaVocabSize, MetaPadID, MetaDigest} {
+	for _, k := range []string{tokenized.MetaType, tokenized.MetaVocabSize, tokenized.MetaPadID, tokenized.MetaDigest} {
 		keys, vals = append(keys, k), append(vals, meta[k])
 	}
 	md := arrow.NewMetadata(keys, vals)
@@ -323,7 +309,7 @@ func outputSchema(in *arrow.Schema, cfg *config, shape Shape, meta map[string]st
 // overflow every window is a row of its own, after its source row.
 func withTokens(ctx context.Context, rec arrow.RecordBatch, schema *arrow.Schema, encs []Encoding, overflow bool) (arrow.RecordBatch, error) {
 	mem := memory.DefaultAllocator
-	hasMask := len(schema.FieldIndices(ColumnMask)) > 0
+	hasMask := len(schema.FieldIndices(tokenized.Mask)) > 0
 	ids := array.NewListBuilder(mem, arrow.PrimitiveTypes.Int32)
 	defer ids.Release()
 	idVals := ids.ValueBuilder().(*array.Int32Builder)

@@ -16,17 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/mlpipe/pipeline/artifacts/table"
-)
-
-// Column names and schema metadata keys of a tokenized table.
-const (
-	IDsColumn  = "input_ids"
-	MaskColumn = "attention_mask"
-
-	MetaTokenizerType   = "tokenizer.type"
-	MetaVocabSize       = "tokenizer.vocab_size"
-	MetaPadID           = "tokenizer.pad_id"
-	MetaTokenizerDigest = "tokenizer.digest"
+	"github.com/mlpipe/pipeline/stages/tokenized"
 )
 
 // Tokenizer describes the tokenizer a table was made with.
@@ -69,14 +59,14 @@ func Load(path, label string) (*Table, error) {
 		names = append(names, f.Name)
 	}
 	has := func(n string) bool { return len(schema.FieldIndices(n)) > 0 }
-	if !has(IDsColumn) {
+	if !has(tokenized.IDs) {
 		return nil, fmt.Errorf("table %s has no column %q (columns: %s): is it the output of a tokenize stage?",
-			path, IDsColumn, strings.Join(names, ", "))
+			path, tokenized.IDs, strings.Join(names, ", "))
 	}
-	cols := []string{IDsColumn}
-	withMask := has(MaskColumn)
+	cols := []string{tokenized.IDs}
+	withMask := has(tokenized.Mask)
 	if withMask {
-		cols = append(cols, MaskColumn)
+		cols = append(cols, tokenized.Mask)
 	}
 	if label != "" {
 		if !has(label) {
@@ -116,22 +106,22 @@ func tokenizerOf(schema *arrow.Schema) (Tokenizer, error) {
 		return md.Values()[i], true
 	}
 	var tk Tokenizer
-	tk.Type, _ = get(MetaTokenizerType)
-	tk.Digest, _ = get(MetaTokenizerDigest)
-	vs, ok := get(MetaVocabSize)
+	tk.Type, _ = get(tokenized.MetaType)
+	tk.Digest, _ = get(tokenized.MetaDigest)
+	vs, ok := get(tokenized.MetaVocabSize)
 	if !ok {
-		return tk, fmt.Errorf("schema metadata lacks %q: is it the output of a tokenize stage?", MetaVocabSize)
+		return tk, fmt.Errorf("schema metadata lacks %q: is it the output of a tokenize stage?", tokenized.MetaVocabSize)
 	}
 	v, err := strconv.Atoi(vs)
 	if err != nil || v <= 0 {
-		return tk, fmt.Errorf("schema metadata %s = %q: want a positive integer", MetaVocabSize, vs)
+		return tk, fmt.Errorf("schema metadata %s = %q: want a positive integer", tokenized.MetaVocabSize, vs)
 	}
 	tk.VocabSize = v
 	tk.PadID = -1
-	if ps, ok := get(MetaPadID); ok && ps != "" {
+	if ps, ok := get(tokenized.MetaPadID); ok && ps != "" {
 		p, err := strconv.Atoi(ps)
 		if err != nil {
-			return tk, fmt.Errorf("schema metadata %s = %q: want an integer", MetaPadID, ps)
+			return tk, fmt.Errorf("schema metadata %s = %q: want an integer", tokenized.MetaPadID, ps)
 		}
 		tk.PadID = p
 	}
@@ -139,14 +129,14 @@ func tokenizerOf(schema *arrow.Schema) (Tokenizer, error) {
 }
 
 func (t *Table) add(rec arrow.RecordBatch, withMask bool, label string) error {
-	ids, err := intLists(rec.Column(0), IDsColumn)
+	ids, err := intLists(rec.Column(0), tokenized.IDs)
 	if err != nil {
 		return err
 	}
 	var mask [][]int32
 	next := 1
 	if withMask {
-		if mask, err = intLists(rec.Column(1), MaskColumn); err != nil {
+		if mask, err = intLists(rec.Column(1), tokenized.Mask); err != nil {
 			return err
 		}
 		next = 2

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/mlpipe/pipeline/artifacts/table"
+	"github.com/mlpipe/pipeline/stages/tokenized"
 )
 
 // WriteTable writes a tokenized table: input_ids, attention_mask and, when
@@ -16,11 +17,11 @@ import (
 // in the schema metadata. Tests and tools use it to make inputs.
 func WriteTable(path string, rows [][]int32, label string, labels []string, tk Tokenizer) error {
 	md := arrow.NewMetadata(
-		[]string{MetaTokenizerType, MetaVocabSize, MetaPadID, MetaTokenizerDigest},
+		[]string{tokenized.MetaType, tokenized.MetaVocabSize, tokenized.MetaPadID, tokenized.MetaDigest},
 		[]string{tk.Type, strconv.Itoa(tk.VocabSize), strconv.Itoa(tk.PadID), tk.Digest})
 	fields := []arrow.Field{
-		{Name: IDsColumn, Type: arrow.ListOf(arrow.PrimitiveTypes.Int32)},
-		{Name: MaskColumn, Type: arrow.ListOf(arrow.PrimitiveTypes.Int8)},
+		{Name: tokenized.IDs, Type: arrow.ListOf(arrow.PrimitiveTypes.Int32)},
+		{Name: tokenized.Mask, Type: arrow.ListOf(arrow.PrimitiveTypes.Int8)},
 	}
 	if labels != nil {
 		fields = append(fields, arrow.Field{Name: label, Type: arrow.BinaryTypes.String})
