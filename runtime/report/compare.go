@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"sync"
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime"
@@ -48,17 +49,21 @@ type ComparedRun struct {
 //go:embed compare.html.tmpl
 var compareSource string
 
-var comparePage = template.Must(template.Must(template.New("compare").Funcs(funcs).Funcs(template.FuncMap{
-	"deltaClass": deltaClass,
-	"optDelta":   optDelta,
-	"short":      shortCommit,
-	"param": func(v any) string {
-		if v == nil {
-			return "–"
-		}
-		return records.FormatValue(v)
-	},
-}).Parse(compareSource)).Parse(styleSource))
+// comparePage is parsed on first use, not when the binary starts: most
+// commands never write a page.
+var comparePage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.Must(template.New("compare").Funcs(funcs).Funcs(template.FuncMap{
+		"deltaClass": deltaClass,
+		"optDelta":   optDelta,
+		"short":      shortCommit,
+		"param": func(v any) string {
+			if v == nil {
+				return "–"
+			}
+			return records.FormatValue(v)
+		},
+	}).Parse(compareSource)).Parse(styleSource))
+})
 
 // BuildComparison gathers the comparison of runs, the first being the
 // baseline the changes are measured from. Histories that cannot be read
@@ -87,7 +92,7 @@ func BuildComparison(runs []Input) *Comparison {
 
 // WriteHTML renders the comparison as one self-contained HTML page.
 func (c *Comparison) WriteHTML(w io.Writer) error {
-	if err := comparePage.Execute(w, c); err != nil {
+	if err := comparePage().Execute(w, c); err != nil {
 		return fmt.Errorf("rendering the comparison of %d runs: %w", len(c.Runs), err)
 	}
 	return nil

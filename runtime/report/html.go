@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime"
@@ -21,7 +22,11 @@ var pageSource string
 //go:embed style.html.tmpl
 var styleSource string
 
-var page = template.Must(template.Must(template.New("page").Funcs(funcs).Parse(pageSource)).Parse(styleSource))
+// page is parsed on first use, not when the binary starts: most commands
+// never write a page.
+var page = sync.OnceValue(func() *template.Template {
+	return template.Must(template.Must(template.New("page").Funcs(funcs).Parse(pageSource)).Parse(styleSource))
+})
 
 // funcs are the functions the page templates use.
 var funcs = template.FuncMap{
@@ -44,7 +49,7 @@ var funcs = template.FuncMap{
 
 // WriteHTML renders the report as one HTML page.
 func (r *Report) WriteHTML(w io.Writer) error {
-	if err := page.Execute(w, r); err != nil {
+	if err := page().Execute(w, r); err != nil {
 		return fmt.Errorf("rendering the report of run %s: %w", r.Manifest.RunID, err)
 	}
 	return nil
