@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	goruntime "runtime"
 	"time"
 
@@ -97,7 +96,7 @@ func ExecStage(ctx context.Context, g *pipeline.Graph, ws *Workspace, spec *Stag
 		return nil, err
 	}
 	defer wl.Unlock()
-	if err := os.MkdirAll(filepath.Join(ws.RunDir(opts.RunID), "logs"), 0o755); err != nil {
+	if err := os.MkdirAll(ws.LogsDir(opts.RunID), 0o755); err != nil {
 		return nil, fmt.Errorf("creating run directory: %w", err)
 	}
 	r, n, err := stageRunner(g, ws, spec, opts)

@@ -226,7 +226,7 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fail(fmt.Errorf("creating output directory: %w", err))
 	}
-	logPath := filepath.Join(r.ws.RunDir(r.runID), "logs", logFileName(n.Name))
+	logPath := r.ws.StageLogPath(r.runID, n.Name)
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return fail(fmt.Errorf("creating stage log: %w", err))
@@ -416,11 +416,6 @@ func safeRun(ctx context.Context, k stages.Kind, env *stages.Env) (res *stages.R
 		}
 	}()
 	return k.Run(ctx, env)
-}
-
-// logFileName turns an instance name into a file name.
-func logFileName(name string) string {
-	return strings.NewReplacer("/", "_", "@", "@", ",", "_").Replace(name) + ".log"
 }
 
 // resources is a snapshot of this process's and its children's resource use.

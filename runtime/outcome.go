@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	goruntime "runtime"
 	"time"
 
@@ -92,7 +91,7 @@ func RecordRun(ctx context.Context, g *pipeline.Graph, ws *Workspace, outcomes m
 	if opts.RunID == "" {
 		opts.RunID = NewRunID(started)
 	}
-	if err := os.MkdirAll(filepath.Join(ws.RunDir(opts.RunID), "logs"), 0o755); err != nil {
+	if err := os.MkdirAll(ws.LogsDir(opts.RunID), 0o755); err != nil {
 		return nil, fmt.Errorf("creating run directory: %w", err)
 	}
 	r := &runner{g: g, ws: ws, opts: opts, runID: opts.RunID, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}, secrets: newSecretBook(g, ws, false)}

@@ -125,7 +125,7 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*
 	if id == "" {
 		id = NewRunID(started)
 	}
-	if err := os.MkdirAll(filepath.Join(ws.RunDir(id), "logs"), 0o755); err != nil {
+	if err := os.MkdirAll(ws.LogsDir(id), 0o755); err != nil {
 		return nil, fmt.Errorf("creating run directory: %w", err)
 	}
 	if opts.Remote != nil {

@@ -31,6 +31,7 @@ const (
 	lockFile      = "workspace.lock"
 	manifestFile  = "manifest.json"
 	liveFile      = "live.json"
+	logsDir       = "logs"
 )
 
 // Workspace is the `.pipeline/` directory of a definition.
@@ -128,6 +129,15 @@ func (w *Workspace) RunDir(id string) string { return filepath.Join(w.RunsDir(),
 // ManifestPath returns the path of a run's manifest.
 func (w *Workspace) ManifestPath(id string) string {
 	return filepath.Join(w.RunDir(id), manifestFile)
+}
+
+// LogsDir returns the directory of a run's stage logs.
+func (w *Workspace) LogsDir(id string) string { return filepath.Join(w.RunDir(id), logsDir) }
+
+// StageLogPath returns the path of a stage instance's log in a run: the
+// instance name with path separators and commas made safe.
+func (w *Workspace) StageLogPath(id, instance string) string {
+	return filepath.Join(w.LogsDir(id), strings.NewReplacer("/", "_", ",", "_").Replace(instance)+".log")
 }
 
 // LiveStatePath returns the path of a run's live state, which exists
