@@ -48,6 +48,7 @@ sweep:
 stages:
   fit:
     kind: exec
+    key_metrics: [accuracy]
     with:
       cmd: >-
         for i in $(seq 1 ${steps}); do echo "{\"step\": $$i, \"loss\": $$(awk "BEGIN{print ${lr}/$$i}")}" >> $PIPELINE_STEPS; done;
