@@ -3,6 +3,7 @@ package records
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,6 +13,10 @@ import (
 // Fields a run can be selected, sorted and shown by, besides `params.K`,
 // `metrics.NAME` (or `metrics.STAGE.NAME`) and `tags.K`.
 var runFields = []string{"id", "name", "status", "started", "took", "definition", "stages", "ran", "cached", "failed", "skipped", "note", "git.commit", "git.branch", "git.dirty"}
+
+// RunFields lists the fields every run has, besides params, metrics and
+// tags (see Summary.Field).
+func RunFields() []string { return slices.Clone(runFields) }
 
 // Field returns a run's value of a field: a number for counts, durations
 // (milliseconds) and metrics, else text; ok is false when the run has none.

@@ -182,7 +182,7 @@ func (d DAG) SVG() template.HTML {
 			num(x1), num(y1), num(x1), num(mid), num(x2), num(mid), num(x2), num(y2), esc(f.Name), esc(e.FromPort), esc(t.Name), esc(e.ToPort))
 	}
 	for _, n := range d.Nodes {
-		b.f(`<g class="node status-%s"><title>%s (%s): %s%s</title>`, esc(n.Status), esc(n.Name), esc(n.Kind), esc(n.Status), esc(keySuffix(n.Key)))
+		b.f(`<g class="node status-%s" data-stage="%s"><title>%s (%s): %s%s</title>`, esc(n.Status), esc(n.Name), esc(n.Name), esc(n.Kind), esc(n.Status), esc(keySuffix(n.Key)))
 		b.f(`<rect x="%s" y="%s" width="%s" height="%s" rx="6"/>`, num(n.X), num(n.Y), num(n.W), num(n.H))
 		b.f(`<text class="name" x="%s" y="%s" text-anchor="middle">%s</text>`, num(n.X+n.W/2), num(n.Y+18), esc(n.Name))
 		b.f(`<text class="sub" x="%s" y="%s" text-anchor="middle">%s</text></g>`, num(n.X+n.W/2), num(n.Y+34), esc(nodeSubtitle(n)))

@@ -11,24 +11,27 @@ import (
 // maxCompared bounds the runs one comparison page shows.
 const maxCompared = 20
 
-// compare serves /compare?runs=a,b,...: runtime/report's comparison of the
-// runs, the first being the baseline.
+// compare serves /compare?runs=a,b,... (or the runs table's form, which
+// repeats `runs=`): runtime/report's comparison of the runs, the first
+// being the baseline.
 func (s *Server) compare(w http.ResponseWriter, r *http.Request) {
 	var ids []string
-	for _, id := range strings.Split(r.URL.Query().Get("runs"), ",") {
-		if id = strings.TrimSpace(id); id != "" {
-			ids = append(ids, id)
+	for _, list := range r.URL.Query()["runs"] {
+		for _, id := range strings.Split(list, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				ids = append(ids, id)
+			}
 		}
 	}
 	if len(ids) < 2 || len(ids) > maxCompared {
-		http.Error(w, fmt.Sprintf("compare: give 2 to %d run ids as ?runs=a,b (got %d)", maxCompared, len(ids)), http.StatusBadRequest)
+		http.Error(w, fmt.Sprintf("compare: select 2 to %d runs, as ?runs=a,b (got %d)", maxCompared, len(ids)), http.StatusBadRequest)
 		return
 	}
 	var in []report.Input
 	for _, id := range ids {
-		m, ok := s.manifest(w, id)
-		if !ok {
-			http.Error(w, fmt.Sprintf("compare: no run %q in %s", id, s.ws.Root), http.StatusNotFound)
+		m, err := s.manifest(id)
+		if err != nil {
+			s.notFound(w, id, err)
 			return
 		}
 		in = append(in, report.Input{Workspace: s.ws, Manifest: m})

@@ -6,15 +6,17 @@ import (
 )
 
 func TestUICompare(t *testing.T) {
-	srv := fixture(t)
-	code, body := get(t, srv, "/compare?runs=20260101T000000.000Z-aaaaaa,20260102T000000.000Z-bbbbbb")
-	if code != 200 || !strings.Contains(body, "second") || !strings.Contains(body, "accuracy") || strings.Contains(body, "<script>x") {
-		t.Fatalf("%d %s", code, body)
+	srv, _ := fixture(t)
+	for _, q := range []string{"runs=" + runA + "," + runB, "runs=" + runA + "&runs=" + runB} {
+		code, body := get(t, srv, "/compare?"+q)
+		if code != 200 || !strings.Contains(body, "second") || !strings.Contains(body, "accuracy") || strings.Contains(body, "<script>x") {
+			t.Fatalf("%s: %d %s", q, code, body)
+		}
 	}
-	if code, _ = get(t, srv, "/compare?runs=20260101T000000.000Z-aaaaaa,nope"); code != 404 {
+	if code, _ := get(t, srv, "/compare?runs="+runA+",nope"); code != 404 {
 		t.Fatalf("unknown run: %d", code)
 	}
-	if code, _ = get(t, srv, "/compare?runs=x"); code != 400 {
+	if code, _ := get(t, srv, "/compare?runs=x"); code != 400 {
 		t.Fatalf("one run: %d", code)
 	}
 }

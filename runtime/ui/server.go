@@ -1,21 +1,22 @@
-// Package ui serves a workspace's runs over HTTP: the runs table (filtered
-// and sorted as `pipeline runs` does), each run's report, and its live state
-// as JSON while it is in progress.
+// Package ui serves a workspace's runs over HTTP: the runs table (filtered,
+// sorted and with the columns asked for, as `pipeline runs` does), each
+// run's page (stage graph and table, live while the run is in progress,
+// logs, table previews) and report, the comparison of selected runs, and a
+// run's live state as JSON. Pages and assets are built into the binary.
 package ui
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
 	"net"
 	"net/http"
 	"os"
+	"slices"
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime"
 	"github.com/mlpipe/pipeline/runtime/records"
-	"github.com/mlpipe/pipeline/runtime/report"
 )
 
 // Server serves the pages of one workspace.
@@ -31,8 +32,12 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.runs)
 	mux.HandleFunc("GET /runs/{id}", s.run)
+	mux.HandleFunc("GET /runs/{id}/report", s.report)
+	mux.HandleFunc("GET /runs/{id}/logs/{stage}", s.log)
+	mux.HandleFunc("GET /runs/{id}/outputs/{stage}/{port}", s.preview)
 	mux.HandleFunc("GET /api/runs/{id}", s.apiRun)
 	mux.HandleFunc("GET /compare", s.compare)
+	mux.HandleFunc("GET /assets/{file}", static)
 	return mux
 }
 
@@ -52,91 +57,73 @@ func CheckLoopback(addr string) error {
 	return nil
 }
 
-var runsPage = template.Must(template.New("runs").Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>runs</title></head><body>
-<h1>Runs</h1>
-<form method="get"><input name="filter" value="{{.Filter}}" size="60"> <input name="sort" value="{{.Sort}}"> <button>apply</button></form>
-{{if .Error}}<p class="error">{{.Error}}</p>{{end}}
-<table id="runs"><thead><tr><th>id</th><th>name</th><th>status</th><th>started</th><th>definition</th><th>note</th></tr></thead><tbody>
-{{range .Runs}}<tr><td><a href="/runs/{{.ID}}">{{.ID}}</a></td><td>{{.Name}}</td><td>{{.Status}}</td><td>{{.StartedAt}}</td><td>{{.Definition}}</td><td>{{.Note}}</td></tr>
-{{end}}</tbody></table></body></html>`))
+// errNoRun is returned for a run id the workspace does not hold.
+var errNoRun = errors.New("no such run")
 
-func (s *Server) runs(w http.ResponseWriter, r *http.Request) {
-	data := struct {
-		Filter, Sort, Error string
-		Runs                []records.Summary
-	}{Filter: r.URL.Query().Get("filter"), Sort: r.URL.Query().Get("sort")}
-	list, err := records.List(records.Selection{Workspace: s.ws})
-	if err != nil {
-		http.Error(w, fmt.Sprintf("listing runs: %v", err), http.StatusInternalServerError)
-		return
-	}
-	status := http.StatusOK
-	if data.Filter != "" {
-		f, err := records.ParseFilter(data.Filter)
-		if err != nil {
-			data.Error, status = err.Error(), http.StatusBadRequest
-			list = nil
-		} else {
-			kept := list[:0]
-			for _, run := range list {
-				if f.Match(run) {
-					kept = append(kept, run)
-				}
-			}
-			list = kept
-		}
-	}
-	if data.Sort != "" && status == http.StatusOK {
-		if err := records.SortRuns(list, data.Sort); err != nil {
-			data.Error, status = err.Error(), http.StatusBadRequest
-		}
-	}
-	data.Runs = list
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	_ = runsPage.Execute(w, data)
-}
-
-// manifest reads a run's manifest; ok is false when the run is unknown or
-// its manifest cannot be read.
-func (s *Server) manifest(w http.ResponseWriter, id string) (*artifacts.Manifest, bool) {
+// manifest reads a recorded run's manifest: errNoRun when the workspace
+// has no manifest of that id (the id is matched against the listing, never
+// used as a path first).
+func (s *Server) manifest(id string) (*artifacts.Manifest, error) {
 	ids, err := s.ws.RunIDs()
 	if err != nil {
-		return nil, false
+		return nil, err
 	}
-	for _, known := range ids {
-		if known == id {
-			m, err := artifacts.ReadManifest(s.ws.ManifestPath(id))
-			return m, err == nil
-		}
+	if !slices.Contains(ids, id) {
+		return nil, errNoRun
 	}
-	return nil, false
+	return artifacts.ReadManifest(s.ws.ManifestPath(id))
 }
 
-func (s *Server) run(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	m, ok := s.manifest(w, id)
-	if !ok {
+// liveState reads the live state of a run in progress: errNoRun when the
+// workspace has no run of that id in progress.
+func (s *Server) liveState(id string) (*runtime.LiveState, error) {
+	ids, err := s.ws.LiveRunIDs()
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(ids, id) {
+		return nil, errNoRun
+	}
+	st, err := runtime.ReadLiveState(s.ws.LiveStatePath(id))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, errNoRun // it ended since the listing
+	}
+	return st, err
+}
+
+// notFound answers a request for a run the workspace lacks, or one whose
+// record cannot be read.
+func (s *Server) notFound(w http.ResponseWriter, id string, err error) {
+	if errors.Is(err, errNoRun) {
 		http.Error(w, fmt.Sprintf("no run %q in %s", id, s.ws.Root), http.StatusNotFound)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = report.Write(w, s.ws, m)
+	http.Error(w, fmt.Sprintf("reading run %q: %v", id, err), http.StatusInternalServerError)
 }
 
+// apiRun serves /api/runs/{id}: a recorded run's summary, or the live state
+// of a run in progress.
 func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	w.Header().Set("Content-Type", "application/json")
-	if m, ok := s.manifest(w, id); ok {
-		_ = json.NewEncoder(w).Encode(records.Summarize(m))
-		return
+	w.Header().Set("Cache-Control", "no-store")
+	var body any
+	m, err := s.manifest(id)
+	if err == nil {
+		body = records.Summarize(m)
+	} else if errors.Is(err, errNoRun) {
+		var live *runtime.LiveState
+		if live, err = s.liveState(id); err == nil {
+			body = live
+		}
 	}
-	live, err := runtime.ReadLiveState(s.ws.LiveStatePath(id))
-	if errors.Is(err, os.ErrNotExist) || (err != nil && live == nil) {
+	switch {
+	case errors.Is(err, errNoRun):
 		w.WriteHeader(http.StatusNotFound)
-		_ = json.NewEncoder(w).Encode(map[string]string{"error": fmt.Sprintf("no run %q", id)})
-		return
+		body = map[string]string{"error": fmt.Sprintf("no run %q", id)}
+	case err != nil:
+		w.WriteHeader(http.StatusInternalServerError)
+		body = map[string]string{"error": fmt.Sprintf("reading run %q: %v", id, err)}
 	}
-	_ = json.NewEncoder(w).Encode(live)
+	_ = json.NewEncoder(w).Encode(body)
 }

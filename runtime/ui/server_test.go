@@ -1,37 +1,103 @@
 package ui
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
 	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
 	"github.com/mlpipe/pipeline/runtime"
 )
 
-func fixture(t *testing.T) *httptest.Server {
+// The fixture's runs: two recorded, one in progress.
+const (
+	runA    = "20260101T000000.000Z-aaaaaa"
+	runB    = "20260102T000000.000Z-bbbbbb"
+	runLive = "20260103T000000.000Z-cccccc"
+	// tableDigest names the ingest output the fixture writes to the store.
+	tableDigest = "sha256:" + "ab12000000000000000000000000000000000000000000000000000000000000"
+)
+
+func fixture(t *testing.T) (*httptest.Server, *runtime.Workspace) {
 	t.Helper()
 	ws, err := runtime.OpenWorkspace(filepath.Join(t.TempDir(), ".pipeline"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	rows := int64(150)
 	for i, name := range []string{"<script>x</script>", "second"} {
-		id := []string{"20260101T000000.000Z-aaaaaa", "20260102T000000.000Z-bbbbbb"}[i]
+		id := []string{runA, runB}[i]
 		m := &artifacts.Manifest{SchemaVersion: artifacts.ManifestSchemaVersion, RunID: id, Name: name, Note: "<b>note</b>", Status: "succeeded",
 			StartedAt: time.Date(2026, 1, 1+i, 0, 0, 0, 0, time.UTC), FinishedAt: time.Date(2026, 1, 1+i, 0, 1, 0, 0, time.UTC),
-			Stages: []artifacts.StageRecord{{Name: "quality", Kind: "eval", Status: "ran", Metrics: map[string]float64{"accuracy": 0.9 + float64(i)/100}}}}
+			Params: map[string]any{"lr": 0.1 * float64(i+1)},
+			Stages: []artifacts.StageRecord{
+				{Name: "raw", Stage: "raw", Kind: "ingest", Status: "ran", DurationMS: 1200,
+					Outputs: []artifacts.PortRecord{{Port: "data", Digest: tableDigest, Role: "table", Rows: &rows}}},
+				{Name: "quality", Stage: "quality", Kind: "eval", Status: "ran", KeyMetrics: []string{"accuracy"},
+					Inputs:  []artifacts.PortRecord{{Port: "data", From: "raw.data", Digest: tableDigest, Role: "table"}},
+					Metrics: map[string]float64{"accuracy": 0.9 + float64(i)/100, "loss": 0.5},
+					Outputs: []artifacts.PortRecord{{Port: "model", Digest: tableDigest, Role: "model"}}},
+			}}
 		m.Definition.Name = "spam-filter"
 		if err := m.Write(ws.ManifestPath(id)); err != nil {
 			t.Fatal(err)
 		}
 	}
+	writeTable(t, ws.Store.ObjectPath(tableDigest), int(rows))
+	if err := os.MkdirAll(ws.LogsDir(runB), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ws.StageLogPath(runB, "raw"), []byte("info: reading step=1 rows=150\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 1, 3, 0, 0, 0, 0, time.UTC)
+	host, _ := os.Hostname()
+	live := runtime.LiveState{RunID: runLive, Name: "in-flight", Definition: "spam-filter", StartedAt: now, UpdatedAt: now, PID: os.Getpid(), Host: host,
+		Stages: []runtime.LiveStage{{Name: "raw", Kind: "ingest", Status: "ran", DurationMS: 10}, {Name: "train", Kind: "train", Status: "running",
+			StartedAt: &now, Inputs: []runtime.LiveInput{{Port: "data", From: "raw.data"}}}}}
+	b, err := json.Marshal(live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(ws.RunDir(runLive), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ws.LiveStatePath(runLive), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(New(ws).Handler())
 	t.Cleanup(srv.Close)
-	return srv
+	return srv, ws
+}
+
+// writeTable writes a table of n rows (an id and a long text) at path.
+func writeTable(t *testing.T, path string, n int) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	schema := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "text", Type: arrow.BinaryTypes.String}}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	for i := range n {
+		b.Field(0).(*array.Int64Builder).Append(int64(i))
+		b.Field(1).(*array.StringBuilder).Append(fmt.Sprintf("<i>row %d</i> ", i) + strings.Repeat("x", 300))
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	tabletest.Write(t, path, rec)
 }
 
 func get(t *testing.T, srv *httptest.Server, path string) (int, string) {
@@ -46,37 +112,158 @@ func get(t *testing.T, srv *httptest.Server, path string) (int, string) {
 }
 
 func TestUIRunsTable(t *testing.T) {
-	srv := fixture(t)
+	srv, _ := fixture(t)
 	code, body := get(t, srv, "/")
-	if code != 200 || !strings.Contains(body, "20260101T000000.000Z-aaaaaa") || !strings.Contains(body, "20260102T000000.000Z-bbbbbb") {
+	if code != 200 || !strings.Contains(body, runA) || !strings.Contains(body, runB) {
 		t.Fatalf("%d %s", code, body)
 	}
 	if strings.Contains(body, "<script>x") || !strings.Contains(body, "&lt;script&gt;") {
 		t.Fatalf("not escaped: %s", body)
 	}
+	// The run in progress is listed first, as running; the key metric is a column.
+	if !strings.Contains(body, `<tr data-run="`+runLive+`">`) || !strings.Contains(body, ">running<") ||
+		strings.Index(body, runLive) > strings.Index(body, runB) || !strings.Contains(body, "metrics.accuracy</a>") {
+		t.Fatalf("live run or key metric column: %s", body)
+	}
 	code, body = get(t, srv, "/?filter=metrics.accuracy+%3E+0.905")
 	if code != 200 || strings.Contains(body, "aaaaaa") || !strings.Contains(body, "bbbbbb") {
 		t.Fatalf("filter: %d %s", code, body)
 	}
-	if code, _ = get(t, srv, "/?filter=nope+%3E+1"); code != 400 {
-		t.Fatalf("bad filter: %d", code)
+	if code, body = get(t, srv, "/?filter=nope+%3E+1"); code != 400 || !strings.Contains(body, `unknown field &#34;nope&#34;`) {
+		t.Fatalf("bad filter: %d %s", code, body)
+	}
+	if code, body = get(t, srv, "/?columns=id,bogus"); code != 400 || !strings.Contains(body, "columns: unknown field") {
+		t.Fatalf("bad column: %d %s", code, body)
 	}
 }
 
-func TestUIRunPageAndAPI(t *testing.T) {
-	srv := fixture(t)
-	code, body := get(t, srv, "/runs/20260102T000000.000Z-bbbbbb")
-	if code != 200 || !strings.Contains(body, "quality") || !strings.Contains(body, "0.91") {
+func TestUIRunsTableSortAndColumns(t *testing.T) {
+	srv, _ := fixture(t)
+	code, body := get(t, srv, "/?sort=-metrics.accuracy&column=id&column=params.lr&column=metrics.quality.loss")
+	if code != 200 {
 		t.Fatalf("%d %s", code, body)
+	}
+	if strings.Index(body, runB) > strings.Index(body, runA) {
+		t.Fatalf("not sorted by accuracy, best first: %s", body)
+	}
+	head := body[strings.Index(body, `<table id="runs">`):strings.Index(body, "</thead>")]
+	if !strings.Contains(head, ">params.lr</a>") || !strings.Contains(head, ">metrics.quality.loss</a>") || strings.Contains(head, ">note</a>") {
+		t.Fatalf("columns not those asked for: %s", head)
+	}
+	// The sorted column's link sorts the other way and keeps the columns.
+	if !strings.Contains(head, `href="/?columns=id%2Cparams.lr%2Cmetrics.quality.loss&amp;sort=params.lr"`) {
+		t.Fatalf("sort link of params.lr: %s", head)
+	}
+	if !strings.Contains(body, `<td class="num">0.2</td>`) || !strings.Contains(body, `value="params.lr" checked`) {
+		t.Fatalf("param cell or column choice: %s", body)
+	}
+	if code, _ := get(t, srv, "/?sort=bogus"); code != 400 {
+		t.Fatalf("bad sort: %d", code)
+	}
+}
+
+func TestUIRunPage(t *testing.T) {
+	srv, _ := fixture(t)
+	code, body := get(t, srv, "/runs/"+runB)
+	if code != 200 || !strings.Contains(body, "quality") || !strings.Contains(body, "accuracy = 0.91") || !strings.Contains(body, `<svg class="dag"`) {
+		t.Fatalf("%d %s", code, body)
+	}
+	if !strings.Contains(body, `href="/runs/`+runB+`/outputs/raw/data"`) || strings.Contains(body, "/outputs/quality/model") {
+		t.Fatalf("previews only for tables: %s", body)
+	}
+	if !strings.Contains(body, `href="/runs/`+runB+`/logs/raw"`) || strings.Contains(body, "/logs/quality") {
+		t.Fatalf("log links only where a log exists: %s", body)
+	}
+	if strings.Contains(body, "live.js") {
+		t.Fatal("a recorded run's page polls")
 	}
 	if code, _ = get(t, srv, "/runs/nope"); code != 404 {
 		t.Fatalf("unknown run: %d", code)
 	}
-	if code, body = get(t, srv, "/api/runs/20260102T000000.000Z-bbbbbb"); code != 200 || !strings.Contains(body, `"second"`) {
+	if code, body = get(t, srv, "/runs/"+runB+"/report"); code != 200 || !strings.Contains(body, "0.91") {
+		t.Fatalf("report: %d %s", code, body)
+	}
+}
+
+func TestUILiveRunPage(t *testing.T) {
+	srv, _ := fixture(t)
+	code, body := get(t, srv, "/runs/"+runLive)
+	if code != 200 || !strings.Contains(body, `<script src="/assets/live.js">`) || !strings.Contains(body, `data-stage="train"`) ||
+		!strings.Contains(body, "status-running") {
+		t.Fatalf("%d %s", code, body)
+	}
+	if code, body = get(t, srv, "/api/runs/"+runLive); code != 200 || !strings.Contains(body, `"status":"running"`) {
+		t.Fatalf("api of the live run: %d %s", code, body)
+	}
+	if code, _ = get(t, srv, "/runs/"+runLive+"/report"); code != 404 {
+		t.Fatalf("report of a run without a manifest: %d", code)
+	}
+	code, body = get(t, srv, "/assets/live.js")
+	if code != 200 || !strings.Contains(body, "/api/runs/") {
+		t.Fatalf("script: %d %s", code, body)
+	}
+	if code, _ = get(t, srv, "/assets/run.html.tmpl"); code != 404 {
+		t.Fatalf("a template is served: %d", code)
+	}
+}
+
+func TestUIAPI(t *testing.T) {
+	srv, _ := fixture(t)
+	if code, body := get(t, srv, "/api/runs/"+runB); code != 200 || !strings.Contains(body, `"second"`) {
 		t.Fatalf("api: %d %s", code, body)
 	}
-	if code, _ = get(t, srv, "/api/runs/nope"); code != 404 {
+	if code, _ := get(t, srv, "/api/runs/nope"); code != 404 {
 		t.Fatalf("api unknown run: %d", code)
+	}
+}
+
+func TestUILog(t *testing.T) {
+	srv, ws := fixture(t)
+	code, body := get(t, srv, "/runs/"+runB+"/logs/raw")
+	if code != 200 || body != "info: reading step=1 rows=150\n" {
+		t.Fatalf("%d %q", code, body)
+	}
+	big := strings.Repeat("0123456789abcdef", 8<<10) + "THE END\n"
+	if err := os.WriteFile(ws.StageLogPath(runB, "raw"), []byte(big), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, body = get(t, srv, "/runs/"+runB+"/logs/raw?bytes=100")
+	if code != 200 || !strings.HasSuffix(body, "THE END\n") || !strings.HasPrefix(body, "[the first 130980 bytes of 131080 are left out") || len(body) > 200 {
+		t.Fatalf("tail: %d %q", code, body)
+	}
+	for path, want := range map[string]int{
+		"/runs/" + runB + "/logs/quality":         404, // a stage without a log
+		"/runs/" + runB + "/logs/nope":            404, // not a stage of the run
+		"/runs/" + runB + "/logs/..%2F..%2Fstore": 404,
+		"/runs/" + runB + "/logs/raw?bytes=-1":    400,
+	} {
+		if code, body := get(t, srv, path); code != want {
+			t.Errorf("%s: %d, want %d: %s", path, code, want, body)
+		}
+	}
+}
+
+func TestUIPreview(t *testing.T) {
+	srv, _ := fixture(t)
+	code, body := get(t, srv, "/runs/"+runB+"/outputs/raw/data")
+	if code != 200 || !strings.Contains(body, "150 rows; the first 100 shown") || !strings.Contains(body, "text (utf8)") {
+		t.Fatalf("%d %s", code, body)
+	}
+	if strings.Count(body, "<tr><td>") != 100 || !strings.Contains(body, "<td>99</td>") || strings.Contains(body, "<td>100</td>") {
+		t.Fatalf("rows shown: %s", body)
+	}
+	if strings.Contains(body, "<i>row") || !strings.Contains(body, "&lt;i&gt;row 0&lt;/i&gt; ") || strings.Contains(body, strings.Repeat("x", 201)) ||
+		!strings.Contains(body, "…") {
+		t.Fatalf("cells not escaped or not cut: %s", body)
+	}
+	for path, want := range map[string]int{
+		"/runs/" + runB + "/outputs/quality/model": 404, // not a table
+		"/runs/" + runB + "/outputs/raw/nope":      404,
+		"/runs/nope/outputs/raw/data":              404,
+	} {
+		if code, body := get(t, srv, path); code != want {
+			t.Errorf("%s: %d, want %d: %s", path, code, want, body)
+		}
 	}
 }
 

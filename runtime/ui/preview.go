@@ -1,0 +1,120 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"unicode/utf8"
+
+	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/artifacts/table"
+	"github.com/mlpipe/pipeline/stages"
+)
+
+// Bounds on a table preview: its first previewRows rows, previewColumns
+// columns, each cell cut to previewCell characters.
+const (
+	previewRows    = 100
+	previewColumns = 50
+	previewCell    = 200
+)
+
+// previewPage is what preview.html.tmpl shows.
+type previewPage struct {
+	ID, Stage, Port, Role string
+	Rows                  int64
+	Shown, ColumnsLeft    int
+	Columns               []string
+	Cells                 [][]string
+}
+
+// preview serves /runs/{id}/outputs/{stage}/{port}: the first rows of a
+// recorded table output (a role that is a table: see stages.Role.IsTable).
+func (s *Server) preview(w http.ResponseWriter, r *http.Request) {
+	id, stage, port := r.PathValue("id"), r.PathValue("stage"), r.PathValue("port")
+	m, err := s.manifest(id)
+	if err != nil {
+		s.notFound(w, id, err)
+		return
+	}
+	out := tableOutput(m, stage, port)
+	if out == nil {
+		http.Error(w, fmt.Sprintf("run %s has no table output %s.%s", id, stage, port), http.StatusNotFound)
+		return
+	}
+	page := previewPage{ID: id, Stage: stage, Port: port, Role: out.Role}
+	path := s.ws.Store.ObjectPath(out.Digest)
+	if _, err := os.Stat(path); err != nil {
+		http.Error(w, fmt.Sprintf("output %s.%s (%s) is no longer in the workspace's store", stage, port, out.Digest), http.StatusNotFound)
+		return
+	}
+	if err := readPreview(path, &page); err != nil {
+		http.Error(w, fmt.Sprintf("reading output %s.%s of run %s: %v", stage, port, id, err), http.StatusInternalServerError)
+		return
+	}
+	_ = render(w, http.StatusOK, "preview.html.tmpl", page)
+}
+
+// tableOutput finds a stage instance's output port holding a table.
+func tableOutput(m *artifacts.Manifest, stage, port string) *artifacts.PortRecord {
+	for i := range m.Stages {
+		if m.Stages[i].Name != stage {
+			continue
+		}
+		for j := range m.Stages[i].Outputs {
+			out := &m.Stages[i].Outputs[j]
+			if out.Port == port && !out.Dir && stages.Role(out.Role).IsTable() {
+				return out
+			}
+		}
+	}
+	return nil
+}
+
+// readPreview reads the first rows of a table into the page.
+func readPreview(path string, page *previewPage) error {
+	t, err := table.Open(path)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	page.Rows = t.NumRows()
+	fields := t.Schema().Fields()
+	shown := min(len(fields), previewColumns)
+	page.ColumnsLeft = len(fields) - shown
+	for _, f := range fields[:shown] {
+		page.Columns = append(page.Columns, f.Name+" ("+f.Type.String()+")")
+	}
+	for len(page.Cells) < previewRows {
+		rec, err := t.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		for i := 0; i < int(rec.NumRows()) && len(page.Cells) < previewRows; i++ {
+			row := make([]string, shown)
+			for c := range row {
+				row[c] = cut(rec.Column(c).ValueStr(i))
+			}
+			page.Cells = append(page.Cells, row)
+		}
+		rec.Release()
+	}
+	if int64(len(page.Cells)) < page.Rows {
+		page.Shown = len(page.Cells)
+	}
+	return nil
+}
+
+// cut shortens a cell to previewCell characters.
+func cut(s string) string {
+	if utf8.RuneCountInString(s) <= previewCell {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:previewCell]) + "…"
+}
