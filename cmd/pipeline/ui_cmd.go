@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"net/http"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -29,12 +31,18 @@ func newUICmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.OutOrStdout(), "serving %s on http://%s/\n", ws.Root, addr)
-			return http.ListenAndServe(addr, ui.New(ws).Handler())
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("listening on %s: %w", addr, err)
+			}
+			// The address listened on, which differs from --addr for port 0.
+			fmt.Fprintf(c.OutOrStdout(), "serving %s on http://%s/\n", ws.Root, ln.Addr())
+			srv := &http.Server{Handler: ui.New(ws).Handler(), ReadHeaderTimeout: 10 * time.Second}
+			return srv.Serve(ln)
 		},
 	}
 	c.Flags().StringVar(&workspace, "workspace", ".pipeline", "workspace directory")
-	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8321", "address to listen on")
+	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8321", "address to listen on (port 0: any free port, printed)")
 	c.Flags().BoolVar(&remote, "allow-remote", false, "allow a non-loopback --addr")
 	return c
 }

@@ -83,8 +83,15 @@ func (s *Server) runs(w http.ResponseWriter, r *http.Request) {
 		fields = defaultColumns(list)
 	}
 	page.ColumnList = strings.Join(fields, ",")
+	// The columns shown come first, in their order, so that ticking one
+	// more adds it at the end.
+	for _, f := range fields {
+		page.Available = append(page.Available, availableColumn{Field: f, Shown: true})
+	}
 	for _, f := range availableColumns(list) {
-		page.Available = append(page.Available, availableColumn{Field: f, Shown: slices.Contains(fields, f)})
+		if !slices.Contains(fields, f) {
+			page.Available = append(page.Available, availableColumn{Field: f})
+		}
 	}
 	for _, f := range fields {
 		page.Columns = append(page.Columns, sortColumn(f, page))

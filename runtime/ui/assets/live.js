@@ -7,6 +7,20 @@
   if (!table) { return; }
   var id = table.getAttribute("data-run");
   var note = document.getElementById("live");
+  // took writes a duration as the server does (records.FormatDuration).
+  function took(ms) {
+    if (ms < 1000) { return ms + "ms"; }
+    if (ms < 60000) { return (ms / 1000).toFixed(1) + "s"; }
+    var s = Math.floor(ms / 1000);
+    return Math.floor(s / 60) + "m" + String(s % 60).padStart(2, "0") + "s";
+  }
+  function fill(cell, lines) {
+    cell.textContent = "";
+    lines.forEach(function (line) {
+      cell.appendChild(document.createTextNode(line));
+      cell.appendChild(document.createElement("br"));
+    });
+  }
   function update(st) {
     var sel = '[data-stage="' + CSS.escape(st.name) + '"]';
     var row = table.querySelector("tr" + sel);
@@ -14,6 +28,19 @@
       var cell = row.querySelector("td.status");
       cell.textContent = st.status;
       cell.className = "status status-" + st.status;
+      if (st.duration_ms) { row.querySelector("td.took").textContent = took(st.duration_ms); }
+      if (st.metrics) {
+        fill(row.querySelector("td.metrics"), Object.keys(st.metrics).sort().map(function (k) {
+          return k + " = " + st.metrics[k];
+        }));
+      }
+      var log = row.querySelector("td.log");
+      if (st.status !== "pending" && !log.querySelector("a")) {
+        var a = document.createElement("a");
+        a.href = "/runs/" + encodeURIComponent(id) + "/logs/" + encodeURIComponent(st.name);
+        a.textContent = "log";
+        log.appendChild(a);
+      }
     }
     var node = document.querySelector("svg.dag g" + sel);
     if (node) {
