@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/mlpipe/pipeline/stages"
 )
@@ -22,9 +25,13 @@ type config struct {
 	specials     []string
 	padToken     string
 	column       string
-	shape        Shape
-	overflow     bool
-	ports        []string // input ports, sorted
+	// keep lists the input columns carried into the outputs; nil: all but
+	// column (see keptColumns).
+	keep     []string
+	keepAll  bool
+	shape    Shape
+	overflow bool
+	ports    []string // input ports, sorted
 }
 
 // parseConfig reads params for a stage whose input ports are inputs.
@@ -47,6 +54,7 @@ func parseConfig(params map[string]any, inputs []string, workDir string) (*confi
 		specials:     tp.Strings("special_tokens"),
 		padToken:     tp.String("pad_token"),
 		column:       p.String("column"),
+		keep:         p.Strings("keep_columns"),
 		ports:        slices.Clone(inputs),
 	}
 	sort.Strings(c.ports)
@@ -89,6 +97,9 @@ func parseConfig(params map[string]any, inputs []string, workDir string) (*confi
 		return nil, fmt.Errorf("with.tokenizer.type is required (byte, whitespace, char, bpe or file)")
 	default:
 		return nil, fmt.Errorf("with.tokenizer.type: unknown type %q (want byte, whitespace, char, bpe or file)", c.typ)
+	}
+	if err := c.checkKeep(); err != nil {
+		return nil, err
 	}
 	c.shape.MaxLength = int(p.Int("max_length"))
 	if err := c.parsePadding(p["padding"]); err != nil {
@@ -154,4 +165,63 @@ func (c *config) parseTruncation(v any) error {
 		return fmt.Errorf("with.truncation: want a bool or {side, stride, overflow}; got %T", v)
 	}
 	return nil
+}
+
+// KeepAll is the keep_columns entry that carries every input column.
+const KeepAll = "*"
+
+// checkKeep validates keep_columns: distinct names, or ["*"] alone.
+func (c *config) checkKeep() error {
+	seen := map[string]bool{}
+	for _, k := range c.keep {
+		switch {
+		case k == KeepAll && len(c.keep) == 1:
+			c.keepAll = true
+		case k == KeepAll:
+			return fmt.Errorf("with.keep_columns: %q keeps every column and cannot be listed with others", KeepAll)
+		case k == "":
+			return fmt.Errorf("with.keep_columns: an empty column name")
+		case seen[k]:
+			return fmt.Errorf("with.keep_columns: column %q is listed twice", k)
+		}
+		seen[k] = true
+	}
+	return nil
+}
+
+// keptColumns returns the indices of the input columns carried into an
+// output: those keep_columns names (each must exist), every column with
+// ["*"], or by default every column but the text column.
+func (c *config) keptColumns(in *arrow.Schema, path string) ([]int, error) {
+	var out []int
+	switch {
+	case c.keepAll:
+		for i := range in.Fields() {
+			out = append(out, i)
+		}
+	case c.keep != nil:
+		for _, k := range c.keep {
+			idx := in.FieldIndices(k)
+			if len(idx) == 0 {
+				return nil, fmt.Errorf("table %s has no column %q (with.keep_columns; columns: %s)", path, k, columnNames(in))
+			}
+			out = append(out, idx[0])
+		}
+	default:
+		for i, f := range in.Fields() {
+			if f.Name != c.column {
+				out = append(out, i)
+			}
+		}
+	}
+	return out, nil
+}
+
+// columnNames lists a schema's column names for an error message.
+func columnNames(s *arrow.Schema) string {
+	names := make([]string, 0, s.NumFields())
+	for _, f := range s.Fields() {
+		names = append(names, f.Name)
+	}
+	return strings.Join(names, ", ")
 }

@@ -21,7 +21,7 @@ func init() { stages.Register(Kind{}) }
 func (Kind) Name() string { return "tokenize" }
 
 // Version implements stages.Kind.
-func (Kind) Version() string { return "2" }
+func (Kind) Version() string { return "3" }
 
 // Implementations implements stages.Implementations: the table format it writes.
 func (Kind) Implementations() map[string]string {
@@ -50,6 +50,8 @@ func (Kind) Schema() stages.Schema {
 				{Name: "pad_token", Type: stages.String, Doc: "the padding token (default: <pad>, [PAD] or <|pad|>, whichever exists)"},
 			}},
 			{Name: "column", Type: stages.String, Default: "text", Doc: "the text column of every input table"},
+			{Name: "keep_columns", Type: stages.List, Elem: &stages.Param{Type: stages.String},
+				Doc: "input columns carried into each output beside the token columns, in this order (default: every column but the text column, whose ids are the output; [\"*\"]: every column)"},
 			{Name: "max_length", Type: stages.Int, Default: int64(0), Doc: "truncate to (and pad to, with padding max_length) this many ids; 0: no limit"},
 			{Name: "padding", Type: stages.Any, Doc: "false|none, true|longest, max_length, or {to, side}"},
 			{Name: "truncation", Type: stages.Any, Doc: "bool (default: on when max_length is set) or {side, stride, overflow}; overflow windows become extra rows"},

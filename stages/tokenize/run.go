@@ -176,7 +176,11 @@ func tokenizeTable(ctx context.Context, tok Tokenizer, cfg *config, shape Shape,
 		return nil, err
 	}
 	defer r.Close()
-	schema, err := outputSchema(r.Schema(), cfg, shape, meta)
+	kept, err := cfg.keptColumns(r.Schema(), in)
+	if err != nil {
+		return nil, err
+	}
+	schema, err := outputSchema(r.Schema(), kept, cfg, shape, meta)
 	if err != nil {
 		return nil, fmt.Errorf("table %s: %w", in, err)
 	}
@@ -213,7 +217,7 @@ func tokenizeTable(ctx context.Context, tok Tokenizer, cfg *config, shape Shape,
 			w.Abort()
 			return nil, fmt.Errorf("encoding table %s: %w", in, err)
 		}
-		outRec, err := withTokens(ctx, rec, schema, encs, cfg.overflow)
+		outRec, err := withTokens(ctx, rec, kept, schema, encs, cfg.overflow)
 		rec.Release()
 		if err != nil {
 			w.Abort()
@@ -274,9 +278,13 @@ func longestSequence(ctx context.Context, tok Tokenizer, cfg *config, shape Shap
 	return longest, readErr
 }
 
-// outputSchema is the input's schema plus the token columns and metadata.
-func outputSchema(in *arrow.Schema, cfg *config, shape Shape, meta map[string]string) (*arrow.Schema, error) {
-	fields := append([]arrow.Field(nil), in.Fields()...)
+// outputSchema is the kept columns of the input's schema plus the token
+// columns and metadata.
+func outputSchema(in *arrow.Schema, kept []int, cfg *config, shape Shape, meta map[string]string) (*arrow.Schema, error) {
+	fields := make([]arrow.Field, 0, len(kept)+3)
+	for _, i := range kept {
+		fields = append(fields, in.Field(i))
+	}
 	add := []arrow.Field{{Name: tokenized.IDs, Type: arrow.ListOf(arrow.PrimitiveTypes.Int32)}}
 	if shape.Pad != "" && shape.Pad != NoPadding {
 		add = append(add, arrow.Field{Name: tokenized.Mask, Type: arrow.ListOf(arrow.PrimitiveTypes.Int8)})
@@ -285,8 +293,10 @@ func outputSchema(in *arrow.Schema, cfg *config, shape Shape, meta map[string]st
 		add = append(add, arrow.Field{Name: tokenized.Window, Type: arrow.PrimitiveTypes.Int32})
 	}
 	for _, f := range add {
-		if len(in.FieldIndices(f.Name)) > 0 {
-			return nil, fmt.Errorf("the input already has a column %q", f.Name)
+		for _, k := range fields {
+			if k.Name == f.Name {
+				return nil, fmt.Errorf("the input already has a column %q (leave it out of with.keep_columns)", f.Name)
+			}
 		}
 	}
 	fields = append(fields, add...)
@@ -305,9 +315,10 @@ func outputSchema(in *arrow.Schema, cfg *config, shape Shape, meta map[string]st
 	return arrow.NewSchema(fields, &md), nil
 }
 
-// withTokens returns rec with the token columns of encs appended; with
-// overflow every window is a row of its own, after its source row.
-func withTokens(ctx context.Context, rec arrow.RecordBatch, schema *arrow.Schema, encs []Encoding, overflow bool) (arrow.RecordBatch, error) {
+// withTokens returns the kept columns of rec with the token columns of encs
+// appended; with overflow every window is a row of its own, after its
+// source row.
+func withTokens(ctx context.Context, rec arrow.RecordBatch, kept []int, schema *arrow.Schema, encs []Encoding, overflow bool) (arrow.RecordBatch, error) {
 	mem := memory.DefaultAllocator
 	hasMask := len(schema.FieldIndices(tokenized.Mask)) > 0
 	ids := array.NewListBuilder(mem, arrow.PrimitiveTypes.Int32)
@@ -350,15 +361,16 @@ func withTokens(ctx context.Context, rec arrow.RecordBatch, schema *arrow.Schema
 	if overflow {
 		idx := take.NewArray()
 		defer idx.Release()
-		for _, c := range rec.Columns() {
-			t, err := compute.TakeArray(ctx, c, idx)
+		for _, i := range kept {
+			t, err := compute.TakeArray(ctx, rec.Column(i), idx)
 			if err != nil {
 				return nil, fmt.Errorf("repeating rows for overflow windows: %w", err)
 			}
 			cols = append(cols, t)
 		}
 	} else {
-		for _, c := range rec.Columns() {
+		for _, i := range kept {
+			c := rec.Column(i)
 			c.Retain()
 			cols = append(cols, c)
 		}
@@ -370,5 +382,5 @@ func withTokens(ctx context.Context, rec arrow.RecordBatch, schema *arrow.Schema
 	if overflow {
 		cols = append(cols, window.NewArray())
 	}
-	return array.NewRecordBatch(schema, cols, int64(cols[0].Len())), nil
+	return array.NewRecordBatch(schema, cols, int64(cols[len(cols)-1].Len())), nil
 }
