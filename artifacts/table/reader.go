@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -41,7 +42,21 @@ func Open(path string) (*Reader, error) {
 // OpenColumns is Open reading only the named top-level columns, in the order
 // given (nil reads them all). A name the file lacks is an error.
 func OpenColumns(path string, columns []string) (r *Reader, err error) {
-	return open(path, columns, false)
+	return open(path, fixed(columns), false)
+}
+
+// OpenSelected opens the table once and reads the top-level columns choose
+// picks, in its order, from the file's schema (nil: all of them), for a
+// reader that decides what to read from the schema and metadata: the
+// file's footer is parsed once and no page is read before the choice. An
+// error from choose is returned as it is.
+func OpenSelected(path string, choose func(*arrow.Schema) ([]string, error)) (*Reader, error) {
+	return open(path, choose, false)
+}
+
+// fixed is the choice of the columns named, whatever the schema.
+func fixed(columns []string) func(*arrow.Schema) ([]string, error) {
+	return func(*arrow.Schema) ([]string, error) { return columns, nil }
 }
 
 // OpenDictionaries is OpenColumns, except that a string or binary column
@@ -53,12 +68,12 @@ func OpenColumns(path string, columns []string) (r *Reader, err error) {
 // neither copied nor compared more than once. Consumers that handle
 // *array.Dictionary use it to work once per distinct value.
 func OpenDictionaries(path string, columns []string) (*Reader, error) {
-	return open(path, columns, true)
+	return open(path, fixed(columns), true)
 }
 
-// open opens the table, reading dictionary-encoded columns as Arrow
-// dictionaries when dicts is set.
-func open(path string, columns []string, dicts bool) (r *Reader, err error) {
+// open opens the table and reads the columns choose picks, reading
+// dictionary-encoded columns as Arrow dictionaries when dicts is set.
+func open(path string, choose func(*arrow.Schema) ([]string, error), dicts bool) (r *Reader, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening table %s: %w", path, err)
@@ -87,13 +102,17 @@ func open(path string, columns []string, dicts bool) (r *Reader, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening table %s: %w", path, unsupported(err))
 	}
-	leaves, err := leafIndices(fr, columns)
-	if err != nil {
-		return nil, fmt.Errorf("opening table %s: %w", path, err)
-	}
 	full, err := fr.Schema()
 	if err != nil {
 		return nil, fmt.Errorf("opening table %s: reading schema: %w", path, unsupported(err))
+	}
+	columns, err := choose(fileSchema(full, c))
+	if err != nil {
+		return nil, err
+	}
+	leaves, err := leafIndices(fr, columns)
+	if err != nil {
+		return nil, fmt.Errorf("opening table %s: %w", path, err)
 	}
 	if fieldIdx := selectFields(fr, full, columns); fieldIdx != nil {
 		fields := make([]arrow.Field, len(fieldIdx))
@@ -129,6 +148,18 @@ func open(path string, columns []string, dicts bool) (r *Reader, err error) {
 	}
 	schema := normalizeSchema(arrow.NewSchema(fields, nil), full.Metadata())
 	return &Reader{path: path, file: f, pq: pq, rr: rr, convs: convs, schema: schema, rows: pq.NumRows()}, nil
+}
+
+// fileSchema is the schema a reader of every column gets: the file's,
+// with the type conversions applied and the file-level metadata.
+func fileSchema(full *arrow.Schema, c *compat) *arrow.Schema {
+	fields := slices.Clone(full.Fields())
+	for i := range fields {
+		if cv := c.plan(fields[i]); cv != nil {
+			fields[i] = cv.field
+		}
+	}
+	return normalizeSchema(arrow.NewSchema(fields, nil), full.Metadata())
 }
 
 // leafIndices maps top-level column names to the Parquet leaf columns that

@@ -44,37 +44,35 @@ type Table struct {
 
 // Load reads a tokenized table. label names the label column ("" for none).
 func Load(path, label string) (*Table, error) {
-	probe, err := table.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	schema := probe.Schema()
-	_ = probe.Close()
 	t := &Table{Path: path}
-	if t.Tokenizer, err = tokenizerOf(schema); err != nil {
-		return nil, fmt.Errorf("table %s: %w", path, err)
-	}
-	names := make([]string, 0, schema.NumFields())
-	for _, f := range schema.Fields() {
-		names = append(names, f.Name)
-	}
-	has := func(n string) bool { return len(schema.FieldIndices(n)) > 0 }
-	if !has(tokenized.IDs) {
-		return nil, fmt.Errorf("table %s has no column %q (columns: %s): is it the output of a tokenize stage?",
-			path, tokenized.IDs, strings.Join(names, ", "))
-	}
-	cols := []string{tokenized.IDs}
-	withMask := has(tokenized.Mask)
-	if withMask {
-		cols = append(cols, tokenized.Mask)
-	}
-	if label != "" {
-		if !has(label) {
-			return nil, fmt.Errorf("table %s has no label column %q (columns: %s)", path, label, strings.Join(names, ", "))
+	var withMask bool
+	// One open: the columns to read follow from the schema.
+	r, err := table.OpenSelected(path, func(schema *arrow.Schema) ([]string, error) {
+		var err error
+		if t.Tokenizer, err = tokenizerOf(schema); err != nil {
+			return nil, fmt.Errorf("table %s: %w", path, err)
 		}
-		cols = append(cols, label)
-	}
-	r, err := table.OpenColumns(path, cols)
+		names := make([]string, 0, schema.NumFields())
+		for _, f := range schema.Fields() {
+			names = append(names, f.Name)
+		}
+		has := func(n string) bool { return len(schema.FieldIndices(n)) > 0 }
+		if !has(tokenized.IDs) {
+			return nil, fmt.Errorf("table %s has no column %q (columns: %s): is it the output of a tokenize stage?",
+				path, tokenized.IDs, strings.Join(names, ", "))
+		}
+		cols := []string{tokenized.IDs}
+		if withMask = has(tokenized.Mask); withMask {
+			cols = append(cols, tokenized.Mask)
+		}
+		if label != "" {
+			if !has(label) {
+				return nil, fmt.Errorf("table %s has no label column %q (columns: %s)", path, label, strings.Join(names, ", "))
+			}
+			cols = append(cols, label)
+		}
+		return cols, nil
+	})
 	if err != nil {
 		return nil, err
 	}
