@@ -15,6 +15,9 @@ type cellBatch struct {
 	spans []cellSpan
 	names []string       // column names by id
 	ids   map[string]int // column name -> id
+	// repeated counts the bytes of cells not copied because they repeat a
+	// cell already in the batch (see repeat).
+	repeated int64
 }
 
 // cellSpan is one cell's place in the buffer.
@@ -22,6 +25,9 @@ type cellSpan struct {
 	start, end int
 	line       int64 // first line (CSV) or row (Parquet) of the cell
 	col        int
+	// more are the rows of later cells with the same text, in the same
+	// column, scanned once with this one.
+	more []int64
 }
 
 // add appends a cell.
@@ -44,6 +50,14 @@ func (b *cellBatch) add(text string, line int64, column string) {
 	b.buf = append(b.buf, '\n')
 }
 
+// repeat records that row holds the same text as the cell at span, which
+// is then scanned once for both.
+func (b *cellBatch) repeat(span int, row int64) {
+	sp := &b.spans[span]
+	sp.more = append(sp.more, row)
+	b.repeated += int64(sp.end-sp.start) + 1 // and its separator, as add counts it
+}
+
 // size is the buffer's length.
 func (b *cellBatch) size() int { return len(b.buf) }
 
@@ -51,7 +65,7 @@ func (b *cellBatch) size() int { return len(b.buf) }
 // batch. With countLines, a secret on a later line of a multi-line cell is
 // reported on that line.
 func (s *Scanner) scanCells(b *cellBatch, path string, countLines bool, rep *Report) {
-	rep.Bytes += int64(len(b.buf))
+	rep.Bytes += int64(len(b.buf)) + b.repeated
 	for _, m := range s.det.Find(b.buf, rules.Hints{}) {
 		i := sort.Search(len(b.spans), func(i int) bool { return b.spans[i].end > m.SecretStart }) // first span ending after the start
 		if i == len(b.spans) || m.SecretStart < b.spans[i].start || m.SecretEnd > b.spans[i].end {
@@ -63,7 +77,11 @@ func (s *Scanner) scanCells(b *cellBatch, path string, countLines bool, rep *Rep
 			line += int64(bytes.Count(b.buf[sp.start:m.SecretStart], []byte{'\n'}))
 		}
 		s.report(rep, m, path, line, b.names[sp.col], 0)
+		for _, row := range sp.more {
+			s.report(rep, m, path, row, b.names[sp.col], 0)
+		}
 	}
 	b.buf = b.buf[:0]
 	b.spans = b.spans[:0]
+	b.repeated = 0
 }

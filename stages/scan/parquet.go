@@ -49,7 +49,9 @@ func (s *Scanner) scanParquetFile(ctx context.Context, display, path string, rep
 	if s.opts.Allow.dropsPath(display) {
 		return nil
 	}
-	r, err := table.Open(path)
+	// Dictionary-encoded text columns come back as dictionaries, so that a
+	// value repeated in a batch is scanned once (see addDictionary).
+	r, err := table.OpenDictionaries(path, nil)
 	if err != nil {
 		rep.Warnings = append(rep.Warnings, archive.Warning{Path: display, Message: fmt.Sprintf("unreadable Parquet: %v", err)})
 		return nil
@@ -120,6 +122,10 @@ func (s *Scanner) scanRecords(ctx context.Context, display string, next func() (
 		for c := 0; c < int(rec.NumCols()); c++ {
 			col := rec.Column(c)
 			name := schema.Field(c).Name
+			if d, ok := col.(*array.Dictionary); ok {
+				addDictionary(batch, d, name, row)
+				continue
+			}
 			for i := 0; i < col.Len(); i++ {
 				cellTexts(col, i, name, func(p, text string) { batch.add(text, row+int64(i)+1, p) })
 			}
@@ -132,6 +138,29 @@ func (s *Scanner) scanRecords(ctx context.Context, display string, next func() (
 	}
 	s.scanCells(batch, display, false, rep)
 	return nil
+}
+
+// addDictionary adds the cells of a dictionary column of one batch whose
+// first row is row+1: each dictionary entry the batch uses is added once,
+// the rows repeating it recorded beside it, so a finding in it is reported
+// on every row that holds it.
+func addDictionary(batch *cellBatch, d *array.Dictionary, name string, row int64) {
+	first := map[int]int{} // dictionary index -> its span in the batch
+	for i := 0; i < d.Len(); i++ {
+		if d.IsNull(i) {
+			continue
+		}
+		k := d.GetValueIndex(i)
+		if span, ok := first[k]; ok {
+			batch.repeat(span, row+int64(i)+1)
+			continue
+		}
+		before := len(batch.spans)
+		cellTexts(d.Dictionary(), k, name, func(p, text string) { batch.add(text, row+int64(i)+1, p) })
+		if len(batch.spans) == before+1 {
+			first[k] = before
+		}
+	}
 }
 
 // cellTexts calls emit for each text value in row i of arr, with its path:
