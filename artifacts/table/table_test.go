@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -165,16 +166,66 @@ func TestOpenColumns(t *testing.T) {
 	if got := r.Schema().Field(0).Name + "," + r.Schema().Field(1).Name; got != "tokens,id" && got != "id,tokens" {
 		t.Errorf("columns = %s", got)
 	}
+	checkFirstBatch(t, r, 2, 20)
+	if _, err := OpenColumns(path, []string{"nope"}); err == nil || !strings.Contains(err.Error(), `no column "nope"`) {
+		t.Errorf("missing column: err = %v", err)
+	}
+}
+
+func TestOpenSelected(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data")
+	writeSample(t, path, 20, 20)
+	var seen []string
+	var vocab string
+	r, err := OpenSelected(path, func(s *arrow.Schema) ([]string, error) {
+		for _, f := range s.Fields() {
+			seen = append(seen, f.Name)
+		}
+		vocab, _ = s.Metadata().GetValue("tokenizer.vocab_size")
+		return []string{"score", "id"}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if want := []string{"id", "text", "score", "ok", "tokens"}; !reflect.DeepEqual(seen, want) {
+		t.Errorf("the chooser saw columns %v, want the file's %v", seen, want)
+	}
+	if vocab != "4096" {
+		t.Errorf("the chooser saw metadata vocab_size %q, want the file's 4096", vocab)
+	}
+	var got []string
+	for _, f := range r.Schema().Fields() {
+		got = append(got, f.Name)
+	}
+	if !reflect.DeepEqual(got, []string{"score", "id"}) {
+		t.Errorf("read columns %v, want the chosen [score id]", got)
+	}
+	checkFirstBatch(t, r, 2, 20)
+	refused := errors.New("not this table")
+	if _, err := OpenSelected(path, func(*arrow.Schema) ([]string, error) { return nil, refused }); !errors.Is(err, refused) {
+		t.Errorf("the chooser's error: got %v", err)
+	}
+	all, err := OpenSelected(path, func(*arrow.Schema) ([]string, error) { return nil, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer all.Close()
+	if all.Schema().NumFields() != 5 {
+		t.Errorf("a nil choice reads %d columns, want all 5", all.Schema().NumFields())
+	}
+}
+
+// checkFirstBatch reads r's first batch and checks its shape.
+func checkFirstBatch(t *testing.T, r *Reader, cols, rows int64) {
+	t.Helper()
 	rec, err := r.Next()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rec.Release()
-	if rec.NumCols() != 2 || rec.NumRows() != 20 {
-		t.Errorf("got %d cols %d rows", rec.NumCols(), rec.NumRows())
-	}
-	if _, err := OpenColumns(path, []string{"nope"}); err == nil || !strings.Contains(err.Error(), `no column "nope"`) {
-		t.Errorf("missing column: err = %v", err)
+	if rec.NumCols() != cols || rec.NumRows() != rows {
+		t.Errorf("got %d cols %d rows, want %d and %d", rec.NumCols(), rec.NumRows(), cols, rows)
 	}
 }
 
