@@ -26,7 +26,7 @@ type StageOutcome struct {
 	Outputs map[string]artifacts.Output `json:"outputs,omitempty"`
 	// Record is the stage's manifest record.
 	Record artifacts.StageRecord `json:"record"`
-	// Error says why the stage failed.
+	// Error says why the stage failed, or why it was skipped.
 	Error string `json:"error,omitempty"`
 	// LogTail is the end of a failed stage's own output.
 	LogTail string `json:"log_tail,omitempty"`
@@ -99,7 +99,11 @@ func RecordRun(ctx context.Context, g *pipeline.Graph, ws *Workspace, outcomes m
 	for _, n := range g.Nodes {
 		o := outcomes[n.Name]
 		if o == nil || o.Status == StatusSkipped {
-			r.results[n] = r.skipped(n, "the distributed run did not reach it (an upstream stage did not succeed)")
+			why := "the distributed run did not reach it"
+			if o != nil && o.Error != "" {
+				why = o.Error
+			}
+			r.results[n] = r.skipped(n, why)
 			continue
 		}
 		res := &StageResult{Node: n, Status: o.Status, Key: o.Key, Record: o.Record, Outputs: o.Outputs, LogTail: o.LogTail}

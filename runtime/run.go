@@ -300,45 +300,39 @@ func (r *runner) execute(ctx context.Context) {
 	}
 }
 
-// stoppedReason is why a stage whose inputs were ready did not start.
-const stoppedReason = "the run stopped at a failure before it started (--keep-going runs it)"
-
-// skipReason says why n must not start, or "" when it may.
+// skipReason says why n must not start, or "" when it may (see Decide).
 func (r *runner) skipReason(ctx context.Context, n *pipeline.Node) string {
-	if u, status := r.blockedBy(n); u != nil {
-		return fmt.Sprintf("upstream `%s` %s", u.Name, status)
+	d, why := Decide(r.upstreamStatus(n), RunState{Stopped: r.stopped.Load(), KeepGoing: r.opts.KeepGoing, Interrupted: ctx.Err() != nil})
+	switch d {
+	case Start:
+		return ""
+	case Wait:
+		// n is only considered once every upstream stage ended.
+		return why + " when it was due to start"
 	}
-	if ctx.Err() != nil {
-		return "the run was interrupted"
-	}
-	if r.stopped.Load() && !r.opts.KeepGoing {
-		return stoppedReason
-	}
-	return ""
+	return why
 }
 
-// blocked reports whether an upstream node failed or was skipped.
+// blocked reports whether a stage upstream of n did not succeed: it failed,
+// was skipped, or has no result.
 func (r *runner) blocked(n *pipeline.Node) bool {
-	u, _ := r.blockedBy(n)
-	return u != nil
+	d, _ := Decide(r.upstreamStatus(n), RunState{})
+	return d != Start
 }
 
-// blockedBy returns the first upstream node that failed, was skipped or
-// has no result, with what became of it.
-func (r *runner) blockedBy(n *pipeline.Node) (*pipeline.Node, string) {
+// upstreamStatus lists the stages upstream of n with their statuses so far.
+func (r *runner) upstreamStatus(n *pipeline.Node) []Upstream {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, u := range r.g.Upstream(n) {
-		switch res := r.results[u]; {
-		case res == nil:
-			return u, "did not run"
-		case res.Status == StatusFailed:
-			return u, "failed"
-		case res.Status == StatusSkipped:
-			return u, "was skipped"
+	up := r.g.Upstream(n)
+	out := make([]Upstream, len(up))
+	for i, u := range up {
+		out[i].Name = u.Name
+		if res := r.results[u]; res != nil {
+			out[i].Status = res.Status
 		}
 	}
-	return nil, ""
+	return out
 }
 
 func (r *runner) skip(n *pipeline.Node, why string) {

@@ -11,9 +11,10 @@ import (
 )
 
 // Workflow runs a pipeline's stages as activities, each once the stages
-// upstream of it are done. A stage that fails (by itself, or after its
-// worker failed Policy.Attempts times) stops the run unless KeepGoing;
-// stages downstream of it are skipped. It is deterministic: it walks the
+// upstream of it are done, by the local runner's rule (runtime.Decide). A
+// stage that fails (by itself, or after its worker failed Policy.Attempts
+// times) stops the run unless KeepGoing; stages downstream of it are
+// skipped, each outcome saying why. It is deterministic: it walks the
 // stages in the order given and reads maps only by key.
 func Workflow(ctx workflow.Context, in Input) (*Result, error) {
 	if in.Policy.Attempts <= 0 {
@@ -37,21 +38,19 @@ func Workflow(ctx workflow.Context, in Input) (*Result, error) {
 			if done[s.Name] != nil || started[s.Name] {
 				continue
 			}
-			ready, blocked := true, false
-			for _, u := range s.Upstream {
-				o := done[u]
-				switch {
-				case o == nil:
-					ready = false
-				case o.Status != runtime.StatusRan && o.Status != runtime.StatusCached:
-					blocked = true
+			up := make([]runtime.Upstream, len(s.Upstream))
+			for i, u := range s.Upstream {
+				up[i].Name = u
+				if o := done[u]; o != nil {
+					up[i].Status = o.Status
 				}
 			}
-			if blocked {
-				done[s.Name] = skippedOutcome(s.Name)
+			decision, why := runtime.Decide(up, runtime.RunState{Stopped: stopped, KeepGoing: in.KeepGoing})
+			if decision == runtime.Skip {
+				done[s.Name] = skippedOutcome(s.Name, why)
 				continue
 			}
-			if !ready || (stopped && !in.KeepGoing) {
+			if decision == runtime.Wait {
 				continue
 			}
 			started[s.Name] = true
@@ -88,7 +87,7 @@ func Workflow(ctx workflow.Context, in Input) (*Result, error) {
 	res := &Result{Stages: map[string]*runtime.StageOutcome{}}
 	for _, s := range in.Stages {
 		if done[s.Name] == nil {
-			done[s.Name] = skippedOutcome(s.Name)
+			done[s.Name] = skippedOutcome(s.Name, "the run ended before it started")
 		}
 		res.Stages[s.Name] = done[s.Name]
 	}
@@ -114,6 +113,7 @@ func progress(stages []PlannedStage, done map[string]*runtime.StageOutcome, star
 	return out
 }
 
-func skippedOutcome(name string) *runtime.StageOutcome {
-	return &runtime.StageOutcome{Name: name, Status: runtime.StatusSkipped}
+// skippedOutcome is the outcome of a stage that did not run, and why.
+func skippedOutcome(name, why string) *runtime.StageOutcome {
+	return &runtime.StageOutcome{Name: name, Status: runtime.StatusSkipped, Error: why}
 }

@@ -125,6 +125,9 @@ func TestWorkflowFailureSkipsDownstream(t *testing.T) {
 	if got := statusLine(res); got != "a=ran b=failed c=ran d=skipped e=ran" {
 		t.Fatal(got)
 	}
+	if why := res.Stages["d"].Error; why != "upstream `b` failed" {
+		t.Errorf("d's outcome says %q, want the local runner's reason", why)
+	}
 	if f.tries["b"] != 1 {
 		t.Errorf("a stage that failed by itself was tried %d times", f.tries["b"])
 	}
