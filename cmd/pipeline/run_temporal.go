@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"go.temporal.io/sdk/client"
 
 	"github.com/mlpipe/pipeline/pipeline"
 	"github.com/mlpipe/pipeline/runtime"
 	"github.com/mlpipe/pipeline/runtime/temporalexec"
 )
 
-// temporalRun is how `run --executor temporal` carries out a run.
+// temporalRun is how `run --executor temporal` carries out a run: its
+// flags, handed to temporalexec.Run.
 type temporalRun struct {
 	flags     temporalFlags
 	remoteURL string
@@ -17,74 +21,37 @@ type temporalRun struct {
 	attempts  int
 }
 
-// run uploads the run's bundle, finds the stages the remote store already
-// holds, hands the rest to a Temporal workflow (joining one already running
-// for the same run), then records the run locally: outputs fetched into the
-// workspace, manifest written.
+// run opens the shared store and runs g on Temporal (temporalexec.Run); a
+// mistake in the run's files is a usage error, anything else a failure.
 func (t *temporalRun) run(ctx context.Context, g *pipeline.Graph, ws *runtime.Workspace, sets []string, keepGoing bool, opts runtime.Options) (*runtime.RunResult, error) {
-	started := time.Now().UTC()
-	log := opts.Log
-	rs, _, err := openShared(ctx, t.remoteURL, log)
+	rs, _, err := openShared(ctx, t.remoteURL, opts.Log)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
-	opts.Remote = rs
-	b, err := runtime.MakeBundle(g, ws, sets)
-	if err != nil {
-		return nil, usageError("%v", err)
+	policy := temporalexec.DefaultPolicy()
+	if t.heartbeat > 0 {
+		policy.Heartbeat = t.heartbeat
 	}
-	bundle, err := runtime.PushBundle(ctx, g, ws, rs, b)
-	if err != nil {
-		return nil, failure("uploading the run's files: %v", err)
+	if t.attempts > 0 {
+		policy.Attempts = int32(t.attempts)
 	}
-	known, keys, err := runtime.RemoteOutcomes(ctx, g, ws, rs)
-	if err != nil {
-		return nil, failure("looking up the remote store: %v", err)
+	cfg := temporalexec.RunConfig{Remote: rs, Sets: sets, KeepGoing: keepGoing, Policy: policy,
+		Dial: func() (client.Client, error) { return t.flags.dial(opts.Log) }}
+	res, err := temporalexec.Run(ctx, g, ws, cfg, opts)
+	var be *temporalexec.BundleError
+	switch {
+	case errors.As(err, &be):
+		return nil, usageError("%v", be.Err)
+	case err != nil && !carriesExitCode(err):
+		return nil, failure("%v", err)
 	}
-	if opts.RunID == "" {
-		opts.RunID = runtime.NewRunID(started)
-	}
-	outcomes := known
-	if len(known) < len(g.Nodes) {
-		tc, err := t.flags.dial(log)
-		if err != nil {
-			return nil, err
-		}
-		defer tc.Close()
-		id := temporalexec.WorkflowID(g, bundle, keys)
-		policy := temporalexec.DefaultPolicy()
-		if t.heartbeat > 0 {
-			policy.Heartbeat = t.heartbeat
-		}
-		if t.attempts > 0 {
-			policy.Attempts = int32(t.attempts)
-		}
-		plan := temporalexec.Plan(g)
-		var toRun []temporalexec.PlannedStage
-		for _, s := range plan {
-			if known[s.Name] == nil {
-				toRun = append(toRun, s)
-			}
-		}
-		if idle, err := temporalexec.IdleQueues(ctx, tc, toRun); err != nil {
-			log.Warn().Err(err).Msg("could not check for workers")
-		} else {
-			for _, q := range idle {
-				log.Warn().Str("queue", q).Msg("no worker serves this queue yet; its stages wait until one starts (`pipeline worker --queues " + q + "`)")
-			}
-		}
-		log.Info().Str("workflow", id).Int("cached", len(known)).Int("to_run", len(g.Nodes)-len(known)).Msg("submitting the run to Temporal")
-		res, err := temporalexec.Submit(ctx, tc, id, temporalexec.Input{RunID: opts.RunID, Bundle: bundle, Stages: plan,
-			Known: known, KeepGoing: keepGoing, Policy: policy}, func(stage, status string) {
-			log.Info().Str("stage", stage).Msg(status)
-		})
-		if err != nil {
-			return nil, failure("%v", err)
-		}
-		outcomes = res.Stages
-	} else {
-		log.Info().Msg("every stage is in the remote store; nothing to submit")
-	}
-	return runtime.RecordRun(ctx, g, ws, outcomes, started, opts)
+	return res, err
+}
+
+// carriesExitCode reports whether err already says how the command exits.
+func carriesExitCode(err error) bool {
+	var ee *exitError
+	var ce codedError
+	return errors.As(err, &ee) || errors.As(err, &ce)
 }
