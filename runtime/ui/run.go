@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/runtime"
 	"github.com/mlpipe/pipeline/runtime/records"
 	"github.com/mlpipe/pipeline/runtime/report"
 	"github.com/mlpipe/pipeline/stages"
@@ -81,7 +82,8 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 }
 
 // record returns a recorded run's manifest or, while the run is in
-// progress, its live state as a partial manifest (live is then set).
+// progress, its live state as a partial manifest (live is then set; a run
+// whose process is gone is `interrupted`, not live).
 func (s *Server) record(id string) (m *artifacts.Manifest, live bool, err error) {
 	m, err = s.manifest(id)
 	if !errors.Is(err, errNoRun) {
@@ -91,7 +93,13 @@ func (s *Server) record(id string) (m *artifacts.Manifest, live bool, err error)
 	if err != nil {
 		return nil, false, err
 	}
-	return st.Manifest(), true, nil
+	m = st.Manifest()
+	if st.Abandoned() {
+		// Killed before it wrote its manifest: nothing will change.
+		m.Status = runtime.RunInterrupted
+		return m, false, nil
+	}
+	return m, true, nil
 }
 
 // report serves /runs/{id}/report: runtime/report's page of a recorded run

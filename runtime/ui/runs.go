@@ -12,8 +12,12 @@ import (
 	"github.com/mlpipe/pipeline/runtime/records"
 )
 
-// maxColumns bounds the columns the runs table shows and offers.
-const maxColumns = 200
+// Bounds on the runs table: the columns it shows and offers, and its rows
+// (the first maxRows runs in the order asked for; a filter narrows them).
+const (
+	maxColumns = 200
+	maxRows    = 1000
+)
 
 // runsPage is what runs.html.tmpl shows.
 type runsPage struct {
@@ -21,6 +25,8 @@ type runsPage struct {
 	Available                             []availableColumn
 	Columns                               []runsColumn
 	Rows                                  []runsRow
+	// More counts the runs left out past maxRows.
+	More int
 }
 
 type availableColumn struct {
@@ -95,6 +101,9 @@ func (s *Server) runs(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, f := range fields {
 		page.Columns = append(page.Columns, sortColumn(f, page))
+	}
+	if len(list) > maxRows {
+		page.More, list = len(list)-maxRows, list[:maxRows]
 	}
 	for _, run := range list {
 		row := runsRow{ID: run.ID}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -270,5 +271,46 @@ func TestUIPreview(t *testing.T) {
 func TestUICheckLoopback(t *testing.T) {
 	if CheckLoopback("127.0.0.1:8321") != nil || CheckLoopback("0.0.0.0:8321") == nil {
 		t.Fatal("loopback check")
+	}
+}
+
+func TestUIAbandonedRun(t *testing.T) {
+	srv, ws := fixture(t)
+	// A process that has exited: its id names no running process.
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := runtime.ReadLiveState(ws.LiveStatePath(runLive))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.PID = cmd.Process.Pid
+	b, _ := json.Marshal(st)
+	if err := os.WriteFile(ws.LiveStatePath(runLive), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, body := get(t, srv, "/runs/"+runLive)
+	if code != 200 || !strings.Contains(body, `id="run-status">interrupted<`) || strings.Contains(body, "live.js") {
+		t.Fatalf("a killed run's page: %d %s", code, body)
+	}
+	if _, body = get(t, srv, "/"); !strings.Contains(body, ">interrupted<") {
+		t.Fatalf("a killed run in the table: %s", body)
+	}
+}
+
+func TestUIRunsTableBound(t *testing.T) {
+	srv, ws := fixture(t)
+	for i := range maxRows {
+		id := fmt.Sprintf("20250101T%06d.000Z-dddddd", i)
+		m := &artifacts.Manifest{SchemaVersion: artifacts.ManifestSchemaVersion, RunID: id, Status: "succeeded",
+			StartedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Stages: []artifacts.StageRecord{}}
+		if err := m.Write(ws.ManifestPath(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, body := get(t, srv, "/")
+	if code != 200 || strings.Count(body, "<tr data-run=") != maxRows || !strings.Contains(body, `<p id="more">3 more runs not shown`) {
+		t.Fatalf("%d: %d rows; %s", code, strings.Count(body, "<tr data-run="), body[len(body)-300:])
 	}
 }
