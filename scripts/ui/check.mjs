@@ -159,6 +159,12 @@ try {
   await shoot(page, "preview.png", width);
   await page.goBack();
 
+  // The scan's findings, as a table: six, masked.
+  await page.click('#stages tr[data-stage="secrets"] a[href$="/outputs/secrets/findings"]');
+  check((await page.locator("#preview tbody tr").count()) === 6, "the findings preview lists the quickstart's six findings");
+  check((await page.locator("#preview thead").textContent()).includes("secret_sha256"), "findings carry digests, not values");
+  await page.goBack();
+
   // The training log keeps its fields.
   await page.click('#stages tr[data-stage="classifier"] a:text("log")');
   const log = await page.locator("body").textContent();
