@@ -22,7 +22,7 @@ func stageRunner(g *pipeline.Graph, ws *Workspace, spec *StageSpec, opts Options
 	if opts.Jobs <= 0 {
 		opts.Jobs = goruntime.NumCPU()
 	}
-	r := &runner{g: g, ws: ws, opts: opts, runID: opts.RunID, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}, secrets: newSecretBook(g, ws, false)}
+	r := newRunner(g, ws, opts.RunID, opts)
 	for _, u := range g.Upstream(n) {
 		outs, ok := spec.Upstream[u.Name]
 		if !ok {

@@ -48,7 +48,7 @@ func Outcome(res *StageResult) *StageOutcome {
 // the keys of every stage it could key (those found, and those whose
 // upstream stages all were).
 func RemoteOutcomes(ctx context.Context, g *pipeline.Graph, ws *Workspace, remote RemoteStore) (found map[string]*StageOutcome, keys map[string]string, err error) {
-	r := &runner{g: g, ws: ws, results: map[*pipeline.Node]*StageResult{}, secrets: newSecretBook(g, ws, false)}
+	r := newRunner(g, ws, "", Options{})
 	found, keys = map[string]*StageOutcome{}, map[string]string{}
 	for _, n := range g.Nodes {
 		if r.blocked(n) {
@@ -94,7 +94,7 @@ func RecordRun(ctx context.Context, g *pipeline.Graph, ws *Workspace, outcomes m
 	if err := os.MkdirAll(ws.LogsDir(opts.RunID), 0o755); err != nil {
 		return nil, fmt.Errorf("creating run directory: %w", err)
 	}
-	r := &runner{g: g, ws: ws, opts: opts, runID: opts.RunID, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}, secrets: newSecretBook(g, ws, false)}
+	r := newRunner(g, ws, opts.RunID, opts)
 	r.git = lookUpGit(g.Def.Dir)
 	for _, n := range g.Nodes {
 		o := outcomes[n.Name]

@@ -131,7 +131,7 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*
 	if opts.Remote != nil {
 		opts.Remote = newRemoteGuard(opts.Remote, opts.Log)
 	}
-	r := &runner{g: g, ws: ws, opts: opts, runID: id, gate: newGate(opts.Jobs), results: map[*pipeline.Node]*StageResult{}, secrets: newSecretBook(g, ws, false)}
+	r := newRunner(g, ws, id, opts)
 	r.git = lookUpGit(g.Def.Dir)
 	r.live = newLiveRecorder(ws, g, id, opts.Label.Name, started, opts.Log)
 	r.execute(ctx)
@@ -180,6 +180,13 @@ func (r *runner) finish(started time.Time, interrupted bool) (*RunResult, error)
 	}
 	r.live.close(true)
 	return res, nil
+}
+
+// newRunner sets up the state of one run, or of one pass over a graph
+// (remote lookups, pulls, a single stage), of the run id given.
+func newRunner(g *pipeline.Graph, ws *Workspace, id string, opts Options) *runner {
+	return &runner{g: g, ws: ws, opts: opts, runID: id, gate: newGate(opts.Jobs),
+		results: map[*pipeline.Node]*StageResult{}, secrets: newSecretBook(g, ws, false)}
 }
 
 // runner holds the state of one run.

@@ -184,7 +184,7 @@ func PullOutputs(ctx context.Context, g *pipeline.Graph, ws *Workspace, remote R
 	if err := ws.Init(); err != nil {
 		return nil, nil, err
 	}
-	r := &runner{g: g, ws: ws, opts: Options{Remote: remote, Log: log}, results: map[*pipeline.Node]*StageResult{}, secrets: newSecretBook(g, ws, false)}
+	r := newRunner(g, ws, "", Options{Remote: remote, Log: log})
 	for _, n := range g.Nodes {
 		if r.blocked(n) {
 			missing = append(missing, n.Name)
