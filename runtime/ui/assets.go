@@ -32,7 +32,8 @@ var pages = sync.OnceValue(func() *template.Template {
 // else (templates are not served).
 func static(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
-	types := map[string]string{"style.css": "text/css; charset=utf-8", "live.js": "text/javascript; charset=utf-8"}
+	js := "text/javascript; charset=utf-8"
+	types := map[string]string{"style.css": "text/css; charset=utf-8", "live.js": js, "runs.js": js}
 	ct, ok := types[name]
 	if !ok {
 		http.NotFound(w, r)

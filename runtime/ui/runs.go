@@ -27,6 +27,8 @@ type runsPage struct {
 	Rows                                  []runsRow
 	// More counts the runs left out past maxRows.
 	More int
+	// Live is set when a run in progress is listed: the page then follows it.
+	Live bool
 }
 
 type availableColumn struct {
@@ -106,6 +108,7 @@ func (s *Server) runs(w http.ResponseWriter, r *http.Request) {
 		page.More, list = len(list)-maxRows, list[:maxRows]
 	}
 	for _, run := range list {
+		page.Live = page.Live || run.Status == runtime.StatusRunning
 		row := runsRow{ID: run.ID}
 		for _, f := range fields {
 			row.Cells = append(row.Cells, cell(run, f))

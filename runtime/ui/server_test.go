@@ -126,9 +126,15 @@ func TestUIRunsTable(t *testing.T) {
 		strings.Index(body, runLive) > strings.Index(body, runB) || !strings.Contains(body, "metrics.accuracy</a>") {
 		t.Fatalf("live run or key metric column: %s", body)
 	}
+	if !strings.Contains(body, `<script src="/assets/runs.js">`) {
+		t.Fatal("a table listing a run in progress does not follow it")
+	}
 	code, body = get(t, srv, "/?filter=metrics.accuracy+%3E+0.905")
 	if code != 200 || strings.Contains(body, "aaaaaa") || !strings.Contains(body, "bbbbbb") {
 		t.Fatalf("filter: %d %s", code, body)
+	}
+	if strings.Contains(body, "runs.js") {
+		t.Fatal("a table of recorded runs only polls")
 	}
 	if code, body = get(t, srv, "/?filter=nope+%3E+1"); code != 400 || !strings.Contains(body, `unknown field &#34;nope&#34;`) {
 		t.Fatalf("bad filter: %d %s", code, body)

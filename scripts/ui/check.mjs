@@ -177,8 +177,23 @@ try {
   check(report.includes("Training") && report.includes("Confusion matrices"), "the report has the loss curves and the confusion matrices");
   await shoot(page, "report.png", width);
 
-  // A second run, then sort, choose a column and compare.
-  check((await run(["--name", "second", "--set", "train.steps=300"])) === 0, "the second run succeeds");
+  // A second run, followed from the runs table, then sort, choose a column
+  // and compare.
+  const second = run(["--name", "second", "--set", "train.steps=300"]);
+  let listed = false;
+  for (let i = 0; i < 300 && !listed; i++) {
+    await page.goto(base + "/");
+    listed = (await page.locator("#runs tbody td.status-running").count()) > 0;
+    if (!listed) await page.waitForTimeout(100);
+  }
+  check(listed, "the second run is listed as running");
+  if (listed) {
+    await page.waitForSelector("#runs tbody td.status-running", { state: "detached", timeout: 300000 });
+    await page.waitForLoadState("load");
+    await page.waitForSelector("#runs tbody tr");
+    check((await page.locator("#runs tbody td.status-succeeded").count()) === 2, "the runs table updates itself when the run is recorded");
+  }
+  check((await second) === 0, "the second run succeeds");
   await page.goto(base + "/");
   check((await page.locator("#runs tbody tr").count()) === 2, "the runs table lists both runs");
   const accuracies = async () =>
