@@ -33,7 +33,7 @@ var pages = sync.OnceValue(func() *template.Template {
 func static(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
 	js := "text/javascript; charset=utf-8"
-	types := map[string]string{"style.css": "text/css; charset=utf-8", "live.js": js, "runs.js": js}
+	types := map[string]string{"style.css": "text/css; charset=utf-8", "live.js": js, "runs.js": js, "frame.js": js}
 	ct, ok := types[name]
 	if !ok {
 		http.NotFound(w, r)

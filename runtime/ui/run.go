@@ -24,7 +24,10 @@ type runPage struct {
 	ID, Name, Definition, Status string
 	// Live is set while the run is in progress: the page then polls
 	// /api/runs/{id} and updates the graph and the stage table.
-	Live     bool
+	Live bool
+	// Recorded is set when the run has a manifest: the page then embeds
+	// its report (loss curves, metric charts, confusion matrices).
+	Recorded bool
 	DAG      template.HTML
 	Stages   []stageRow
 	Failures []artifacts.StageRecord
@@ -45,12 +48,13 @@ type outputLink struct {
 // while it is in progress, from its live state.
 func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	m, live, err := s.record(id)
+	m, src, err := s.record(id)
 	if err != nil {
 		s.notFound(w, id, err)
 		return
 	}
-	page := runPage{ID: id, Name: m.Name, Definition: m.Definition.Name, Status: m.Status, Live: live, DAG: report.LayoutDAG(m).SVG()}
+	page := runPage{ID: id, Name: m.Name, Definition: m.Definition.Name, Status: m.Status, Live: src == live, DAG: report.LayoutDAG(m).SVG(),
+		Recorded: src == recorded}
 	for _, st := range m.Stages {
 		row := stageRow{Name: st.Name, Kind: st.Kind, Status: st.Status}
 		if st.DurationMS > 0 {
@@ -81,25 +85,36 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	_ = render(w, http.StatusOK, "run.html.tmpl", page)
 }
 
-// record returns a recorded run's manifest or, while the run is in
-// progress, its live state as a partial manifest (live is then set; a run
-// whose process is gone is `interrupted`, not live).
-func (s *Server) record(id string) (m *artifacts.Manifest, live bool, err error) {
-	m, err = s.manifest(id)
+// source says where a run page's record came from.
+type source int
+
+const (
+	// recorded: the run's manifest.
+	recorded source = iota
+	// live: the live state of a run in progress.
+	live
+	// abandoned: the live state of a run whose process is gone before it
+	// wrote its manifest (shown as interrupted; nothing will change).
+	abandoned
+)
+
+// record returns a recorded run's manifest or, without one, its live state
+// as a partial manifest, and which it is.
+func (s *Server) record(id string) (*artifacts.Manifest, source, error) {
+	m, err := s.manifest(id)
 	if !errors.Is(err, errNoRun) {
-		return m, false, err
+		return m, recorded, err
 	}
 	st, err := s.liveState(id)
 	if err != nil {
-		return nil, false, err
+		return nil, live, err
 	}
 	m = st.Manifest()
 	if st.Abandoned() {
-		// Killed before it wrote its manifest: nothing will change.
 		m.Status = runtime.RunInterrupted
-		return m, false, nil
+		return m, abandoned, nil
 	}
-	return m, true, nil
+	return m, live, nil
 }
 
 // report serves /runs/{id}/report: runtime/report's page of a recorded run

@@ -184,6 +184,9 @@ func TestUIRunPage(t *testing.T) {
 	if strings.Contains(body, "live.js") {
 		t.Fatal("a recorded run's page polls")
 	}
+	if !strings.Contains(body, `<iframe id="report" src="/runs/`+runB+`/report"`) {
+		t.Fatalf("a recorded run's page does not embed its report: %s", body)
+	}
 	if code, _ = get(t, srv, "/runs/nope"); code != 404 {
 		t.Fatalf("unknown run: %d", code)
 	}
@@ -201,6 +204,9 @@ func TestUILiveRunPage(t *testing.T) {
 	}
 	if code, body = get(t, srv, "/api/runs/"+runLive); code != 200 || !strings.Contains(body, `"status":"running"`) {
 		t.Fatalf("api of the live run: %d %s", code, body)
+	}
+	if strings.Contains(body, "<iframe") {
+		t.Fatal("a run in progress embeds a report it does not have")
 	}
 	if code, _ = get(t, srv, "/runs/"+runLive+"/report"); code != 404 {
 		t.Fatalf("report of a run without a manifest: %d", code)
@@ -297,7 +303,7 @@ func TestUIAbandonedRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, body := get(t, srv, "/runs/"+runLive)
-	if code != 200 || !strings.Contains(body, `id="run-status">interrupted<`) || strings.Contains(body, "live.js") {
+	if code != 200 || !strings.Contains(body, `id="run-status">interrupted<`) || strings.Contains(body, "live.js") || strings.Contains(body, "<iframe") {
 		t.Fatalf("a killed run's page: %d %s", code, body)
 	}
 	if _, body = get(t, srv, "/"); !strings.Contains(body, ">interrupted<") {

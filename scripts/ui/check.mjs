@@ -149,6 +149,12 @@ try {
   check((await page.locator("#stages tbody tr").count()) === 7, "the run page lists the quickstart's seven stages");
   check((await page.locator('#stages tr[data-stage="quality"]').textContent()).includes("accuracy = 0."), "eval's accuracy is on the run page");
   check((await page.locator("svg.dag g.node.status-ran").count()) === 7, "the graph shows every stage ran");
+  // The report embedded below the stages: loss curves and confusion matrices.
+  const frame = page.frameLocator("iframe#report");
+  await frame.locator("h2:text-is('Confusion matrices')").waitFor({ timeout: 30000 });
+  check((await frame.locator("svg").count()) > 3, "the run page embeds the report's loss curves and charts");
+  await page.waitForFunction(() => document.getElementById("report").getBoundingClientRect().height > 1000);
+  check(true, "the embedded report is sized to its content");
   const shot = await shoot(page, "run.png", width);
   check((await pixelsNear(page, shot, [46, 125, 50])) > 500, "the screenshot shows the graph's ran-green boxes");
 
