@@ -6,7 +6,11 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strings"
 	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/artifacts/table"
@@ -98,7 +102,7 @@ func readPreview(path string, page *previewPage) error {
 		for i := 0; i < int(rec.NumRows()) && len(page.Cells) < previewRows; i++ {
 			row := make([]string, shown)
 			for c := range row {
-				row[c] = cut(rec.Column(c).ValueStr(i))
+				row[c] = cellText(rec.Column(c), i)
 			}
 			page.Cells = append(page.Cells, row)
 		}
@@ -108,6 +112,43 @@ func readPreview(path string, page *previewPage) error {
 		page.Shown = len(page.Cells)
 	}
 	return nil
+}
+
+// previewItems bounds the items of a list cell shown before it is cut.
+const previewItems = 64
+
+// cellText is a cell as the preview shows it, cut to previewCell
+// characters. Texts are cut before they are copied and lists after
+// previewItems items, so a huge cell costs no more than a small one.
+func cellText(col arrow.Array, i int) string {
+	if col.IsNull(i) {
+		return array.NullValueStr
+	}
+	switch a := col.(type) {
+	case *array.String:
+		return cut(a.Value(i))
+	case *array.LargeString:
+		return cut(a.Value(i))
+	case *array.Binary:
+		v := a.Value(i)
+		return cut(fmt.Sprintf("%d bytes: %x", len(v), v[:min(len(v), previewCell/2)]))
+	case array.ListLike:
+		lo, hi := a.ValueOffsets(i)
+		var b strings.Builder
+		b.WriteByte('[')
+		for j := lo; j < hi && j-lo < previewItems; j++ {
+			if j > lo {
+				b.WriteByte(' ')
+			}
+			b.WriteString(cellText(a.ListValues(), int(j)))
+		}
+		if hi-lo > previewItems {
+			fmt.Fprintf(&b, " … %d items", hi-lo)
+		}
+		b.WriteByte(']')
+		return cut(b.String())
+	}
+	return cut(col.ValueStr(i))
 }
 
 // cut shortens a cell to previewCell characters.

@@ -89,12 +89,18 @@ func writeTable(t *testing.T, path string, n int) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	schema := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "text", Type: arrow.BinaryTypes.String}}, nil)
+	schema := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "text", Type: arrow.BinaryTypes.String},
+		{Name: "ids", Type: arrow.ListOf(arrow.PrimitiveTypes.Int32)}}, nil)
 	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 	defer b.Release()
 	for i := range n {
 		b.Field(0).(*array.Int64Builder).Append(int64(i))
 		b.Field(1).(*array.StringBuilder).Append(fmt.Sprintf("<i>row %d</i> ", i) + strings.Repeat("x", 300))
+		lb := b.Field(2).(*array.ListBuilder)
+		lb.Append(true)
+		for j := range 100 + i {
+			lb.ValueBuilder().(*array.Int32Builder).Append(int32(j))
+		}
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
@@ -268,6 +274,9 @@ func TestUIPreview(t *testing.T) {
 	if strings.Contains(body, "<i>row") || !strings.Contains(body, "&lt;i&gt;row 0&lt;/i&gt; ") || strings.Contains(body, strings.Repeat("x", 201)) ||
 		!strings.Contains(body, "…") {
 		t.Fatalf("cells not escaped or not cut: %s", body)
+	}
+	if !strings.Contains(body, "<td>[0 1 2 3 ") || !strings.Contains(body, "61 62 63 … 100 items]</td>") || strings.Contains(body, " 64 65 ") {
+		t.Fatalf("a long list cell is not cut after 64 items: %s", body)
 	}
 	for path, want := range map[string]int{
 		"/runs/" + runB + "/outputs/quality/model": 404, // not a table
