@@ -12,7 +12,7 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/artifacts/remote"
-	"github.com/mlpipe/pipeline/pipeline"
+	"github.com/mlpipe/pipeline/internal/testutil/graphtest"
 )
 
 const distributedDef = `version: 1
@@ -234,14 +234,7 @@ func TestExecStageNeedsItsUpstreamOutputs(t *testing.T) {
 func TestBundleOfADefinitionNamedRelatively(t *testing.T) {
 	p := newProject(t, distributedDef, map[string]string{"data/words.txt": "a\n"})
 	t.Chdir(filepath.Dir(p.dir))
-	def, err := pipeline.Load(filepath.Join(filepath.Base(p.dir), "pipeline.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := pipeline.Compile(def, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphtest.MustCompile(t, filepath.Join(filepath.Base(p.dir), "pipeline.yaml"))
 	b, err := MakeBundle(g, p.workspace(), []string{"greeting=hi"})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/mlpipe/pipeline/internal/testutil/graphtest"
 	"github.com/mlpipe/pipeline/pipeline"
 	_ "github.com/mlpipe/pipeline/stages/exec"
 )
@@ -47,23 +48,7 @@ func (p *project) write(name, content string) {
 
 func (p *project) graph(sets ...string) *pipeline.Graph {
 	p.t.Helper()
-	def, err := pipeline.Load(p.def)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	var ovs []pipeline.Override
-	for _, s := range sets {
-		o, err := pipeline.ParseOverride(s)
-		if err != nil {
-			p.t.Fatal(err)
-		}
-		ovs = append(ovs, o)
-	}
-	g, err := pipeline.Compile(def, ovs)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return g
+	return graphtest.MustCompile(p.t, p.def, sets...)
 }
 
 func (p *project) workspace() *Workspace {

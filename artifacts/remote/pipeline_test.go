@@ -12,7 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mlpipe/pipeline/artifacts/remote"
-	"github.com/mlpipe/pipeline/pipeline"
+	"github.com/mlpipe/pipeline/internal/testutil/graphtest"
 	"github.com/mlpipe/pipeline/runtime"
 	_ "github.com/mlpipe/pipeline/stages/exec"
 )
@@ -60,14 +60,7 @@ func newProject(t *testing.T, def string, files map[string]string) *project {
 // run runs the pipeline in the project's own workspace with the remote.
 func (p *project) run(r runtime.RemoteStore) *runtime.RunResult {
 	p.t.Helper()
-	def, err := pipeline.Load(filepath.Join(p.dir, "pipeline.yaml"))
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	g, err := pipeline.Compile(def, nil)
-	if err != nil {
-		p.t.Fatal(err)
-	}
+	g := graphtest.MustCompile(p.t, filepath.Join(p.dir, "pipeline.yaml"))
 	ws, err := runtime.OpenWorkspace(filepath.Join(p.dir, ".pipeline"))
 	if err != nil {
 		p.t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/artifacts/remote"
-	"github.com/mlpipe/pipeline/pipeline"
+	"github.com/mlpipe/pipeline/internal/testutil/graphtest"
 	"github.com/mlpipe/pipeline/runtime"
 )
 
@@ -25,14 +25,7 @@ func storeSpec(t *testing.T, def, remoteURL, key string) string {
 		t.Fatal(err)
 	}
 	defer rs.Close()
-	d, err := pipeline.Load(def)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := pipeline.Compile(d, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphtest.MustCompile(t, def)
 	ws, err := runtime.OpenWorkspace(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

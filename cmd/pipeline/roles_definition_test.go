@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/mlpipe/pipeline/internal/testutil"
-	"github.com/mlpipe/pipeline/pipeline"
+	"github.com/mlpipe/pipeline/internal/testutil/graphtest"
 )
 
 // Every output of every stage in the shipped definitions has a role its
@@ -20,19 +20,11 @@ func TestShippedDefinitionsDeclareRoles(t *testing.T) {
 	// and a committed tiny BERT for the pretrained model.
 	sets := map[string]string{"gpu-lm.yaml": "backend=go", "pretrained.yaml": "model_dir=" + testutil.Fixture(t, "hf/tiny-bert")}
 	for _, f := range files {
-		def, err := pipeline.Load(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ovs []pipeline.Override
+		var set []string
 		if s, ok := sets[filepath.Base(f)]; ok {
-			o, err := pipeline.ParseOverride(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ovs = append(ovs, o)
+			set = append(set, s)
 		}
-		g, err := pipeline.Compile(def, ovs)
+		g, err := graphtest.Compile(f, set...)
 		if err != nil {
 			t.Errorf("%s: %v", f, err)
 			continue

@@ -15,7 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mlpipe/pipeline/artifacts"
-	"github.com/mlpipe/pipeline/pipeline"
+	"github.com/mlpipe/pipeline/internal/testutil/graphtest"
 	"github.com/mlpipe/pipeline/runtime"
 	_ "github.com/mlpipe/pipeline/stages/exec"
 )
@@ -60,22 +60,7 @@ func (p *project) ws() *runtime.Workspace {
 // returns the stage statuses sorted by name, as "a=ran b=cached ...".
 func (p *project) run(id string, sets ...string) string {
 	p.t.Helper()
-	def, err := pipeline.Load(filepath.Join(p.dir, "pipeline.yaml"))
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	var ovs []pipeline.Override
-	for _, s := range sets {
-		o, err := pipeline.ParseOverride(s)
-		if err != nil {
-			p.t.Fatal(err)
-		}
-		ovs = append(ovs, o)
-	}
-	g, err := pipeline.Compile(def, ovs)
-	if err != nil {
-		p.t.Fatal(err)
-	}
+	g := graphtest.MustCompile(p.t, filepath.Join(p.dir, "pipeline.yaml"), sets...)
 	res, err := runtime.Run(context.Background(), g, p.ws(), runtime.Options{Jobs: 1, RunID: id, Log: zerolog.Nop()})
 	if err != nil {
 		p.t.Fatal(err)

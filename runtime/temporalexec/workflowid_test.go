@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/internal/testutil/graphtest"
 	"github.com/mlpipe/pipeline/pipeline"
 	_ "github.com/mlpipe/pipeline/stages/exec"
 )
@@ -17,15 +18,7 @@ func compile(t *testing.T, src string) *pipeline.Graph {
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	def, err := pipeline.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := pipeline.Compile(def, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return graphtest.MustCompile(t, path)
 }
 
 const twoStages = `version: 1
