@@ -46,6 +46,8 @@ type runsRow struct {
 }
 
 type runsCell struct {
+	// Title is shown on hovering (why a manifest is unreadable).
+	Title       string
 	Text, Link  string
 	Status, Num bool
 }
@@ -235,7 +237,7 @@ func cell(run records.Summary, field string) runsCell {
 	case "id":
 		return runsCell{Text: run.ID, Link: "/runs/" + url.PathEscape(run.ID)}
 	case "status":
-		return runsCell{Text: run.Status, Status: true}
+		return runsCell{Text: run.Status, Status: true, Title: run.Error}
 	case "took":
 		if run.DurationMS == 0 {
 			return runsCell{Text: "-"}

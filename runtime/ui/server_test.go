@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -333,5 +334,23 @@ func TestUIRunsTableBound(t *testing.T) {
 	code, body := get(t, srv, "/")
 	if code != 200 || strings.Count(body, "<tr data-run=") != maxRows || !strings.Contains(body, `<p id="more">3 more runs not shown`) {
 		t.Fatalf("%d: %d rows; %s", code, strings.Count(body, "<tr data-run="), body[len(body)-300:])
+	}
+}
+
+func TestUIUnreadableRun(t *testing.T) {
+	srv, ws := fixture(t)
+	id := "20260104T000000.000Z-eeeeee"
+	if err := os.MkdirAll(ws.RunDir(id), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ws.ManifestPath(id), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, body := get(t, srv, "/")
+	if code != 200 || !regexp.MustCompile(`<td class="status-unreadable" title="[^"]*manifest[^"]*">unreadable</td>`).MatchString(body) {
+		t.Fatalf("an unreadable run's row does not say why: %d %s", code, body)
+	}
+	if code, _ := get(t, srv, "/runs/"+id); code != 500 {
+		t.Fatalf("an unreadable run's page: %d, want 500", code)
 	}
 }
