@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -15,6 +17,7 @@ import (
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/stages"
+	"github.com/mlpipe/pipeline/stages/evaltables"
 )
 
 // Bounds on a table preview: its first previewRows rows, previewColumns
@@ -27,31 +30,38 @@ const (
 
 // previewPage is what preview.html.tmpl shows.
 type previewPage struct {
-	ID, Stage, Port, Role string
-	Rows                  int64
-	Shown, ColumnsLeft    int
-	Columns               []string
-	Cells                 [][]string
+	// File names the table within an evaluation-tables output, if any.
+	ID, Stage, Port, Role, File string
+	Rows                        int64
+	Shown, ColumnsLeft          int
+	Columns                     []string
+	Cells                       [][]string
 }
 
-// preview serves /runs/{id}/outputs/{stage}/{port}: the first rows of a
-// recorded table output (a role that is a table: see stages.Role.IsTable).
+// preview serves /runs/{id}/outputs/{stage}/{port}, the first rows of a
+// recorded table output (a role that is a table: see stages.Role.IsTable),
+// and /runs/{id}/outputs/{stage}/{port}/{file}, those of one table of an
+// evaluation-tables output (file one of evaltables.Files).
 func (s *Server) preview(w http.ResponseWriter, r *http.Request) {
-	id, stage, port := r.PathValue("id"), r.PathValue("stage"), r.PathValue("port")
+	id, stage, port, file := r.PathValue("id"), r.PathValue("stage"), r.PathValue("port"), r.PathValue("file")
 	m, err := s.manifest(id)
 	if err != nil {
 		s.notFound(w, id, err)
 		return
 	}
-	out := tableOutput(m, stage, port)
+	out := tableOutput(m, stage, port, file)
 	if out == nil {
-		http.Error(w, fmt.Sprintf("run %s has no table output %s.%s", id, stage, port), http.StatusNotFound)
+		what := stage + "." + port
+		if file != "" {
+			what += "/" + file
+		}
+		http.Error(w, fmt.Sprintf("run %s has no table output %s", id, what), http.StatusNotFound)
 		return
 	}
-	page := previewPage{ID: id, Stage: stage, Port: port, Role: out.Role}
-	path := s.ws.Store.ObjectPath(out.Digest)
+	page := previewPage{ID: id, Stage: stage, Port: port, Role: out.Role, File: file}
+	path := filepath.Join(s.ws.Store.ObjectPath(out.Digest), file)
 	if _, err := os.Stat(path); err != nil {
-		http.Error(w, fmt.Sprintf("output %s.%s (%s) is no longer in the workspace's store", stage, port, out.Digest), http.StatusNotFound)
+		http.Error(w, fmt.Sprintf("output %s.%s %s(%s) is not in the workspace's store", stage, port, file, out.Digest), http.StatusNotFound)
 		return
 	}
 	if err := readPreview(path, &page); err != nil {
@@ -61,15 +71,22 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request) {
 	_ = render(w, http.StatusOK, "preview.html.tmpl", page)
 }
 
-// tableOutput finds a stage instance's output port holding a table.
-func tableOutput(m *artifacts.Manifest, stage, port string) *artifacts.PortRecord {
+// tableOutput finds a stage instance's output port holding a table, or,
+// with file, an evaluation-tables directory that may hold that table.
+func tableOutput(m *artifacts.Manifest, stage, port, file string) *artifacts.PortRecord {
 	for i := range m.Stages {
 		if m.Stages[i].Name != stage {
 			continue
 		}
 		for j := range m.Stages[i].Outputs {
 			out := &m.Stages[i].Outputs[j]
-			if out.Port == port && !out.Dir && stages.Role(out.Role).IsTable() {
+			if out.Port != port {
+				continue
+			}
+			if file == "" && !out.Dir && stages.Role(out.Role).IsTable() {
+				return out
+			}
+			if file != "" && out.Dir && out.Role == string(stages.RoleEvaluation) && slices.Contains(evaltables.Files(), file) {
 				return out
 			}
 		}

@@ -9,14 +9,17 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime"
 	"github.com/mlpipe/pipeline/runtime/records"
 	"github.com/mlpipe/pipeline/runtime/report"
 	"github.com/mlpipe/pipeline/stages"
+	"github.com/mlpipe/pipeline/stages/evaltables"
 )
 
 // runPage is what run.html.tmpl shows.
@@ -41,7 +44,11 @@ type stageRow struct {
 
 type outputLink struct {
 	Port, Role, Rows, Preview string
+	// Tables link to the tables of an evaluation-tables directory.
+	Tables []tableLink
 }
+
+type tableLink struct{ Name, Preview string }
 
 // run serves /runs/{id}: the run's stage graph and stages (status, time,
 // metrics, outputs with previews of tables, logs), from its manifest or,
@@ -72,8 +79,16 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 			if out.Rows != nil {
 				link.Rows = strconv.FormatInt(*out.Rows, 10)
 			}
-			if stages.Role(out.Role).IsTable() && !out.Dir {
-				link.Preview = "/runs/" + url.PathEscape(id) + "/outputs/" + url.PathEscape(st.Name) + "/" + url.PathEscape(out.Port)
+			base := "/runs/" + url.PathEscape(id) + "/outputs/" + url.PathEscape(st.Name) + "/" + url.PathEscape(out.Port)
+			switch {
+			case stages.Role(out.Role).IsTable() && !out.Dir:
+				link.Preview = base
+			case out.Role == string(stages.RoleEvaluation) && out.Dir && src == recorded:
+				for _, f := range evaltables.Files() {
+					if _, err := os.Stat(filepath.Join(s.ws.Store.ObjectPath(out.Digest), f)); err == nil {
+						link.Tables = append(link.Tables, tableLink{Name: strings.TrimSuffix(f, ".parquet"), Preview: base + "/" + f})
+					}
+				}
 			}
 			row.Outputs = append(row.Outputs, link)
 		}

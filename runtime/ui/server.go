@@ -35,6 +35,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /runs/{id}/report", s.report)
 	mux.HandleFunc("GET /runs/{id}/logs/{stage}", s.log)
 	mux.HandleFunc("GET /runs/{id}/outputs/{stage}/{port}", s.preview)
+	mux.HandleFunc("GET /runs/{id}/outputs/{stage}/{port}/{file}", s.preview)
 	mux.HandleFunc("GET /api/runs/{id}", s.apiRun)
 	mux.HandleFunc("GET /compare", s.compare)
 	mux.HandleFunc("GET /assets/{file}", static)

@@ -21,6 +21,7 @@ import (
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
 	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/stages/evaltables"
 )
 
 // The fixture's runs: two recorded, one in progress.
@@ -30,6 +31,8 @@ const (
 	runLive = "20260103T000000.000Z-cccccc"
 	// tableDigest names the ingest output the fixture writes to the store.
 	tableDigest = "sha256:" + "ab12000000000000000000000000000000000000000000000000000000000000"
+	// tablesDigest names eval's evaluation-tables directory.
+	tablesDigest = "sha256:" + "cd34000000000000000000000000000000000000000000000000000000000000"
 )
 
 func fixture(t *testing.T) (*httptest.Server, *runtime.Workspace) {
@@ -50,7 +53,8 @@ func fixture(t *testing.T) (*httptest.Server, *runtime.Workspace) {
 				{Name: "quality", Stage: "quality", Kind: "eval", Status: "ran", KeyMetrics: []string{"accuracy"},
 					Inputs:  []artifacts.PortRecord{{Port: "data", From: "raw.data", Digest: tableDigest, Role: "table"}},
 					Metrics: map[string]float64{"accuracy": 0.9 + float64(i)/100, "loss": 0.5},
-					Outputs: []artifacts.PortRecord{{Port: "model", Digest: tableDigest, Role: "model"}}},
+					Outputs: []artifacts.PortRecord{{Port: "model", Digest: tableDigest, Role: "model"},
+						{Port: "tables", Digest: tablesDigest, Role: "evaluation", Dir: true}}},
 			}}
 		m.Definition.Name = "spam-filter"
 		if err := m.Write(ws.ManifestPath(id)); err != nil {
@@ -58,6 +62,7 @@ func fixture(t *testing.T) (*httptest.Server, *runtime.Workspace) {
 		}
 	}
 	writeTable(t, ws.Store.ObjectPath(tableDigest), int(rows))
+	writeTable(t, filepath.Join(ws.Store.ObjectPath(tablesDigest), evaltables.PredictionsFile), 7)
 	if err := os.MkdirAll(ws.LogsDir(runB), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -185,6 +190,10 @@ func TestUIRunPage(t *testing.T) {
 	if !strings.Contains(body, `href="/runs/`+runB+`/outputs/raw/data"`) || strings.Contains(body, "/outputs/quality/model") {
 		t.Fatalf("previews only for tables: %s", body)
 	}
+	if !strings.Contains(body, `<a href="/runs/`+runB+`/outputs/quality/tables/predictions.parquet">predictions</a>`) ||
+		strings.Contains(body, "confusion.parquet") {
+		t.Fatalf("links to the evaluation tables written, and only those: %s", body)
+	}
 	if !strings.Contains(body, `href="/runs/`+runB+`/logs/raw"`) || strings.Contains(body, "/logs/quality") {
 		t.Fatalf("log links only where a log exists: %s", body)
 	}
@@ -279,10 +288,18 @@ func TestUIPreview(t *testing.T) {
 	if !strings.Contains(body, "<td>[0 1 2 3 ") || !strings.Contains(body, "61 62 63 … 100 items]</td>") || strings.Contains(body, " 64 65 ") {
 		t.Fatalf("a long list cell is not cut after 64 items: %s", body)
 	}
+	code, body = get(t, srv, "/runs/"+runB+"/outputs/quality/tables/"+evaltables.PredictionsFile)
+	if code != 200 || !strings.Contains(body, "7 rows") || strings.Count(body, "<tr><td>") != 7 {
+		t.Fatalf("an evaluation table: %d %s", code, body)
+	}
 	for path, want := range map[string]int{
-		"/runs/" + runB + "/outputs/quality/model": 404, // not a table
-		"/runs/" + runB + "/outputs/raw/nope":      404,
-		"/runs/nope/outputs/raw/data":              404,
+		"/runs/" + runB + "/outputs/quality/tables":                             404, // a directory
+		"/runs/" + runB + "/outputs/quality/tables/" + evaltables.ConfusionFile: 404, // not written
+		"/runs/" + runB + "/outputs/quality/tables/..%2F..%2Fab12":              404,
+		"/runs/" + runB + "/outputs/raw/data/" + evaltables.PredictionsFile:     404, // not evaluation tables
+		"/runs/" + runB + "/outputs/quality/model":                              404, // not a table
+		"/runs/" + runB + "/outputs/raw/nope":                                   404,
+		"/runs/nope/outputs/raw/data":                                           404,
 	} {
 		if code, body := get(t, srv, path); code != want {
 			t.Errorf("%s: %d, want %d: %s", path, code, want, body)

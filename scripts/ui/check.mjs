@@ -171,6 +171,12 @@ try {
   check((await page.locator("#preview thead").textContent()).includes("secret_sha256"), "findings carry digests, not values");
   await page.goBack();
 
+  // eval's per-example predictions, from its evaluation tables.
+  await page.click('#stages tr[data-stage="quality"] a:text-is("predictions")');
+  check((await page.locator("#preview tbody tr").count()) === 100 && (await page.locator("body").textContent()).includes("605 rows"),
+    "the predictions preview shows the first 100 of the 605 test mails");
+  await page.goBack();
+
   // The training log keeps its fields.
   await page.click('#stages tr[data-stage="classifier"] a:text("log")');
   const log = await page.locator("body").textContent();

@@ -19,6 +19,10 @@ const (
 	PredictionsFile = "predictions.parquet"
 )
 
+// Files lists the files an evaluation-tables directory may hold, in the
+// order a reader shows them.
+func Files() []string { return []string{PredictionsFile, ConfusionFile, PerClassFile} }
+
 // Columns of ConfusionFile.
 const (
 	Actual    = "actual"
