@@ -16,6 +16,7 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/pipeline"
+	"github.com/mlpipe/pipeline/stages"
 )
 
 // Statuses a stage has in a live state before it ends (then it takes one of
@@ -27,7 +28,7 @@ const (
 
 // LiveState is what a run in progress says of itself: each stage instance's
 // status so far. The runner rewrites it atomically (runs/<id>/live.json) as
-// stages start and end, at most every liveInterval, and removes it once the
+// stages start, report progress and end, at most every liveInterval, and removes it once the
 // run's manifest is written; readers such as `pipeline ui` show it while no
 // manifest exists.
 type LiveState struct {
@@ -56,6 +57,11 @@ type LiveStage struct {
 	Error      string     `json:"error,omitempty"`
 	// Metrics are the stage's final metrics, once it ended.
 	Metrics map[string]float64 `json:"metrics,omitempty"`
+	// Done, Total and Unit are a running stage's progress as it reports it
+	// (120 of 600 steps); Total is 0 when unknown.
+	Done  int64  `json:"done,omitempty"`
+	Total int64  `json:"total,omitempty"`
+	Unit  string `json:"unit,omitempty"`
 }
 
 // LiveInput is one input port of a live stage and the output feeding it
@@ -181,6 +187,37 @@ func (l *liveRecorder) ended(res *StageResult) {
 			st.Metrics = maps.Clone(res.Record.Metrics)
 		}
 	})
+}
+
+// progress returns the stages.Progress that records a stage instance's
+// progress in the live state, written as the rest is (at most every
+// liveInterval).
+func (l *liveRecorder) progress(name string) stages.Progress {
+	if l == nil {
+		return stages.NopProgress{}
+	}
+	return liveProgress{l: l, name: name}
+}
+
+// liveProgress is one stage instance's progress into its live state.
+type liveProgress struct {
+	l    *liveRecorder
+	name string
+}
+
+// Start implements stages.Progress.
+func (p liveProgress) Start(total int64, unit string) {
+	p.l.update(p.name, func(st *LiveStage) { st.Done, st.Total, st.Unit = 0, total, unit })
+}
+
+// Add implements stages.Progress.
+func (p liveProgress) Add(n int64) {
+	p.l.update(p.name, func(st *LiveStage) { st.Done += n })
+}
+
+// Set implements stages.Progress.
+func (p liveProgress) Set(done int64, _ string) {
+	p.l.update(p.name, func(st *LiveStage) { st.Done = done })
 }
 
 func (l *liveRecorder) update(name string, f func(*LiveStage)) {

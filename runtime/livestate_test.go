@@ -42,6 +42,10 @@ func TestLiveStateRecordsStagesAsTheyGo(t *testing.T) {
 		t.Fatalf("live runs: %v %v", ids, err)
 	}
 	l.started("a")
+	pr := l.progress("a")
+	pr.Start(10, "rows")
+	pr.Add(3)
+	pr.Add(2)
 	l.close(false)
 	s, err = ReadLiveState(ws.LiveStatePath("20260101T000000.000Z-abcdef"))
 	if err != nil {
@@ -49,6 +53,9 @@ func TestLiveStateRecordsStagesAsTheyGo(t *testing.T) {
 	}
 	if s.Stages[0].Status != StatusRunning || s.Stages[0].StartedAt == nil || s.Stages[1].Status != StatusPending {
 		t.Fatalf("after a started: %+v", s.Stages)
+	}
+	if a := s.Stages[0]; a.Done != 5 || a.Total != 10 || a.Unit != "rows" {
+		t.Fatalf("a's progress: %d of %d %s, want 5 of 10 rows", a.Done, a.Total, a.Unit)
 	}
 	if s.Abandoned() {
 		t.Fatal("a state written by this process is not abandoned")

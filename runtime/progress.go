@@ -18,9 +18,33 @@ type ProgressFinisher interface {
 	Finish(name, status string)
 }
 
+// progressFor is the Progress a stage instance reports to: the run's sink,
+// if any, and its live state.
 func (r *runner) progressFor(n *pipeline.Node) stages.Progress {
+	live := r.live.progress(n.Name)
 	if r.opts.Progress == nil {
-		return stages.NopProgress{}
+		return live
 	}
-	return r.opts.Progress.Stage(n.Name)
+	return teeProgress{r.opts.Progress.Stage(n.Name), live}
+}
+
+// teeProgress reports to two Progresses.
+type teeProgress [2]stages.Progress
+
+// Start implements stages.Progress.
+func (t teeProgress) Start(total int64, unit string) {
+	t[0].Start(total, unit)
+	t[1].Start(total, unit)
+}
+
+// Add implements stages.Progress.
+func (t teeProgress) Add(n int64) {
+	t[0].Add(n)
+	t[1].Add(n)
+}
+
+// Set implements stages.Progress.
+func (t teeProgress) Set(done int64, status string) {
+	t[0].Set(done, status)
+	t[1].Set(done, status)
 }

@@ -133,6 +133,9 @@ try {
     await page.waitForSelector('svg.dag g[data-stage="classifier"].status-running, svg.dag g[data-stage="classifier"].status-ran',
       { timeout: 180000 });
     check(true, "the stage graph shows the classifier running without a reload");
+    await page.waitForFunction(() => /running · \d+\/600 steps/.test(document.querySelector('#stages tr[data-stage="classifier"] td.status').textContent),
+      null, { timeout: 60000 });
+    check(true, "the classifier's row shows its steps as it trains");
     await page.waitForSelector('#stages tr[data-stage="classifier"] td.log a', { timeout: 10000 });
     check(true, "the started stage gains a log link without a reload");
     await shoot(page, "run-live.png", width);

@@ -14,6 +14,11 @@
     var s = Math.floor(ms / 1000);
     return Math.floor(s / 60) + "m" + String(s % 60).padStart(2, "0") + "s";
   }
+  // metric writes a number with six significant digits, as the server does.
+  function metric(v) {
+    if (typeof v !== "number" || (Number.isInteger(v) && Math.abs(v) < 1e15)) { return String(v); }
+    return String(Number(v.toPrecision(6)));
+  }
   function fill(cell, lines) {
     cell.textContent = "";
     lines.forEach(function (line) {
@@ -24,14 +29,19 @@
   function update(st) {
     var sel = '[data-stage="' + CSS.escape(st.name) + '"]';
     var row = table.querySelector("tr" + sel);
+    // A running stage's progress, as it reports it: "running · 120/600 steps".
+    var text = st.status;
+    if (st.status === "running" && st.unit) {
+      text += " · " + (st.done || 0) + (st.total ? "/" + st.total : "") + " " + st.unit;
+    }
     if (row) {
       var cell = row.querySelector("td.status");
-      cell.textContent = st.status;
+      cell.textContent = text;
       cell.className = "status status-" + st.status;
       if (st.duration_ms) { row.querySelector("td.took").textContent = took(st.duration_ms); }
       if (st.metrics) {
         fill(row.querySelector("td.metrics"), Object.keys(st.metrics).sort().map(function (k) {
-          return k + " = " + st.metrics[k];
+          return k + " = " + metric(st.metrics[k]);
         }));
       }
       var log = row.querySelector("td.log");
@@ -46,7 +56,10 @@
     if (node) {
       node.setAttribute("class", "node status-" + st.status);
       var sub = node.querySelector("text.sub");
-      if (sub) { sub.textContent = st.kind + " · " + st.status; }
+      if (sub) {
+        var state = st.status === "running" && st.total ? Math.floor(100 * (st.done || 0) / st.total) + "%" : st.status;
+        sub.textContent = st.kind + " · " + state;
+      }
     }
   }
   function tick() {
