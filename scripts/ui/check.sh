@@ -27,11 +27,8 @@ if ! (cd scripts/ui && npm ci --no-audit --no-fund --silent); then
   echo "scripts/ui/check.sh: SKIPPED: playwright-core could not be installed (is npm's registry reachable?)" >&2
   exit 0
 fi
-bin=${PIPELINE_BIN:-}
-if [ -z "$bin" ]; then
-  bin="$work/pipeline"
-  go build -o "$bin" ./cmd/pipeline
-fi
+bin=${PIPELINE_BIN:-$work/pipeline}
+[ -n "${PIPELINE_BIN:-}" ] || go build -o "$bin" ./cmd/pipeline
 def="$work/def"
 mkdir "$def"
 cp definitions/quickstart.yaml "$def/"
