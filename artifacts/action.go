@@ -84,7 +84,7 @@ func (s *Store) LoadAction(key string) (*ActionRecord, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(p)
+	b, err := ReadFileBounded(p, MaxActionBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -3,7 +3,6 @@ package artifacts
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"time"
 )
 
@@ -150,7 +149,7 @@ type StageRecord struct {
 
 // ReadManifest loads a manifest file.
 func ReadManifest(path string) (*Manifest, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadFileBounded(path, MaxManifestBytes)
 	if err != nil {
 		return nil, fmt.Errorf("reading manifest: %w", err)
 	}

@@ -73,7 +73,7 @@ type LiveInput struct {
 
 // ReadLiveState reads a live-state file.
 func ReadLiveState(path string) (*LiveState, error) {
-	data, err := os.ReadFile(path)
+	data, err := artifacts.ReadFileBounded(path, maxLiveStateBytes)
 	if err != nil {
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}
@@ -127,6 +127,10 @@ func (w *Workspace) LiveRunIDs() ([]string, error) {
 		return err == nil
 	})
 }
+
+// maxLiveStateBytes bounds a live state read back (a 10,000-stage run's
+// is a few MiB).
+const maxLiveStateBytes = 64 << 20
 
 // liveInterval is the shortest time between two writes of a live state, so
 // a run of many cached stages writes it a few times, not once a stage.
