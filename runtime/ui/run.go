@@ -92,7 +92,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 			}
 			row.Outputs = append(row.Outputs, link)
 		}
-		if st.Error != "" {
+		if st.Status == runtime.StatusFailed {
 			page.Failures = append(page.Failures, st)
 		}
 		page.Stages = append(page.Stages, row)

@@ -371,3 +371,25 @@ func TestUIUnreadableRun(t *testing.T) {
 		t.Fatalf("an unreadable run's page: %d, want 500", code)
 	}
 }
+
+func TestUIFailedRun(t *testing.T) {
+	srv, ws := fixture(t)
+	id := "20260105T000000.000Z-ffffff"
+	m := &artifacts.Manifest{SchemaVersion: artifacts.ManifestSchemaVersion, RunID: id, Status: "failed",
+		StartedAt: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), FinishedAt: time.Date(2026, 1, 5, 0, 0, 1, 0, time.UTC),
+		Stages: []artifacts.StageRecord{
+			{Name: "a", Stage: "a", Kind: "exec", Status: "failed", Error: "command failed with exit status 3 <oops>"},
+			{Name: "b", Stage: "b", Kind: "exec", Status: "skipped", Error: "skipped: upstream `a` failed",
+				Inputs: []artifacts.PortRecord{{Port: "x", From: "a.x", Digest: tableDigest}}},
+		}}
+	if err := m.Write(ws.ManifestPath(id)); err != nil {
+		t.Fatal(err)
+	}
+	code, body := get(t, srv, "/runs/"+id)
+	if code != 200 || !strings.Contains(body, "<h2>a failed</h2>") || !strings.Contains(body, "exit status 3 &lt;oops&gt;") {
+		t.Fatalf("a failed stage's error: %d %s", code, body)
+	}
+	if strings.Contains(body, "<h2>b failed</h2>") || !strings.Contains(body, `class="status status-skipped">skipped<`) {
+		t.Fatalf("a skipped stage is shown as failed: %s", body)
+	}
+}
