@@ -28,7 +28,7 @@ var pages = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("pages").Funcs(pageFuncs).ParseFS(assets, "assets/*.html.tmpl"))
 })
 
-// static serves /assets/{file}: the style sheet and the script, nothing
+// static serves /assets/{file}: the style sheet and the scripts, nothing
 // else (templates are not served).
 func static(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
