@@ -3,8 +3,6 @@ package runtime
 import (
 	"context"
 	"fmt"
-	"os"
-	goruntime "runtime"
 	"time"
 
 	"github.com/mlpipe/pipeline/artifacts"
@@ -18,9 +16,6 @@ func stageRunner(g *pipeline.Graph, ws *Workspace, spec *StageSpec, opts Options
 	n, ok := g.Node(spec.Stage)
 	if !ok {
 		return nil, nil, fmt.Errorf("the definition has no stage instance %s", spec.Stage)
-	}
-	if opts.Jobs <= 0 {
-		opts.Jobs = goruntime.NumCPU()
 	}
 	r := newRunner(g, ws, opts.RunID, opts)
 	for _, u := range g.Upstream(n) {
@@ -85,20 +80,12 @@ func ExecStage(ctx context.Context, g *pipeline.Graph, ws *Workspace, spec *Stag
 	if opts.Remote == nil {
 		return nil, fmt.Errorf("executing stage %s: a remote store is required", spec.Stage)
 	}
-	if opts.RunID == "" {
-		opts.RunID = NewRunID(time.Now())
-	}
-	if err := ws.Init(); err != nil {
-		return nil, err
-	}
-	wl, err := LockWorkspace(ws.Root, false)
+	id, unlock, err := beginRun(ws, opts.RunID, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	defer wl.Unlock()
-	if err := os.MkdirAll(ws.LogsDir(opts.RunID), 0o755); err != nil {
-		return nil, fmt.Errorf("creating run directory: %w", err)
-	}
+	defer unlock()
+	opts.RunID = id
 	r, n, err := stageRunner(g, ws, spec, opts)
 	if err != nil {
 		return nil, err

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	goruntime "runtime"
 	"time"
 
 	"github.com/mlpipe/pipeline/artifacts"
@@ -77,24 +75,13 @@ func RemoteOutcomes(ctx context.Context, g *pipeline.Graph, ws *Workspace, remot
 // exposes the outputs under out/, and writes the manifest. A stage without
 // an outcome is recorded as skipped.
 func RecordRun(ctx context.Context, g *pipeline.Graph, ws *Workspace, outcomes map[string]*StageOutcome, started time.Time, opts Options) (*RunResult, error) {
-	if opts.Jobs <= 0 {
-		opts.Jobs = goruntime.NumCPU()
-	}
-	if err := ws.Init(); err != nil {
-		return nil, err
-	}
-	wl, err := LockWorkspace(ws.Root, false)
+	id, unlock, err := beginRun(ws, opts.RunID, started)
 	if err != nil {
 		return nil, err
 	}
-	defer wl.Unlock()
-	if opts.RunID == "" {
-		opts.RunID = NewRunID(started)
-	}
-	if err := os.MkdirAll(ws.LogsDir(opts.RunID), 0o755); err != nil {
-		return nil, fmt.Errorf("creating run directory: %w", err)
-	}
-	r := newRunner(g, ws, opts.RunID, opts)
+	defer unlock()
+	opts.RunID = id
+	r := newRunner(g, ws, id, opts)
 	r.git = lookUpGit(g.Def.Dir)
 	for _, n := range g.Nodes {
 		o := outcomes[n.Name]

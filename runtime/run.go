@@ -107,27 +107,13 @@ func NewRunID(now time.Time) string {
 // It returns an error only when the run could not be carried out at all; a
 // failed stage is reported in the result's Status.
 func Run(ctx context.Context, g *pipeline.Graph, ws *Workspace, opts Options) (*RunResult, error) {
-	if opts.Jobs <= 0 {
-		opts.Jobs = goruntime.NumCPU()
-	}
-	if err := ws.Init(); err != nil {
-		return nil, err
-	}
-	// Runs hold the workspace lock shared; `gc` takes it exclusively.
-	wl, err := LockWorkspace(ws.Root, false)
+	started := time.Now().UTC()
+	id, unlock, err := beginRun(ws, opts.RunID, started)
 	if err != nil {
 		return nil, err
 	}
-	defer wl.Unlock()
+	defer unlock()
 	cleanStaleTemp(ws, opts.Log)
-	started := time.Now().UTC()
-	id := opts.RunID
-	if id == "" {
-		id = NewRunID(started)
-	}
-	if err := os.MkdirAll(ws.LogsDir(id), 0o755); err != nil {
-		return nil, fmt.Errorf("creating run directory: %w", err)
-	}
 	if opts.Remote != nil {
 		opts.Remote = newRemoteGuard(opts.Remote, opts.Log)
 	}
@@ -182,9 +168,34 @@ func (r *runner) finish(started time.Time, interrupted bool) (*RunResult, error)
 	return res, nil
 }
 
+// beginRun readies the workspace for a run, or for one stage of a
+// distributed one: the workspace initialised, its lock held shared (`gc`
+// takes it exclusively), the run id chosen (id, or a new one from started)
+// and the run's log directory made. unlock releases the lock.
+func beginRun(ws *Workspace, id string, started time.Time) (runID string, unlock func(), err error) {
+	if err := ws.Init(); err != nil {
+		return "", nil, err
+	}
+	wl, err := LockWorkspace(ws.Root, false)
+	if err != nil {
+		return "", nil, err
+	}
+	if id == "" {
+		id = NewRunID(started)
+	}
+	if err := os.MkdirAll(ws.LogsDir(id), 0o755); err != nil {
+		wl.Unlock()
+		return "", nil, fmt.Errorf("creating run directory: %w", err)
+	}
+	return id, wl.Unlock, nil
+}
+
 // newRunner sets up the state of one run, or of one pass over a graph
 // (remote lookups, pulls, a single stage), of the run id given.
 func newRunner(g *pipeline.Graph, ws *Workspace, id string, opts Options) *runner {
+	if opts.Jobs <= 0 {
+		opts.Jobs = goruntime.NumCPU()
+	}
 	return &runner{g: g, ws: ws, opts: opts, runID: id, gate: newGate(opts.Jobs),
 		results: map[*pipeline.Node]*StageResult{}, secrets: newSecretBook(g, ws, false)}
 }
