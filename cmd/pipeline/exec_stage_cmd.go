@@ -59,18 +59,11 @@ was cached, 1 when it failed (the outcome is still written), 2 on bad usage.`,
 			if err != nil {
 				return failure("stage key %s: %v", key, err)
 			}
-			m, err := runtime.MaterializeBundle(ctx, ws, rs, spec.Bundle)
-			if err != nil {
-				return failure("rebuilding the project of stage %s: %v", spec.Stage, err)
-			}
-			g, err := m.Compile()
-			if err != nil {
-				return failure("compiling the definition of stage %s: %v", spec.Stage, err)
-			}
-			hit, computed, err := runtime.RemoteHit(ctx, g, ws, spec, rs)
+			ready, err := runtime.PrepareStage(ctx, ws, rs, spec)
 			if err != nil {
 				return failure("%v", err)
 			}
+			g, hit, computed := ready.Graph, ready.Hit, ready.Key
 			if computed != key && len(g.Secrets) > 0 {
 				if n, ok := g.Node(spec.Stage); ok && len(n.Secrets) > 0 {
 					return failure("stage %s has key %s on this machine, not %s: it uses secrets (%s), whose hashes are keyed per workspace; set %s to one shared value on every machine of the run",

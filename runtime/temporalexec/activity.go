@@ -3,6 +3,7 @@ package temporalexec
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -48,19 +49,16 @@ type Activities struct {
 func (a *Activities) ExecStage(ctx context.Context, t Task) (*runtime.StageOutcome, error) {
 	info := activity.GetInfo(ctx)
 	log := a.Log.With().Str("stage", t.Stage).Int32("attempt", info.Attempt).Logger()
-	m, err := runtime.MaterializeBundle(ctx, a.Workspace, a.Remote, t.Bundle)
-	if err != nil {
-		return nil, fmt.Errorf("rebuilding the project of stage %s: %w", t.Stage, err)
-	}
-	g, err := m.Compile()
-	if err != nil {
-		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("compiling the definition for stage %s: %v", t.Stage, err), errSetup, err)
-	}
 	spec := &runtime.StageSpec{Bundle: t.Bundle, Stage: t.Stage, Upstream: t.Upstream}
-	hit, key, err := runtime.RemoteHit(ctx, g, a.Workspace, spec, a.Remote)
-	if err != nil {
-		return nil, fmt.Errorf("looking up stage %s: %w", t.Stage, err)
+	ready, err := runtime.PrepareStage(ctx, a.Workspace, a.Remote, spec)
+	var ce *runtime.CompileError
+	if errors.As(err, &ce) {
+		return nil, temporal.NewNonRetryableApplicationError(err.Error(), errSetup, err)
 	}
+	if err != nil {
+		return nil, err
+	}
+	hit, key := ready.Hit, ready.Key
 	if hit != nil {
 		// Another run produced it since this one started (or an upstream
 		// stage re-ran to the same bytes): one request, no child, no data.
