@@ -3,12 +3,11 @@ package hf
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/stages/train/models"
 	"github.com/mlpipe/pipeline/stages/train/safetensors"
 )
@@ -63,7 +62,7 @@ const maxAdapterConfigBytes = 1 << 20
 // or modules_to_save; each is an error naming the field.
 func ReadAdapterConfig(dir string) (*LoRA, error) {
 	path := filepath.Join(dir, AdapterConfigFile)
-	raw, err := readBounded(path, maxAdapterConfigBytes)
+	raw, err := artifacts.ReadFileBounded(path, maxAdapterConfigBytes)
 	if err != nil {
 		return nil, fmt.Errorf("reading the adapter config: %w", err)
 	}
@@ -105,20 +104,4 @@ func ReadAdapterConfig(dir string) (*LoRA, error) {
 		return fail("target_modules: want a list of module names (a regular expression is not supported)")
 	}
 	return l, nil
-}
-
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if int64(len(raw)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
-	}
-	return raw, nil
 }

@@ -12,11 +12,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/mlpipe/pipeline/artifacts"
 )
 
 // ConfigFile is the name of a model directory's configuration.
@@ -116,20 +117,12 @@ func IsModelDir(dir string) bool {
 // ReadConfig reads and checks dir/config.json.
 func ReadConfig(dir string) (*Config, error) {
 	path := filepath.Join(dir, ConfigFile)
-	f, err := os.Open(path)
+	raw, err := artifacts.ReadFileBounded(path, maxConfigBytes)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%s is not a Hugging Face model directory: it has no %s", dir, ConfigFile)
+	}
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s is not a Hugging Face model directory: it has no %s", dir, ConfigFile)
-		}
 		return nil, fmt.Errorf("reading model config: %w", err)
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, maxConfigBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading model config %s: %w", path, err)
-	}
-	if len(raw) > maxConfigBytes {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxConfigBytes)
 	}
 	c, err := ParseConfig(raw)
 	if err != nil {
