@@ -126,6 +126,18 @@ func (w *Workspace) SecretKeyPath() string { return filepath.Join(w.Root, secret
 // RunDir returns the directory of a run's records.
 func (w *Workspace) RunDir(id string) string { return filepath.Join(w.RunsDir(), id) }
 
+// HasRun reports whether id names a run directory of the workspace: one
+// path element, not hidden, that exists as a directory under runs/. A name
+// that could leave runs/ (a separator, `..`) is never one, so a caller may
+// build paths from an id HasRun accepts.
+func (w *Workspace) HasRun(id string) bool {
+	if id == "" || strings.HasPrefix(id, ".") || strings.ContainsAny(id, `/\`) || filepath.Base(id) != id {
+		return false
+	}
+	fi, err := os.Stat(w.RunDir(id))
+	return err == nil && fi.IsDir()
+}
+
 // ManifestPath returns the path of a run's manifest.
 func (w *Workspace) ManifestPath(id string) string {
 	return filepath.Join(w.RunDir(id), manifestFile)

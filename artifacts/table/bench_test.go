@@ -77,7 +77,7 @@ func BenchmarkReadFlat(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			for range b.N {
-				r, err := open(path, nil, dicts)
+				r, err := open(path, nil, nil, dicts)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -128,7 +128,7 @@ func TestFlatReader(t *testing.T) {
 func checkFlat(t *testing.T, path string, cols []string, check []int, dicts, dictEncoded bool, rec arrow.RecordBatch) {
 	t.Helper()
 	n := rec.NumRows()
-	r, err := open(path, fixed(cols), dicts)
+	r, err := open(path, cols, nil, dicts)
 	if err != nil {
 		t.Fatal(err)
 	}

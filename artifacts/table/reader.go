@@ -42,7 +42,7 @@ func Open(path string) (*Reader, error) {
 // OpenColumns is Open reading only the named top-level columns, in the order
 // given (nil reads them all). A name the file lacks is an error.
 func OpenColumns(path string, columns []string) (r *Reader, err error) {
-	return open(path, fixed(columns), false)
+	return open(path, columns, nil, false)
 }
 
 // OpenSelected opens the table once and reads the top-level columns choose
@@ -51,12 +51,7 @@ func OpenColumns(path string, columns []string) (r *Reader, err error) {
 // file's footer is parsed once and no page is read before the choice. An
 // error from choose is returned as it is.
 func OpenSelected(path string, choose func(*arrow.Schema) ([]string, error)) (*Reader, error) {
-	return open(path, choose, false)
-}
-
-// fixed is the choice of the columns named, whatever the schema.
-func fixed(columns []string) func(*arrow.Schema) ([]string, error) {
-	return func(*arrow.Schema) ([]string, error) { return columns, nil }
+	return open(path, nil, choose, false)
 }
 
 // OpenDictionaries is OpenColumns, except that a string or binary column
@@ -68,12 +63,13 @@ func fixed(columns []string) func(*arrow.Schema) ([]string, error) {
 // neither copied nor compared more than once. Consumers that handle
 // *array.Dictionary use it to work once per distinct value.
 func OpenDictionaries(path string, columns []string) (*Reader, error) {
-	return open(path, fixed(columns), true)
+	return open(path, columns, nil, true)
 }
 
-// open opens the table and reads the columns choose picks, reading
+// open opens the table and reads the columns named, or, with choose, those
+// choose picks from the file's schema (built only then); it reads
 // dictionary-encoded columns as Arrow dictionaries when dicts is set.
-func open(path string, choose func(*arrow.Schema) ([]string, error), dicts bool) (r *Reader, err error) {
+func open(path string, columns []string, choose func(*arrow.Schema) ([]string, error), dicts bool) (r *Reader, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening table %s: %w", path, err)
@@ -106,9 +102,10 @@ func open(path string, choose func(*arrow.Schema) ([]string, error), dicts bool)
 	if err != nil {
 		return nil, fmt.Errorf("opening table %s: reading schema: %w", path, unsupported(err))
 	}
-	columns, err := choose(fileSchema(full, c))
-	if err != nil {
-		return nil, err
+	if choose != nil {
+		if columns, err = choose(fileSchema(full, c)); err != nil {
+			return nil, err
+		}
 	}
 	leaves, err := leafIndices(fr, columns)
 	if err != nil {

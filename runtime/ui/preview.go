@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -168,11 +167,15 @@ func cellText(col arrow.Array, i int) string {
 	return cut(col.ValueStr(i))
 }
 
-// cut shortens a cell to previewCell characters.
+// cut shortens a cell to previewCell characters, reading no further into
+// it than that.
 func cut(s string) string {
-	if utf8.RuneCountInString(s) <= previewCell {
-		return s
+	n := 0
+	for i := range s {
+		if n == previewCell {
+			return s[:i] + "…"
+		}
+		n++
 	}
-	r := []rune(s)
-	return string(r[:previewCell]) + "…"
+	return s
 }

@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"slices"
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime"
@@ -62,32 +61,31 @@ func CheckLoopback(addr string) error {
 var errNoRun = errors.New("no such run")
 
 // manifest reads a recorded run's manifest: errNoRun when the workspace
-// has no manifest of that id (the id is matched against the listing, never
-// used as a path first).
+// has no manifest of that id (the id is checked to name a run directory,
+// see Workspace.HasRun, before it becomes a path).
 func (s *Server) manifest(id string) (*artifacts.Manifest, error) {
-	ids, err := s.ws.RunIDs()
-	if err != nil {
-		return nil, err
-	}
-	if !slices.Contains(ids, id) {
+	if !s.ws.HasRun(id) {
 		return nil, errNoRun
 	}
-	return artifacts.ReadManifest(s.ws.ManifestPath(id))
+	m, err := artifacts.ReadManifest(s.ws.ManifestPath(id))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, errNoRun // a run in progress, or one killed before it ended
+	}
+	return m, err
 }
 
 // liveState reads the live state of a run in progress: errNoRun when the
-// workspace has no run of that id in progress.
+// workspace has no run of that id without a manifest and with a live state.
 func (s *Server) liveState(id string) (*runtime.LiveState, error) {
-	ids, err := s.ws.LiveRunIDs()
-	if err != nil {
-		return nil, err
-	}
-	if !slices.Contains(ids, id) {
+	if !s.ws.HasRun(id) {
 		return nil, errNoRun
+	}
+	if _, err := os.Stat(s.ws.ManifestPath(id)); err == nil {
+		return nil, errNoRun // recorded: its manifest says what it became
 	}
 	st, err := runtime.ReadLiveState(s.ws.LiveStatePath(id))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, errNoRun // it ended since the listing
+		return nil, errNoRun
 	}
 	return st, err
 }
