@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -70,7 +71,7 @@ func peakRSSMB() float64 {
 
 // measure trains one configuration: a warm-up step (graph build and compile),
 // then steps timed steps.
-func measure(name, gradKind, backendName string, steps int) (*result, error) {
+func measure(name, gradKind, backendName string, steps int, cpuProfile string) (*result, error) {
 	sz, ok := sizes[name]
 	if !ok {
 		return nil, fmt.Errorf("unknown size %q", name)
@@ -109,6 +110,17 @@ func measure(name, gradKind, backendName string, steps int) (*result, error) {
 	}
 	if err := step(0); err != nil {
 		return nil, err
+	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	cpu0, wall0 := cpuSeconds(), time.Now()
 	for s := 1; s <= steps; s++ {
@@ -168,9 +180,10 @@ func main() {
 	stock := flag.Bool("stock", false, "also run SimpleGo with GoMLX's stock DotGeneral gradient")
 	steps := flag.Int("steps", 0, "timed steps (default: 20 small, 4 mid, 2 large; stock: 2)")
 	skipStockLarge := flag.Bool("skip-stock-large", true, "do not run the large model with stock gradients (minutes per step)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of a single -size run's timed steps to this file")
 	flag.Parse()
 	if *sizeFlag != "" {
-		res, err := measure(*sizeFlag, *gradFlag, *backendFlag, *steps)
+		res, err := measure(*sizeFlag, *gradFlag, *backendFlag, *steps, *cpuProfile)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)

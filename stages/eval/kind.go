@@ -59,7 +59,7 @@ func (Kind) Version() string { return "3" }
 
 // Implementations implements stages.Implementations: the table format it writes and the GoMLX release it computes with.
 func (Kind) Implementations() map[string]string {
-	return map[string]string{"table": table.FormatVersion, "gomlx": backend.GoMLXVersion}
+	return map[string]string{"table": table.FormatVersion, "gomlx": backend.GoMLXVersion, "simplego_dot": backend.DotKernels()}
 }
 
 // ScoresHeldOut implements stages.Scorer.

@@ -24,7 +24,7 @@ func (Kind) Version() string { return "2" }
 
 // Implementations implements stages.Implementations: the table format it writes and the GoMLX release it computes with.
 func (Kind) Implementations() map[string]string {
-	return map[string]string{"table": table.FormatVersion, "gomlx": backend.GoMLXVersion}
+	return map[string]string{"table": table.FormatVersion, "gomlx": backend.GoMLXVersion, "simplego_dot": backend.DotKernels()}
 }
 
 // Doc implements stages.Kind.

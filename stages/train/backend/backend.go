@@ -16,12 +16,20 @@ import (
 
 	"github.com/gomlx/gomlx/backends"
 	_ "github.com/gomlx/gomlx/backends/simplego" // registers "go"
+
+	"github.com/mlpipe/pipeline/stages/train/backend/gemm"
 )
 
 // GoMLXVersion is the GoMLX release the train and eval kinds compute with
 // (go.mod requires it; a test keeps the two equal). It enters their keys: a
 // new release may change the numbers a model computes.
 const GoMLXVersion = "v0.26.0"
+
+// DotKernels names the float32 matrix-multiply kernels SimpleGo computes with
+// in this process (see package gemm). With GoMLXVersion it enters the keys of
+// the kinds that compute with GoMLX: another summation order gives other
+// bits. It installs them if that was not done yet.
+func DotKernels() string { return gemm.Implementation() }
 
 // Default is the backend used when none is asked for.
 const Default = "go"
@@ -91,6 +99,9 @@ func Open(name string) (backends.Backend, error) {
 	}
 	var b backends.Backend
 	if fam == "go" {
+		// Without the micro-kernel SimpleGo keeps its own float32
+		// kernels; DotKernels says which ran.
+		_ = gemm.Install()
 		b, err = backends.NewWithConfig(SimpleGoConfig)
 		if err != nil {
 			return nil, fmt.Errorf("creating SimpleGo backend %q: %w", SimpleGoConfig, err)
