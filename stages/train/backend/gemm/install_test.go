@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/gomlx/gomlx/backends"
@@ -194,9 +195,32 @@ func BenchmarkDotGeneral(b *testing.B) {
 					defer useStock()()
 				}
 				be := newBackend(b, "go:ops_sequential")
-				for b.Loop() {
-					dotGeneral(b, be, c, dtypes.Float32, 1)
+				r := rand.New(rand.NewPCG(1, 7))
+				lhs, rhs := randTensor(r, dtypes.Float32, c.lhsDims...), randTensor(r, dtypes.Float32, c.rhsDims...)
+				exec, err := graph.NewExec(be, func(l, r *graph.Node) *graph.Node {
+					return graph.DotGeneral(l, c.lhsContract, c.lhsBatch, r, c.rhsContract, c.rhsBatch)
+				})
+				if err != nil {
+					b.Fatal(err)
 				}
+				defer exec.Finalize()
+				flops := 2.0
+				for _, d := range c.lhsDims {
+					flops *= float64(d)
+				}
+				for i, d := range c.rhsDims {
+					if !slices.Contains(c.rhsContract, i) && !slices.Contains(c.rhsBatch, i) {
+						flops *= float64(d)
+					}
+				}
+				for b.Loop() {
+					outs, err := exec.Exec(lhs, rhs)
+					if err != nil {
+						b.Fatal(err)
+					}
+					outs[0].FinalizeAll()
+				}
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 			})
 		}
 	}
