@@ -15,7 +15,7 @@ func TestTinyLMDefinitionRunsBesideItsBaseline(t *testing.T) {
 	ws := t.TempDir()
 	def := "../../definitions/tiny-lm.yaml"
 	code, out, errs := cli(t, "run", def, "--workspace", ws, "--set", "train.steps=4", "--set", "train.batch=4",
-		"ngram", "perplexity@train.lr=0.01")
+		"ngram", "perplexity@train.lr=0.005")
 	if code != 0 {
 		t.Fatalf("exit %d: %s %s", code, out, errs)
 	}
@@ -24,7 +24,7 @@ func TestTinyLMDefinitionRunsBesideItsBaseline(t *testing.T) {
 	if ppl := ngram.Metrics["perplexity"]; ppl < 13 || ppl > 15 {
 		t.Errorf("4-gram test perplexity %.2f, want about 13.9", ppl)
 	}
-	if ppl := stageRecord(t, m, "perplexity@train.lr=0.01").Metrics["perplexity"]; ppl <= ngram.Metrics["perplexity"] {
+	if ppl := stageRecord(t, m, "perplexity@train.lr=0.005").Metrics["perplexity"]; ppl <= ngram.Metrics["perplexity"] {
 		t.Errorf("a transformer after 4 steps has perplexity %.2f, below the 4-gram's", ppl)
 	}
 	report := filepath.Join(t.TempDir(), "report.html")
@@ -39,7 +39,7 @@ func TestTinyLMDefinitionRunsBesideItsBaseline(t *testing.T) {
 	if i < 0 {
 		t.Fatal("the report has no perplexity-by-stage chart")
 	}
-	if chart := string(page[i:min(len(page), i+4000)]); !strings.Contains(chart, "ngram") || !strings.Contains(chart, "perplexity@train.lr=0.01") {
+	if chart := string(page[i:min(len(page), i+4000)]); !strings.Contains(chart, "ngram") || !strings.Contains(chart, "perplexity@train.lr=0.005") {
 		t.Errorf("the perplexity chart does not show the model beside its baseline:\n%s", chart)
 	}
 }
