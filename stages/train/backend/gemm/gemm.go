@@ -3,12 +3,13 @@
 // v0.26.0), whose own kernels run at about a twentieth of the machine's
 // floating-point rate.
 //
-// The product is C += A·Bᵀ with A m×k and B n×k, both row-major with the
-// contracted axis last: the layout SimpleGo normalizes every DotGeneral to.
-// Panels of A (4 rows) and B (16 columns) are packed k-major so the assembly
-// micro-kernel reads both sequentially and keeps a 4×16 tile of C in
-// registers. The summation order of every output element is fixed by the
-// shapes alone, never by scheduling, so results do not depend on GOMAXPROCS.
+// The product is C += A·Bᵀ with A m×k and B n×k, each read through offset
+// tables (Operand), so a transposed or reshaped tensor is multiplied where it
+// lies. The assembly micro-kernel keeps a 4×16 tile of C in registers; it
+// reads A where its rows and depth are evenly strided and B where, besides,
+// its 16 columns lie side by side, and packs the rest into k-major panels
+// first. The summation order of every output element is fixed by the shapes
+// alone, never by scheduling, so results do not depend on GOMAXPROCS.
 package gemm
 
 import (
