@@ -17,14 +17,10 @@ func TestShippedDefinitionsDeclareRoles(t *testing.T) {
 		t.Fatalf("no definitions: %v", err)
 	}
 	// The overrides that let every definition plan here: the go backend,
-	// and a committed tiny BERT for the pretrained model.
-	sets := map[string]string{"gpu-lm.yaml": "backend=go", "pretrained.yaml": "model_dir=" + testutil.Fixture(t, "hf/tiny-bert")}
+	// and a committed tiny BERT (64 positions) for the pretrained model.
+	sets := map[string][]string{"gpu-lm.yaml": {"backend=go"}, "pretrained.yaml": {"model_dir=" + testutil.Fixture(t, "hf/tiny-bert"), "seq_len=64"}}
 	for _, f := range files {
-		var set []string
-		if s, ok := sets[filepath.Base(f)]; ok {
-			set = append(set, s)
-		}
-		g, err := graphtest.Compile(f, set...)
+		g, err := graphtest.Compile(f, sets[filepath.Base(f)]...)
 		if err != nil {
 			t.Errorf("%s: %v", f, err)
 			continue

@@ -8,7 +8,8 @@ Each DIR/<name>/ is a train stage's model output with go_logits.json beside
 it (the batch and the logits the engine computed). A model whose config names
 a *ForSequenceClassification class is loaded with AutoModelForSequenceClassification,
 a decoder with AutoModelForCausalLM; an adapter/ directory is attached with
-peft.PeftModel. Exits 1 when any logit differs by more than 1e-4.
+peft.PeftModel, which must wrap the adapter's modules_to_save. Exits 1 when
+any logit differs by more than 1e-4.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ def check(d: Path) -> float:
         import peft
 
         model = peft.PeftModel.from_pretrained(model, d / "adapter").eval()
+        saved = json.loads((d / "adapter" / "adapter_config.json").read_text()).get("modules_to_save") or []
+        wrapped = sum(1 for m in model.modules() if type(m).__name__ == "ModulesToSaveWrapper")
+        if saved and wrapped == 0:
+            raise SystemExit(f"{d.name}: peft kept none of modules_to_save {saved} apart")
     with torch.no_grad():
         logits = model(input_ids=ids, attention_mask=mask).logits
     want = torch.tensor(g["logits"]).reshape(logits.shape)

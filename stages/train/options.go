@@ -36,6 +36,7 @@ type Options struct {
 	EarlyStopping   *EarlyStop    `json:"early_stopping,omitempty"`
 	LoRA            *models.LoRA  `json:"lora,omitempty"`
 	LoRADropout     float64       `json:"lora_dropout,omitempty"`
+	LoRAModules     []string      `json:"lora_modules_to_save,omitempty"`
 	Merge           bool          `json:"merge"`
 	// From is the Hugging Face model directory to fine-tune (absolute).
 	From string `json:"from,omitempty"`
@@ -128,6 +129,10 @@ func parseOptions(raw map[string]any, inputs []string, workDir string) (*Options
 		o.LoRADropout = l.Float("dropout")
 		if o.LoRADropout > 0 && o.From == "" {
 			return nil, fmt.Errorf("lora.dropout applies to a pretrained model (model.from)")
+		}
+		o.LoRAModules = l.Strings("modules_to_save")
+		if len(o.LoRAModules) > 0 && o.From == "" {
+			return nil, fmt.Errorf("lora.modules_to_save applies to a pretrained model (model.from)")
 		}
 	}
 	if o.Schedule != "cosine" && o.Schedule != "constant" {

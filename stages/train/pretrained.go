@@ -124,9 +124,15 @@ func preparePretrained(o *Options, s *setup, trainTbl *data.Table, baseMeta *mod
 		s.trainable[i] = o.LoRA == nil || i >= len(baseSpecs)
 	}
 	if o.LoRA != nil {
-		l := &hf.LoRA{Rank: o.LoRA.Rank, Alpha: o.LoRA.Alpha, Dropout: o.LoRADropout, Targets: o.LoRA.Targets}
+		l := &hf.LoRA{Rank: o.LoRA.Rank, Alpha: o.LoRA.Alpha, Dropout: o.LoRADropout, Targets: o.LoRA.Targets, ModulesToSave: o.LoRAModules}
 		if len(l.Targets) == 0 {
 			l.Targets = hf.DefaultTargets(c)
+		}
+		if err := l.CheckModulesToSave(baseSpecs); err != nil {
+			return err
+		}
+		for i, spec := range baseSpecs {
+			s.trainable[i] = s.trainable[i] || l.Saves(spec.Name)
 		}
 		ad, err := l.Params(c, baseSpecs)
 		if err != nil {

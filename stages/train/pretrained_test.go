@@ -157,6 +157,60 @@ func TestPretrainedLoRAExportsAdapterAndMergedModel(t *testing.T) {
 	writeForCheck(t, "bert-lora-merged", merged, ids, mask, lm)
 }
 
+// TestPretrainedLoRAModulesToSave trains tiny-bert's LayerNorms in full
+// beside LoRA adapters: they change, the adapted and other weights do not,
+// and the PEFT adapter lists them and holds their trained values.
+func TestPretrainedLoRAModulesToSave(t *testing.T) {
+	with := map[string]any{"task": "classification", "lora": map[string]any{"rank": int64(4), "targets": []any{"query", "value"},
+		"modules_to_save": []any{"LayerNorm"}}}
+	dir := fineTune(t, "tiny-bert", with, classTable(t))
+	orig, err := safetensors.Open(filepath.Join(testutil.Fixture(t, "hf/tiny-bert"), "model.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer orig.Close()
+	got, err := safetensors.Open(filepath.Join(dir, "model.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Close()
+	adapter, err := safetensors.Open(filepath.Join(dir, "adapter", "adapter_model.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adapter.Close()
+	for name, wantChanged := range map[string]bool{
+		"encoder.layer.0.attention.output.LayerNorm.weight": true, "embeddings.LayerNorm.bias": true,
+		"encoder.layer.0.attention.self.query.weight": false, "encoder.layer.0.intermediate.dense.weight": false,
+	} {
+		a, _, _ := orig.Float32(name)
+		b, _, err := got.Float32("bert." + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if changed := !slices.Equal(a, b); changed != wantChanged {
+			t.Errorf("%s: changed %v, want %v", name, changed, wantChanged)
+		}
+		saved, _, err := adapter.Float32("base_model.model.bert." + name)
+		switch {
+		case wantChanged && (err != nil || !slices.Equal(saved, b)):
+			t.Errorf("the adapter file does not hold the trained %s (%v)", name, err)
+		case !wantChanged && err == nil:
+			t.Errorf("the adapter file holds %s, which is not in modules_to_save", name)
+		}
+	}
+	var cfg map[string]any
+	raw, _ := os.ReadFile(filepath.Join(dir, "adapter", "adapter_config.json"))
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := cfg["modules_to_save"].([]any); len(m) != 1 || m[0] != "LayerNorm" {
+		t.Errorf("adapter_config.json modules_to_save = %v", cfg["modules_to_save"])
+	}
+	logits, ids, mask := logitsOf(t, dir)
+	writeForCheck(t, "bert-lora-modules-to-save", dir, ids, mask, logits)
+}
+
 // TestPretrainedDecoderLoRA fine-tunes tiny-gpt2 as a language model with a
 // PEFT adapter on c_attn and reloads it.
 func TestPretrainedDecoderLoRA(t *testing.T) {
@@ -216,6 +270,23 @@ func TestPretrainedErrors(t *testing.T) {
 				t.Fatalf("got %v, want %q", err, c.want)
 			}
 		})
+	}
+	if _, err := parseOptions(map[string]any{"lora": map[string]any{"modules_to_save": []any{"LayerNorm"}}}, []string{InputTrain, InputBase}, ""); err == nil ||
+		!strings.Contains(err.Error(), "lora.modules_to_save applies to a pretrained model (model.from)") {
+		t.Errorf("modules_to_save without model.from: %v", err)
+	}
+	bert := testutil.Fixture(t, "hf/tiny-bert")
+	for modules, want := range map[string]string{
+		"LayerNormX": `lora.modules_to_save: "LayerNormX" names no module of the model (module names end like word_embeddings,`,
+		"query":      `lora.modules_to_save: "query" names encoder.layer.0.attention.self.query, which lora.targets adapts already`,
+	} {
+		in := filepath.Join(t.TempDir(), "train.parquet")
+		classTable(t)(in)
+		env := newEnv(t, map[string]any{"model": map[string]any{"from": bert, "seq_len": int64(16)}, "task": "classification", "steps": int64(1),
+			"lora": map[string]any{"targets": []any{"query"}, "modules_to_save": []any{modules}}}, map[string]string{InputTrain: in}, "")
+		if _, err := (Kind{}).Run(context.Background(), env); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("modules_to_save [%s]: got %v, want %q", modules, err, want)
+		}
 	}
 	// Data tokenized with another vocabulary.
 	in := filepath.Join(t.TempDir(), "train.parquet")

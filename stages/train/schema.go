@@ -56,6 +56,8 @@ func (Kind) Schema() stages.Schema {
 				{Name: "dropout", Type: stages.Float, Default: 0.0, Min: stages.Num(0), Max: stages.Num(1), MaxExclusive: true, Doc: "dropout on the adapters' input (pretrained models; default 0)"},
 				{Name: "targets", Type: stages.List, Elem: &stages.Param{Type: stages.String},
 					Doc: "layers to adapt, by name suffix (default: attn.q, attn.v; hidden, head for bag_of_tokens; query, value for bert and roberta; q_lin, v_lin for distilbert; c_attn for gpt2; q_proj, v_proj for llama)"},
+				{Name: "modules_to_save", Type: stages.List, Elem: &stages.Param{Type: stages.String},
+					Doc: "pretrained models: modules trained in full beside the adapters, by name suffix as PEFT's modules_to_save (e.g. [LayerNorm]); the task head always is"},
 			}},
 			{Name: "merge", Type: stages.Bool, Default: false, Doc: "with lora: write merged full weights instead of adapters"},
 		},

@@ -80,8 +80,17 @@ func (e *Export) Write(dir string) error {
 		}
 		if adapter {
 			adapters = append(adapters, t)
-		} else {
-			base = append(base, t)
+			continue
+		}
+		base = append(base, t)
+		if lora != nil && !e.Merge && lora.Saves(name) {
+			// PEFT keeps a module of modules_to_save in the adapter file
+			// under the module's own name.
+			saved, err := safetensors.FromFloat32("base_model.model."+fileName, safetensors.F32, dims[name], values[name])
+			if err != nil {
+				return fmt.Errorf("exporting the model: %w", err)
+			}
+			adapters = append(adapters, saved)
 		}
 	}
 	meta := map[string]string{"format": "pt"}
@@ -190,6 +199,7 @@ func (e *Export) adapterConfig() map[string]any {
 		"lora_alpha":              l.Alpha,
 		"lora_dropout":            l.Dropout,
 		"target_modules":          l.Targets,
+		"modules_to_save":         l.ModulesToSave,
 		"fan_in_fan_out":          e.Net.Config.ModelType == GPT2,
 		"bias":                    "none",
 		"inference_mode":          true,

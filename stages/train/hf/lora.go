@@ -28,6 +28,70 @@ type LoRA struct {
 	// Targets are target_modules: a module is adapted when its name equals a
 	// target or ends with "." + target.
 	Targets []string `json:"targets"`
+	// ModulesToSave are modules_to_save: modules trained in full beside the
+	// adapters. As in PEFT, a module is one when its name ends with an entry.
+	ModulesToSave []string `json:"modules_to_save,omitempty"`
+}
+
+// Saves reports whether the base parameter param (a module's name, a dot,
+// and weight or bias) belongs to a module of ModulesToSave.
+func (l *LoRA) Saves(param string) bool {
+	module, _, ok := cutLast(param)
+	if !ok {
+		return false
+	}
+	return slices.ContainsFunc(l.ModulesToSave, func(m string) bool { return m != "" && strings.HasSuffix(module, m) })
+}
+
+// CheckModulesToSave reports an entry of ModulesToSave that names no module
+// of base, or names one the adapters also target.
+func (l *LoRA) CheckModulesToSave(base []models.ParamSpec) error {
+	for _, m := range l.ModulesToSave {
+		found := false
+		for _, s := range base {
+			module, _, ok := cutLast(s.Name)
+			if !ok || m == "" || !strings.HasSuffix(module, m) {
+				continue
+			}
+			if len(l.targets(module)) > 0 {
+				return fmt.Errorf("lora.modules_to_save: %q names %s, which lora.targets adapts already", m, module)
+			}
+			found = true
+		}
+		if !found {
+			return fmt.Errorf("lora.modules_to_save: %q names no module of the model (module names end like %s)", m, moduleExamples(base))
+		}
+	}
+	return nil
+}
+
+// cutLast splits a parameter name at its last dot.
+func cutLast(param string) (module, leaf string, ok bool) {
+	i := strings.LastIndexByte(param, '.')
+	if i < 0 {
+		return "", "", false
+	}
+	return param[:i], param[i+1:], true
+}
+
+// moduleExamples lists a few distinct last components of base's module
+// names, for an error message.
+func moduleExamples(base []models.ParamSpec) string {
+	var seen []string
+	for _, s := range base {
+		module, _, ok := cutLast(s.Name)
+		if !ok {
+			continue
+		}
+		last := module[strings.LastIndexByte(module, '.')+1:]
+		if !slices.Contains(seen, last) {
+			seen = append(seen, last)
+		}
+		if len(seen) == 8 {
+			break
+		}
+	}
+	return strings.Join(seen, ", ")
 }
 
 // Scale is Alpha/Rank.
