@@ -131,16 +131,8 @@ func TestPretrainedLoRAExportsAdapterAndMergedModel(t *testing.T) {
 		t.Errorf("adapter config: %+v, %v", l, err)
 	}
 	// The base weights are those of the checkpoint, bit for bit.
-	orig, err := safetensors.Open(filepath.Join(testutil.Fixture(t, "hf/tiny-bert"), "model.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer orig.Close()
-	got, err := safetensors.Open(filepath.Join(unmerged, "model.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer got.Close()
+	orig := openWeights(t, filepath.Join(testutil.Fixture(t, "hf/tiny-bert"), "model.safetensors"))
+	got := openWeights(t, filepath.Join(unmerged, "model.safetensors"))
 	for _, name := range []string{"encoder.layer.0.attention.self.query.weight", "embeddings.word_embeddings.weight"} {
 		a, _, _ := orig.Float32(name)
 		b, _, err := got.Float32("bert." + name)
@@ -164,21 +156,9 @@ func TestPretrainedLoRAModulesToSave(t *testing.T) {
 	with := map[string]any{"task": "classification", "lora": map[string]any{"rank": int64(4), "targets": []any{"query", "value"},
 		"modules_to_save": []any{"LayerNorm"}}}
 	dir := fineTune(t, "tiny-bert", with, classTable(t))
-	orig, err := safetensors.Open(filepath.Join(testutil.Fixture(t, "hf/tiny-bert"), "model.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer orig.Close()
-	got, err := safetensors.Open(filepath.Join(dir, "model.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer got.Close()
-	adapter, err := safetensors.Open(filepath.Join(dir, "adapter", "adapter_model.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer adapter.Close()
+	orig := openWeights(t, filepath.Join(testutil.Fixture(t, "hf/tiny-bert"), "model.safetensors"))
+	got := openWeights(t, filepath.Join(dir, "model.safetensors"))
+	adapter := openWeights(t, filepath.Join(dir, "adapter", "adapter_model.safetensors"))
 	for name, wantChanged := range map[string]bool{
 		"encoder.layer.0.attention.output.LayerNorm.weight": true, "embeddings.LayerNorm.bias": true,
 		"encoder.layer.0.attention.self.query.weight": false, "encoder.layer.0.intermediate.dense.weight": false,
@@ -233,16 +213,8 @@ func TestPretrainedDecoderLoRA(t *testing.T) {
 // TestPretrainedFullFineTuneChangesWeights trains every weight of tiny-llama.
 func TestPretrainedFullFineTuneChangesWeights(t *testing.T) {
 	dir := fineTune(t, "tiny-llama", map[string]any{}, lmTable(t))
-	got, err := safetensors.Open(filepath.Join(dir, "model.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer got.Close()
-	orig, err := safetensors.Open(filepath.Join(testutil.Fixture(t, "hf/tiny-llama"), "model.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer orig.Close()
+	got := openWeights(t, filepath.Join(dir, "model.safetensors"))
+	orig := openWeights(t, filepath.Join(testutil.Fixture(t, "hf/tiny-llama"), "model.safetensors"))
 	a, _, _ := orig.Float32("model.layers.0.self_attn.q_proj.weight")
 	b, _, _ := got.Float32("model.layers.0.self_attn.q_proj.weight")
 	if slices.Equal(a, b) {
@@ -297,6 +269,17 @@ func TestPretrainedErrors(t *testing.T) {
 	if _, err := (Kind{}).Run(context.Background(), env); err == nil || !strings.Contains(err.Error(), "was tokenized with 40 tokens but "+dir+" takes 320") {
 		t.Fatalf("vocabulary mismatch: %v", err)
 	}
+}
+
+// openWeights opens a safetensors file for the rest of the test.
+func openWeights(t *testing.T, path string) *safetensors.File {
+	t.Helper()
+	f, err := safetensors.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
 
 // writeForCheck copies an export and the logits computed here to
