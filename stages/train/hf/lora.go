@@ -36,12 +36,12 @@ type LoRA struct {
 // Saves reports whether the base parameter param (a module's name, a dot,
 // and weight or bias) belongs to a module of ModulesToSave.
 func (l *LoRA) Saves(param string) bool {
-	module, _, ok := cutLast(param)
-	if !ok {
-		return false
-	}
-	return slices.ContainsFunc(l.ModulesToSave, func(m string) bool { return m != "" && strings.HasSuffix(module, m) })
+	module, ok := moduleOf(param)
+	return ok && slices.ContainsFunc(l.ModulesToSave, func(m string) bool { return savedBy(module, m) })
 }
+
+// savedBy reports whether the modules_to_save entry m names module.
+func savedBy(module, m string) bool { return m != "" && strings.HasSuffix(module, m) }
 
 // CheckModulesToSave reports an entry of ModulesToSave that names no module
 // of base, or names one the adapters also target.
@@ -49,8 +49,8 @@ func (l *LoRA) CheckModulesToSave(base []models.ParamSpec) error {
 	for _, m := range l.ModulesToSave {
 		found := false
 		for _, s := range base {
-			module, _, ok := cutLast(s.Name)
-			if !ok || m == "" || !strings.HasSuffix(module, m) {
+			module, ok := moduleOf(s.Name)
+			if !ok || !savedBy(module, m) {
 				continue
 			}
 			if len(l.targets(module)) > 0 {
@@ -65,13 +65,10 @@ func (l *LoRA) CheckModulesToSave(base []models.ParamSpec) error {
 	return nil
 }
 
-// cutLast splits a parameter name at its last dot.
-func cutLast(param string) (module, leaf string, ok bool) {
+// moduleOf is the module a parameter belongs to: its name up to the last dot.
+func moduleOf(param string) (string, bool) {
 	i := strings.LastIndexByte(param, '.')
-	if i < 0 {
-		return "", "", false
-	}
-	return param[:i], param[i+1:], true
+	return param[:max(i, 0)], i >= 0
 }
 
 // moduleExamples lists a few distinct last components of base's module
@@ -79,7 +76,7 @@ func cutLast(param string) (module, leaf string, ok bool) {
 func moduleExamples(base []models.ParamSpec) string {
 	var seen []string
 	for _, s := range base {
-		module, _, ok := cutLast(s.Name)
+		module, ok := moduleOf(s.Name)
 		if !ok {
 			continue
 		}

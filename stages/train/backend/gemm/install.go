@@ -145,9 +145,9 @@ func install() error {
 // params describe them, to out ([batch, lhsCross, rhsCross]).
 func (l fieldOffsets) multiply(lhs, rhs, out *simplego.Buffer, params unsafe.Pointer, start, end int) {
 	lhsData, rhsData, outData := l.floats(lhs), l.floats(rhs), l.floats(out)
-	batch, m, n, k := l.int(params, l.batch), l.int(params, l.lhsCross), l.int(params, l.rhsCross), l.int(params, l.contract)
-	lt := tables(l.shapeOf(lhs), l.ints(params, l.lhsContract), l.ints(params, l.lhsBatch))
-	rt := tables(l.shapeOf(rhs), l.ints(params, l.rhsContract), l.ints(params, l.rhsBatch))
+	batch, m, n, k := readInt(params, l.batch), readInt(params, l.lhsCross), readInt(params, l.rhsCross), readInt(params, l.contract)
+	lt := tables(l.shapeOf(lhs), readInts(params, l.lhsContract), readInts(params, l.lhsBatch))
+	rt := tables(l.shapeOf(rhs), readInts(params, l.rhsContract), readInts(params, l.rhsBatch))
 	if len(lt.batch) != batch || len(rt.batch) != batch || len(lt.cross) != m || len(rt.cross) != n ||
 		len(lt.contract) != k || len(rt.contract) != k || len(outData) < batch*m*n || end > batch {
 		panic(fmt.Sprintf("gemm: DotGeneral operands %v and %v do not match its sizes (batch %d, %d×%d×%d)",
@@ -239,8 +239,8 @@ func (l fieldOffsets) shapeOf(buf *simplego.Buffer) []int {
 	return (*(*shapes.Shape)(unsafe.Add(unsafe.Pointer(buf), l.shape))).Dimensions
 }
 
-// int reads the int field at offset off of the struct at p.
-func (l fieldOffsets) int(p unsafe.Pointer, off uintptr) int { return *(*int)(unsafe.Add(p, off)) }
+// readInt reads the int field at offset off of the struct at p.
+func readInt(p unsafe.Pointer, off uintptr) int { return *(*int)(unsafe.Add(p, off)) }
 
-// ints reads the []int field at offset off of the struct at p.
-func (l fieldOffsets) ints(p unsafe.Pointer, off uintptr) []int { return *(*[]int)(unsafe.Add(p, off)) }
+// readInts reads the []int field at offset off of the struct at p.
+func readInts(p unsafe.Pointer, off uintptr) []int { return *(*[]int)(unsafe.Add(p, off)) }
