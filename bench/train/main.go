@@ -111,6 +111,7 @@ func measure(name, gradKind, backendName string, steps int, cpuProfile string) (
 	if err := step(0); err != nil {
 		return nil, err
 	}
+	backend.ReleaseFreeMemory()
 	if cpuProfile != "" {
 		f, err := os.Create(cpuProfile)
 		if err != nil {
@@ -135,10 +136,11 @@ func measure(name, gradKind, backendName string, steps int, cpuProfile string) (
 }
 
 // singleThreaded is the environment of a child process: one Go thread, and
-// XLA's CPU client without its Eigen thread pool.
+// XLA's CPU client without its Eigen thread pool (the child also pins itself
+// to one CPU, which sizes XLA's other thread pools to one).
 func singleThreaded() []string {
 	return append(os.Environ(), "GOMAXPROCS=1",
-		"XLA_FLAGS="+strings.TrimSpace(os.Getenv("XLA_FLAGS")+" --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"))
+		"XLA_FLAGS="+strings.TrimSpace(os.Getenv("XLA_FLAGS")+" --xla_cpu_multi_thread_eigen=false"))
 }
 
 // child runs one configuration in its own process and decodes its result.
@@ -183,6 +185,10 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of a single -size run's timed steps to this file")
 	flag.Parse()
 	if *sizeFlag != "" {
+		if err := pinToOneCPU(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
 		res, err := measure(*sizeFlag, *gradFlag, *backendFlag, *steps, *cpuProfile)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import resource
 import sys
 import time
@@ -80,8 +81,15 @@ def cpu_seconds() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
+def pin_to_one_cpu() -> None:
+    """Confines this process, and the threads it starts later, to one CPU, as the Go side does."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
 def measure(name: str, steps: int) -> dict[str, object]:
     """Trains the named size for steps timed steps after one warm-up step."""
+    pin_to_one_cpu()
     torch.set_num_threads(1)
     torch.manual_seed(1)
     s = SIZES[name]

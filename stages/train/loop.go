@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/mlpipe/pipeline/stages"
+	"github.com/mlpipe/pipeline/stages/train/backend"
 	"github.com/mlpipe/pipeline/stages/train/checkpoint"
 	"github.com/mlpipe/pipeline/stages/train/data"
 	"github.com/mlpipe/pipeline/stages/train/engine"
@@ -162,6 +163,7 @@ func (l *loop) run(ctx context.Context) error {
 		took := time.Since(began)
 		if l.tokens == 0 {
 			l.first, l.firstTokens = took, tokens
+			backend.ReleaseFreeMemory() // the first step compiled the graph
 		}
 		l.busy += took
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
