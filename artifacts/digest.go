@@ -36,6 +36,15 @@ func FormatDigest(sum xxh3.Uint128) string {
 	return Algorithm + ":" + hex.EncodeToString(b[:])
 }
 
+// ShortDigest abbreviates a digest for messages and tables: the algorithm
+// and 12 hex digits.
+func ShortDigest(d string) string {
+	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) > i+13 {
+		return d[:i+13]
+	}
+	return d
+}
+
 // HashBytes returns the digest of b.
 func HashBytes(b []byte) string { return FormatDigest(xxh3.Hash128(b)) }
 

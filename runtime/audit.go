@@ -160,7 +160,7 @@ func reexecuteOne(ctx context.Context, m *artifacts.Manifest, ws *Workspace, kin
 	for _, in := range s.Inputs {
 		p := ws.Store.ObjectPath(in.Digest)
 		if _, err := os.Lstat(p); err != nil {
-			return nil, fmt.Errorf("recorded input `%s` (%s) is no longer in the store", in.Port, short(in.Digest))
+			return nil, fmt.Errorf("recorded input `%s` (%s) is no longer in the store", in.Port, artifacts.ShortDigest(in.Digest))
 		}
 		// The input is proved by its bytes before the stage reads it: a
 		// corrupt upstream object is reported as such, not blamed on this stage.

@@ -21,7 +21,7 @@ func checkRecordedKey(s artifacts.StageRecord) error {
 		return errors.New("the record has no key_inputs")
 	}
 	if got := stageKey(ki); got != s.Key {
-		return fmt.Errorf("key: the recorded key_inputs hash to %s, not to the recorded key %s", short(got), short(s.Key))
+		return fmt.Errorf("key: the recorded key_inputs hash to %s, not to the recorded key %s", artifacts.ShortDigest(got), artifacts.ShortDigest(s.Key))
 	}
 	if ki.Kind != s.Kind {
 		return fmt.Errorf("kind: %q, but key_inputs.kind is %q", s.Kind, ki.Kind)

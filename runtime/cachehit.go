@@ -16,7 +16,7 @@ func tryLockKeyLogged(root, key string, log zerolog.Logger) (*keyLock, error) {
 	if ok {
 		return l, nil
 	}
-	log.Info().Str("key", short(key)).Msg("another stage or run is producing this key; waiting for it")
+	log.Info().Str("key", artifacts.ShortDigest(key)).Msg("another stage or run is producing this key; waiting for it")
 	return lockKey(root, key)
 }
 

@@ -107,7 +107,7 @@ func (r *runner) runNode(ctx context.Context, n *pipeline.Node) *StageResult {
 	if !r.opts.Force {
 		if ar := r.cached(p.key, log); ar != nil {
 			r.finishCached(res, ar)
-			log.Info().Str("key", short(p.key)).Msg("cached")
+			log.Info().Str("key", artifacts.ShortDigest(p.key)).Msg("cached")
 			return res
 		}
 	}
@@ -120,12 +120,12 @@ func (r *runner) runNode(ctx context.Context, n *pipeline.Node) *StageResult {
 		// Another run may have produced it while we waited for the lock.
 		if ar := r.cached(p.key, log); ar != nil {
 			r.finishCached(res, ar)
-			log.Info().Str("key", short(p.key)).Msg("cached (produced by a concurrent run)")
+			log.Info().Str("key", artifacts.ShortDigest(p.key)).Msg("cached (produced by a concurrent run)")
 			return res
 		}
 		if ar := r.remoteHit(ctx, p.key, log); ar != nil {
 			r.finishCached(res, ar)
-			log.Info().Str("key", short(p.key)).Msg("cached (from the remote store)")
+			log.Info().Str("key", artifacts.ShortDigest(p.key)).Msg("cached (from the remote store)")
 			return res
 		}
 	}

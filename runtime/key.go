@@ -111,7 +111,7 @@ func diffDigests(what string, a, b map[string]string) []string {
 		case !inB:
 			out = append(out, fmt.Sprintf("%s `%s` removed", what, k))
 		case x != y:
-			out = append(out, fmt.Sprintf("%s `%s` changed: %s → %s", what, k, short(x), short(y)))
+			out = append(out, fmt.Sprintf("%s `%s` changed: %s → %s", what, k, artifacts.ShortDigest(x), artifacts.ShortDigest(y)))
 		}
 	}
 	return out
@@ -170,14 +170,6 @@ func unionKeys(a, b map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// short abbreviates a digest for messages.
-func short(d string) string {
-	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) > i+13 {
-		return d[:i+13]
-	}
-	return d
 }
 
 // componentName says what an implementation component is, for explain.

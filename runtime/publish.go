@@ -58,7 +58,7 @@ func (r *runner) runAndPublish(ctx context.Context, n *pipeline.Node, p *prepare
 	if r.opts.BeforeWork != nil {
 		r.workOnce.Do(r.opts.BeforeWork)
 	}
-	log.Info().Str("key", short(p.key)).Msg("running")
+	log.Info().Str("key", artifacts.ShortDigest(p.key)).Msg("running")
 	var span *sysmetrics.Span
 	if sm := r.sampler(); sm != nil {
 		span = sm.Span()

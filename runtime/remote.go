@@ -96,7 +96,7 @@ func (r *runner) fetchOutputs(ctx context.Context, rec *artifacts.ActionRecord) 
 			if err := r.opts.Remote.Fetch(ctx, o, r.ws.Store); err != nil {
 				mu.Lock()
 				if first == nil {
-					first = fmt.Errorf("fetching output %s (%s): %w", port, short(o.Digest), err)
+					first = fmt.Errorf("fetching output %s (%s): %w", port, artifacts.ShortDigest(o.Digest), err)
 				}
 				mu.Unlock()
 			}
@@ -156,4 +156,16 @@ func sameOutputs(a, b *artifacts.ActionRecord) bool {
 		}
 	}
 	return true
+}
+
+// FetchMissing brings t into the local store of ws from remote unless the
+// store holds it already.
+func FetchMissing(ctx context.Context, ws *Workspace, remote RemoteStore, t artifacts.Tree) error {
+	if ws.Store.HasObject(t) {
+		return nil
+	}
+	if remote == nil {
+		return fmt.Errorf("object %s is not in the local store and no remote store is configured", artifacts.ShortDigest(t.Digest))
+	}
+	return remote.Fetch(ctx, artifacts.Output{Tree: t}, ws.Store)
 }

@@ -145,7 +145,7 @@ func (r *runner) pushUsed(ctx context.Context) {
 		r.opts.Log.Info().Msg(fmt.Sprintf("pushing %d cached stages the remote cache lacks", len(missing)))
 	}
 	for _, key := range missing {
-		r.pushRemote(ctx, recs[key], r.opts.Log.With().Str("key", short(key)).Logger())
+		r.pushRemote(ctx, recs[key], r.opts.Log.With().Str("key", artifacts.ShortDigest(key)).Logger())
 	}
 }
 

@@ -52,17 +52,3 @@ func TestSecretFromFileAndWorkspaceKey(t *testing.T) {
 		t.Errorf("status without the secret: %+v", sts[0])
 	}
 }
-
-// A literal secret never travels in a distributed run's bundle.
-func TestBundleRefusesLiteralSecrets(t *testing.T) {
-	p := newProject(t, `version: 1
-name: b
-params: {api_key: literal-key-value}
-stages:
-  s: {kind: exec, with: {cmd: "echo ${api_key} > $PIPELINE_OUT/o", outputs: [o]}}
-`, nil)
-	_, err := MakeBundle(p.graph("api_key=other-literal"), p.workspace(), []string{"api_key=other-literal"})
-	if err == nil || !strings.Contains(err.Error(), "${secret:NAME}") || strings.Contains(err.Error(), "literal") {
-		t.Errorf("MakeBundle: %v", err)
-	}
-}

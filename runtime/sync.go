@@ -82,7 +82,7 @@ func PullSources(ctx context.Context, def *pipeline.Definition, ws *Workspace, r
 				continue
 			}
 		}
-		if err := fetchMissing(ctx, ws, remote, t); err != nil {
+		if err := FetchMissing(ctx, ws, remote, t); err != nil {
 			return nil, fmt.Errorf("fetching source %s: %w", rel, err)
 		}
 		if err := copyOut(ws.Store.ObjectPath(t.Digest), abs); err != nil {
@@ -157,7 +157,7 @@ func PushRun(ctx context.Context, ws *Workspace, m *artifacts.Manifest, remote R
 			return pushed, total, err
 		}
 		if rec == nil {
-			return pushed, total, fmt.Errorf("stage %s: its cache record %s is no longer in this workspace (collected?)", s.Name, short(s.Key))
+			return pushed, total, fmt.Errorf("stage %s: its cache record %s is no longer in this workspace (collected?)", s.Name, artifacts.ShortDigest(s.Key))
 		}
 		for port, o := range rec.Outputs {
 			if err := remote.Push(ctx, o, ws.Store); err != nil {
@@ -166,7 +166,7 @@ func PushRun(ctx context.Context, ws *Workspace, m *artifacts.Manifest, remote R
 		}
 		held, err := remote.PutAction(ctx, rec)
 		if err != nil {
-			return pushed, total, fmt.Errorf("stage %s: recording key %s: %w", s.Name, short(s.Key), err)
+			return pushed, total, fmt.Errorf("stage %s: recording key %s: %w", s.Name, artifacts.ShortDigest(s.Key), err)
 		}
 		if held == rec {
 			pushed++
@@ -226,7 +226,7 @@ func Checkout(ctx context.Context, ws *Workspace, m *artifacts.Manifest, remote 
 			if !o.Dir {
 				t.Files = 1
 			}
-			if err := fetchMissing(ctx, ws, remote, t); err != nil {
+			if err := FetchMissing(ctx, ws, remote, t); err != nil {
 				return "", fmt.Errorf("stage %s output %s: %w", s.Name, o.Port, err)
 			}
 			e.outputs[o.Port] = artifacts.Output{Tree: t}

@@ -52,7 +52,7 @@ func (r *runner) dropCorrupt(ar *artifacts.ActionRecord, port string, o artifact
 		}
 		log.Warn().Str("port", port).Str("quarantined", where).Err(err).Msg("corrupt cached output; rebuilding it")
 	case errors.Is(err, fs.ErrNotExist):
-		log.Warn().Str("port", port).Str("key", short(ar.Key)).Msg("cache record names a missing object; re-running")
+		log.Warn().Str("port", port).Str("key", artifacts.ShortDigest(ar.Key)).Msg("cache record names a missing object; re-running")
 	default:
 		log.Warn().Str("port", port).Err(err).Msg("cached output cannot be proved; re-running")
 	}

@@ -19,7 +19,7 @@ func specKey(key string) (string, error) {
 }
 
 // PutSpec stores what a machine needs to execute the stage with this key
-// (see runtime.StageSpec) unless a spec for the key exists. Specs are small
+// (see distributed.StageSpec) unless a spec for the key exists. Specs are small
 // JSON documents holding digests only; any spec stored for a key describes
 // the same computation, so the first one written stays.
 func (s *Store) PutSpec(ctx context.Context, key string, spec []byte) error {

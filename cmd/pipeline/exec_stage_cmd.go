@@ -13,6 +13,7 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/runtime/distributed"
 	"github.com/mlpipe/pipeline/runtime/progress"
 )
 
@@ -55,11 +56,11 @@ was cached, 1 when it failed (the outcome is still written), 2 on bad usage.`,
 			if raw == nil {
 				return usageError("the remote store holds no spec for stage key %s", key)
 			}
-			spec, err := runtime.DecodeStageSpec(raw)
+			spec, err := distributed.DecodeStageSpec(raw)
 			if err != nil {
 				return failure("stage key %s: %v", key, err)
 			}
-			ready, err := runtime.PrepareStage(ctx, ws, rs, spec)
+			ready, err := distributed.PrepareStage(ctx, ws, rs, spec)
 			if err != nil {
 				return failure("%v", err)
 			}
@@ -86,7 +87,7 @@ was cached, 1 when it failed (the outcome is still written), 2 on bad usage.`,
 				defer sink.Close()
 				opts.Progress = sink
 			}
-			res, err := runtime.ExecStage(ctx, g, ws, spec, opts)
+			res, err := distributed.ExecStage(ctx, g, ws, spec, opts)
 			if err != nil {
 				return failure("%v", err)
 			}
@@ -106,7 +107,7 @@ was cached, 1 when it failed (the outcome is still written), 2 on bad usage.`,
 // writeOutcome prints a stage's outcome, or writes it to path, and fails
 // when the stage did.
 func writeOutcome(c *cobra.Command, path string, res *runtime.StageResult) error {
-	out, err := json.Marshal(runtime.Outcome(res))
+	out, err := json.Marshal(distributed.Outcome(res))
 	if err != nil {
 		return failure("encoding the outcome: %v", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/mlpipe/pipeline/artifacts/remote"
 	"github.com/mlpipe/pipeline/internal/testutil/graphtest"
 	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/runtime/distributed"
 )
 
 // storeSpec uploads the definition's bundle to a file:// remote and stores
@@ -30,16 +31,16 @@ func storeSpec(t *testing.T, def, remoteURL, key string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := runtime.MakeBundle(g, ws, nil)
+	b, err := distributed.MakeBundle(g, ws, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bundle, err := runtime.PushBundle(ctx, g, ws, rs, b)
+	bundle, err := distributed.PushBundle(ctx, g, ws, rs, b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec := &runtime.StageSpec{Bundle: bundle, Stage: g.Nodes[0].Name, Upstream: map[string]map[string]artifacts.Output{}}
-	_, real, err := runtime.RemoteHit(ctx, g, ws, spec, rs)
+	spec := &distributed.StageSpec{Bundle: bundle, Stage: g.Nodes[0].Name, Upstream: map[string]map[string]artifacts.Output{}}
+	_, real, err := runtime.RemoteHit(ctx, g, ws, spec.Stage, spec.Upstream, rs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +67,7 @@ func TestExecStageRunsTheStageItsKeyNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var o runtime.StageOutcome
+	var o distributed.StageOutcome
 	if err := json.Unmarshal(raw, &o); err != nil {
 		t.Fatal(err)
 	}

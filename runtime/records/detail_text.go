@@ -173,11 +173,8 @@ func gpuText(gpu string) string {
 
 // ShortKey abbreviates a stage key for tables: the algorithm and 12 hex digits.
 func ShortKey(key string) string {
-	if i := strings.IndexByte(key, ':'); i >= 0 && len(key) > i+13 {
-		return key[:i+13]
-	}
 	if key == "" {
 		return "-"
 	}
-	return key
+	return artifacts.ShortDigest(key)
 }

@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/runtime/distributed"
 )
 
 // errSetup is the error type of failures no other attempt can fix: the
@@ -28,7 +29,7 @@ type Activities struct {
 	// Workspace is the worker's own workspace (its local store tier).
 	Workspace *runtime.Workspace
 	// Remote is the shared store, opened from RemoteURL.
-	Remote runtime.SharedStore
+	Remote distributed.SharedStore
 	// RemoteURL is passed to each `exec-stage` child.
 	RemoteURL string
 	// Command starts `pipeline` (this binary) with the given arguments.
@@ -46,12 +47,12 @@ type Activities struct {
 // returned as a failed outcome, not an error, so it is not retried; an
 // error (the child crashed or was killed, a store could not be reached) is
 // retried by Temporal, on any worker of the queue.
-func (a *Activities) ExecStage(ctx context.Context, t Task) (*runtime.StageOutcome, error) {
+func (a *Activities) ExecStage(ctx context.Context, t Task) (*distributed.StageOutcome, error) {
 	info := activity.GetInfo(ctx)
 	log := a.Log.With().Str("stage", t.Stage).Int32("attempt", info.Attempt).Logger()
-	spec := &runtime.StageSpec{Bundle: t.Bundle, Stage: t.Stage, Upstream: t.Upstream}
-	ready, err := runtime.PrepareStage(ctx, a.Workspace, a.Remote, spec)
-	var ce *runtime.CompileError
+	spec := &distributed.StageSpec{Bundle: t.Bundle, Stage: t.Stage, Upstream: t.Upstream}
+	ready, err := distributed.PrepareStage(ctx, a.Workspace, a.Remote, spec)
+	var ce *distributed.CompileError
 	if errors.As(err, &ce) {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), errSetup, err)
 	}
@@ -63,7 +64,7 @@ func (a *Activities) ExecStage(ctx context.Context, t Task) (*runtime.StageOutco
 		// Another run produced it since this one started (or an upstream
 		// stage re-ran to the same bytes): one request, no child, no data.
 		log.Info().Str("key", key).Msg("stage found in the remote store")
-		return runtime.Outcome(hit), nil
+		return distributed.Outcome(hit), nil
 	}
 	if err := a.Remote.PutSpec(ctx, key, spec.Encode()); err != nil {
 		return nil, err
@@ -121,7 +122,7 @@ wait:
 		}
 		return nil, fmt.Errorf("reading the result of %s: %w", t.Stage, rerr)
 	}
-	var out runtime.StageOutcome
+	var out distributed.StageOutcome
 	if err := json.Unmarshal(data, &out); err != nil {
 		return nil, fmt.Errorf("parsing the result of %s: %w", t.Stage, err)
 	}

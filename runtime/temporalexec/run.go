@@ -9,13 +9,14 @@ import (
 
 	"github.com/mlpipe/pipeline/pipeline"
 	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/runtime/distributed"
 )
 
 // RunConfig is what a run on Temporal needs besides its graph and
 // workspace.
 type RunConfig struct {
 	// Remote is the store the workers share.
-	Remote runtime.SharedStore
+	Remote distributed.SharedStore
 	// Dial connects to Temporal; it is called only when some stage must run.
 	Dial func() (client.Client, error)
 	// Sets are the run's --set overrides, carried in its bundle.
@@ -39,15 +40,15 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *runtime.Workspace, cfg RunC
 	started := time.Now().UTC()
 	log := opts.Log
 	opts.Remote = cfg.Remote
-	b, err := runtime.MakeBundle(g, ws, cfg.Sets)
+	b, err := distributed.MakeBundle(g, ws, cfg.Sets)
 	if err != nil {
 		return nil, &BundleError{err}
 	}
-	bundle, err := runtime.PushBundle(ctx, g, ws, cfg.Remote, b)
+	bundle, err := distributed.PushBundle(ctx, g, ws, cfg.Remote, b)
 	if err != nil {
 		return nil, fmt.Errorf("uploading the run's files: %w", err)
 	}
-	known, keys, err := runtime.RemoteOutcomes(ctx, g, ws, cfg.Remote)
+	known, keys, err := distributed.RemoteOutcomes(ctx, g, ws, cfg.Remote)
 	if err != nil {
 		return nil, fmt.Errorf("looking up the remote store: %w", err)
 	}
@@ -57,7 +58,7 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *runtime.Workspace, cfg RunC
 	outcomes := known
 	if len(known) == len(g.Nodes) {
 		log.Info().Msg("every stage is in the remote store; nothing to submit")
-		return runtime.RecordRun(ctx, g, ws, outcomes, started, opts)
+		return distributed.RecordRun(ctx, g, ws, outcomes, started, opts)
 	}
 	tc, err := cfg.Dial()
 	if err != nil {
@@ -87,5 +88,5 @@ func Run(ctx context.Context, g *pipeline.Graph, ws *runtime.Workspace, cfg RunC
 	if err != nil {
 		return nil, err
 	}
-	return runtime.RecordRun(ctx, g, ws, res.Stages, started, opts)
+	return distributed.RecordRun(ctx, g, ws, res.Stages, started, opts)
 }

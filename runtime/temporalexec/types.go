@@ -16,7 +16,7 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/pipeline"
-	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/runtime/distributed"
 )
 
 // Names under which the workflow and the activity are registered.
@@ -45,12 +45,12 @@ type PlannedStage struct {
 type Input struct {
 	// RunID names the run (stage logs on workers are kept under it).
 	RunID string `json:"run_id"`
-	// Bundle is the object of the run's bundle (see runtime.Bundle).
+	// Bundle is the object of the run's bundle (see distributed.Bundle).
 	Bundle artifacts.Tree `json:"bundle"`
 	// Stages are in topological order.
 	Stages []PlannedStage `json:"stages"`
 	// Known are the stages the remote store already held when the run started.
-	Known map[string]*runtime.StageOutcome `json:"known,omitempty"`
+	Known map[string]*distributed.StageOutcome `json:"known,omitempty"`
 	// KeepGoing runs every stage not downstream of a failure.
 	KeepGoing bool `json:"keep_going,omitempty"`
 	// Policy bounds each stage's activity.
@@ -85,7 +85,7 @@ type Task struct {
 
 // Result is the workflow's result: every stage's outcome.
 type Result struct {
-	Stages map[string]*runtime.StageOutcome `json:"stages"`
+	Stages map[string]*distributed.StageOutcome `json:"stages"`
 }
 
 // QueueOf is the task queue of a stage: GPU stages go to the gpu queue.

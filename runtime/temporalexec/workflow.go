@@ -8,6 +8,7 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/runtime/distributed"
 )
 
 // Workflow runs a pipeline's stages as activities, each once the stages
@@ -20,7 +21,7 @@ func Workflow(ctx workflow.Context, in Input) (*Result, error) {
 	if in.Policy.Attempts <= 0 {
 		in.Policy = DefaultPolicy()
 	}
-	done := map[string]*runtime.StageOutcome{}
+	done := map[string]*distributed.StageOutcome{}
 	for name, o := range in.Known {
 		done[name] = o
 	}
@@ -68,9 +69,9 @@ func Workflow(ctx workflow.Context, in Input) (*Result, error) {
 			name := s.Name
 			sel.AddFuture(workflow.ExecuteActivity(actx, ActivityName, task), func(f workflow.Future) {
 				running--
-				var out runtime.StageOutcome
+				var out distributed.StageOutcome
 				if err := f.Get(ctx, &out); err != nil {
-					out = runtime.StageOutcome{Name: name, Status: runtime.StatusFailed, Error: fmt.Sprintf("stage %s could not be executed: %v", name, err)}
+					out = distributed.StageOutcome{Name: name, Status: runtime.StatusFailed, Error: fmt.Sprintf("stage %s could not be executed: %v", name, err)}
 					out.Record.Name, out.Record.Status, out.Record.Error = name, runtime.StatusFailed, out.Error
 				}
 				if out.Status == runtime.StatusFailed {
@@ -84,7 +85,7 @@ func Workflow(ctx workflow.Context, in Input) (*Result, error) {
 		}
 		sel.Select(ctx)
 	}
-	res := &Result{Stages: map[string]*runtime.StageOutcome{}}
+	res := &Result{Stages: map[string]*distributed.StageOutcome{}}
 	for _, s := range in.Stages {
 		if done[s.Name] == nil {
 			done[s.Name] = skippedOutcome(s.Name, "the run ended before it started")
@@ -98,7 +99,7 @@ func Workflow(ctx workflow.Context, in Input) (*Result, error) {
 // its status so far: "pending", "running", or its outcome's status.
 const ProgressQuery = "progress"
 
-func progress(stages []PlannedStage, done map[string]*runtime.StageOutcome, started map[string]bool) map[string]string {
+func progress(stages []PlannedStage, done map[string]*distributed.StageOutcome, started map[string]bool) map[string]string {
 	out := make(map[string]string, len(stages))
 	for _, s := range stages {
 		switch {
@@ -114,6 +115,6 @@ func progress(stages []PlannedStage, done map[string]*runtime.StageOutcome, star
 }
 
 // skippedOutcome is the outcome of a stage that did not run, and why.
-func skippedOutcome(name, why string) *runtime.StageOutcome {
-	return &runtime.StageOutcome{Name: name, Status: runtime.StatusSkipped, Error: why}
+func skippedOutcome(name, why string) *distributed.StageOutcome {
+	return &distributed.StageOutcome{Name: name, Status: runtime.StatusSkipped, Error: why}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/runtime"
+	"github.com/mlpipe/pipeline/runtime/distributed"
 )
 
 // fakeStages stands in for workers: it records which queue each stage was
@@ -26,7 +27,7 @@ type fakeStages struct {
 	queue  map[string]string
 }
 
-func (f *fakeStages) exec(ctx context.Context, t Task) (*runtime.StageOutcome, error) {
+func (f *fakeStages) exec(ctx context.Context, t Task) (*distributed.StageOutcome, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.tries[t.Stage]++
@@ -36,10 +37,10 @@ func (f *fakeStages) exec(ctx context.Context, t Task) (*runtime.StageOutcome, e
 		return nil, errors.New("worker lost")
 	}
 	if f.fail[t.Stage] {
-		return &runtime.StageOutcome{Name: t.Stage, Status: runtime.StatusFailed, Error: "exit status 1"}, nil
+		return &distributed.StageOutcome{Name: t.Stage, Status: runtime.StatusFailed, Error: "exit status 1"}, nil
 	}
 	d := artifacts.HashBytes([]byte(t.Stage))
-	return &runtime.StageOutcome{Name: t.Stage, Status: runtime.StatusRan, Key: d,
+	return &distributed.StageOutcome{Name: t.Stage, Status: runtime.StatusRan, Key: d,
 		Outputs: map[string]artifacts.Output{"out": {Tree: artifacts.Tree{Digest: d, Size: 1, Files: 1}}}}, nil
 }
 
@@ -104,9 +105,9 @@ func TestWorkflowRunsStagesAfterTheirUpstream(t *testing.T) {
 
 func TestWorkflowSkipsKnownStages(t *testing.T) {
 	f := newFake()
-	known := &runtime.StageOutcome{Name: "a", Status: runtime.StatusCached, Key: "k",
+	known := &distributed.StageOutcome{Name: "a", Status: runtime.StatusCached, Key: "k",
 		Outputs: map[string]artifacts.Output{"out": {Tree: artifacts.Tree{Digest: "xxh3:known", Size: 1, Files: 1}}}}
-	res := runWorkflow(t, f, Input{Stages: diamond(), Known: map[string]*runtime.StageOutcome{"a": known}})
+	res := runWorkflow(t, f, Input{Stages: diamond(), Known: map[string]*distributed.StageOutcome{"a": known}})
 	if got := statusLine(res); got != "a=cached b=ran c=ran d=ran e=ran" {
 		t.Fatal(got)
 	}

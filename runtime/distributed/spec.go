@@ -1,11 +1,11 @@
-package runtime
+package distributed
 
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 
 	"github.com/mlpipe/pipeline/artifacts"
+	"github.com/mlpipe/pipeline/runtime"
 )
 
 // StageSpec is what a machine needs to execute one stage: the bundle that
@@ -19,7 +19,7 @@ type StageSpec struct {
 	// Stage is the stage instance's name.
 	Stage string `json:"stage"`
 	// Upstream maps each upstream instance to its outputs by port.
-	Upstream map[string]map[string]artifacts.Output `json:"upstream"`
+	Upstream runtime.UpstreamOutputs `json:"upstream"`
 }
 
 // Encode renders the spec as JSON with sorted keys.
@@ -51,14 +51,4 @@ func DecodeStageSpec(b []byte) (*StageSpec, error) {
 		}
 	}
 	return &s, nil
-}
-
-// upstreamNames lists the spec's upstream instances, sorted.
-func (s *StageSpec) upstreamNames() []string {
-	var out []string
-	for k := range s.Upstream {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

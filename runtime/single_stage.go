@@ -3,29 +3,45 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/pipeline"
 )
 
+// UpstreamOutputs maps each stage instance upstream of one stage to its
+// outputs by port: all a machine needs to know of the rest of a run to key
+// and execute that stage.
+type UpstreamOutputs map[string]map[string]artifacts.Output
+
+// names lists the instances, sorted.
+func (u UpstreamOutputs) names() []string {
+	out := make([]string, 0, len(u))
+	for k := range u {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // stageRunner builds a runner for one instance of g whose upstream outputs
 // are given, as a machine executing a single stage of a distributed run sees
 // it.
-func stageRunner(g *pipeline.Graph, ws *Workspace, spec *StageSpec, opts Options) (*runner, *pipeline.Node, error) {
-	n, ok := g.Node(spec.Stage)
+func stageRunner(g *pipeline.Graph, ws *Workspace, stage string, upstream UpstreamOutputs, opts Options) (*runner, *pipeline.Node, error) {
+	n, ok := g.Node(stage)
 	if !ok {
-		return nil, nil, fmt.Errorf("the definition has no stage instance %s", spec.Stage)
+		return nil, nil, fmt.Errorf("the definition has no stage instance %s", stage)
 	}
 	r := newRunner(g, ws, opts.RunID, opts)
 	for _, u := range g.Upstream(n) {
-		outs, ok := spec.Upstream[u.Name]
+		outs, ok := upstream[u.Name]
 		if !ok {
 			return nil, nil, fmt.Errorf("stage %s: the outputs of upstream stage %s are not given", n.Name, u.Name)
 		}
 		r.results[u] = &StageResult{Node: u, Status: StatusCached, Outputs: outs}
 	}
-	for _, name := range spec.upstreamNames() {
+	for _, name := range upstream.names() {
 		if _, ok := g.Node(name); !ok {
 			return nil, nil, fmt.Errorf("stage %s: upstream %s is not in the definition", n.Name, name)
 		}
@@ -33,50 +49,12 @@ func stageRunner(g *pipeline.Graph, ws *Workspace, spec *StageSpec, opts Options
 	return r, n, nil
 }
 
-// PreparedStage is a stage of a distributed run made ready on the machine
-// that is to execute it (see PrepareStage).
-type PreparedStage struct {
-	// Graph is the run's graph, compiled from its bundle on this machine.
-	Graph *pipeline.Graph
-	// Key is the stage's key as this machine computes it.
-	Key string
-	// Hit is the stage's result when the remote store already holds it.
-	Hit *StageResult
-}
-
-// CompileError is an error compiling a bundle's definition: retrying on
-// this machine, or on another built alike, does not fix it.
-type CompileError struct{ Err error }
-
-func (e *CompileError) Error() string { return e.Err.Error() }
-func (e *CompileError) Unwrap() error { return e.Err }
-
-// PrepareStage is the first half of executing one stage of a distributed
-// run, the same for a worker and for `pipeline exec-stage`: it rebuilds
-// the run's project from the bundle spec names, compiles it, keys the stage
-// and looks the key up in the remote store (one request, nothing
-// downloaded).
-func PrepareStage(ctx context.Context, ws *Workspace, remote RemoteStore, spec *StageSpec) (*PreparedStage, error) {
-	m, err := MaterializeBundle(ctx, ws, remote, spec.Bundle)
-	if err != nil {
-		return nil, fmt.Errorf("rebuilding the project of stage %s: %w", spec.Stage, err)
-	}
-	g, err := m.Compile()
-	if err != nil {
-		return nil, &CompileError{fmt.Errorf("compiling the definition of stage %s: %w", spec.Stage, err)}
-	}
-	hit, key, err := RemoteHit(ctx, g, ws, spec, remote)
-	if err != nil {
-		return nil, fmt.Errorf("looking up stage %s: %w", spec.Stage, err)
-	}
-	return &PreparedStage{Graph: g, Key: key, Hit: hit}, nil
-}
-
-// RemoteHit keys the stage a spec describes and looks its key up in the
-// remote store (one request). On a hit it returns the stage's cached result
-// without downloading anything; on a miss, a nil result and the key.
-func RemoteHit(ctx context.Context, g *pipeline.Graph, ws *Workspace, spec *StageSpec, remote RemoteStore) (*StageResult, string, error) {
-	r, n, err := stageRunner(g, ws, spec, Options{})
+// RemoteHit keys one stage of g from the outputs of the stages upstream of
+// it and looks its key up in the remote store (one request). On a hit it
+// returns the stage's cached result without downloading anything; on a
+// miss, a nil result and the key.
+func RemoteHit(ctx context.Context, g *pipeline.Graph, ws *Workspace, stage string, upstream UpstreamOutputs, remote RemoteStore) (*StageResult, string, error) {
+	r, n, err := stageRunner(g, ws, stage, upstream, Options{})
 	if err != nil {
 		return nil, "", err
 	}
@@ -100,7 +78,7 @@ func (r *runner) lookupRemote(ctx context.Context, n *pipeline.Node, remote Remo
 	}
 	ar, err := remote.GetAction(ctx, p.key)
 	if err != nil {
-		return nil, p.key, fmt.Errorf("stage %s: looking up key %s: %w", n.Name, short(p.key), err)
+		return nil, p.key, fmt.Errorf("stage %s: looking up key %s: %w", n.Name, artifacts.ShortDigest(p.key), err)
 	}
 	if ar == nil {
 		return nil, p.key, nil
@@ -108,16 +86,16 @@ func (r *runner) lookupRemote(ctx context.Context, n *pipeline.Node, remote Remo
 	return cachedResult(n, p, ar), p.key, nil
 }
 
-// ExecStage executes the one stage a spec describes, as a worker of a
-// distributed run does: it fetches the stage's inputs from the remote store,
+// ExecStage executes one stage of g, given the outputs of the stages upstream
+// of it, as a worker of a distributed run does: it fetches the stage's inputs from the remote store,
 // serves the stage from the local or remote cache or runs it, and makes sure
 // the remote store holds its outputs and record before returning, so the
 // machines running the stages downstream can fetch them. The stage's log is
 // kept under the workspace's runs/<RunID>/logs. A failed stage is reported in
 // the result's Status; the error is for what kept the stage from being tried.
-func ExecStage(ctx context.Context, g *pipeline.Graph, ws *Workspace, spec *StageSpec, opts Options) (*StageResult, error) {
+func ExecStage(ctx context.Context, g *pipeline.Graph, ws *Workspace, stage string, upstream UpstreamOutputs, opts Options) (*StageResult, error) {
 	if opts.Remote == nil {
-		return nil, fmt.Errorf("executing stage %s: a remote store is required", spec.Stage)
+		return nil, fmt.Errorf("executing stage %s: a remote store is required", stage)
 	}
 	id, unlock, err := beginRun(ws, opts.RunID, time.Now())
 	if err != nil {
@@ -125,7 +103,7 @@ func ExecStage(ctx context.Context, g *pipeline.Graph, ws *Workspace, spec *Stag
 	}
 	defer unlock()
 	opts.RunID = id
-	r, n, err := stageRunner(g, ws, spec, opts)
+	r, n, err := stageRunner(g, ws, stage, upstream, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +111,7 @@ func ExecStage(ctx context.Context, g *pipeline.Graph, ws *Workspace, spec *Stag
 	r.beforeRun = func(ctx context.Context, n *pipeline.Node) error {
 		for _, in := range n.Inputs {
 			o, _ := r.upstreamOutput(in)
-			if err := fetchMissing(ctx, ws, opts.Remote, o.Tree); err != nil {
+			if err := FetchMissing(ctx, ws, opts.Remote, o.Tree); err != nil {
 				return fmt.Errorf("fetching input `%s`: %w", in.Port, err)
 			}
 		}
@@ -141,7 +119,7 @@ func ExecStage(ctx context.Context, g *pipeline.Graph, ws *Workspace, spec *Stag
 	}
 	for _, in := range n.Inputs {
 		if _, ok := r.upstreamOutput(in); !ok {
-			return nil, fmt.Errorf("stage %s: input `%s` reads %s.%s, which the spec does not give", n.Name, in.Port, in.From.Name, in.FromPort)
+			return nil, fmt.Errorf("stage %s: input `%s` reads %s.%s, whose outputs are not given", n.Name, in.Port, in.From.Name, in.FromPort)
 		}
 	}
 	res := r.runNode(ctx, n)
@@ -187,10 +165,10 @@ func ensureRemote(ctx context.Context, ws *Workspace, remote RemoteStore, res *S
 	}
 	ar, err := ws.Store.LoadAction(res.Key)
 	if err != nil {
-		return nil, fmt.Errorf("reading the local record of key %s: %w", short(res.Key), err)
+		return nil, fmt.Errorf("reading the local record of key %s: %w", artifacts.ShortDigest(res.Key), err)
 	}
 	if ar == nil {
-		return nil, fmt.Errorf("the local store has no record of key %s to upload", short(res.Key))
+		return nil, fmt.Errorf("the local store has no record of key %s to upload", artifacts.ShortDigest(res.Key))
 	}
 	for port, o := range ar.Outputs {
 		if err := remote.Push(ctx, o, ws.Store); err != nil {
@@ -199,7 +177,7 @@ func ensureRemote(ctx context.Context, ws *Workspace, remote RemoteStore, res *S
 	}
 	winner, err := remote.PutAction(ctx, ar)
 	if err != nil {
-		return nil, fmt.Errorf("recording key %s in the remote store: %w", short(res.Key), err)
+		return nil, fmt.Errorf("recording key %s in the remote store: %w", artifacts.ShortDigest(res.Key), err)
 	}
 	return winner, nil
 }

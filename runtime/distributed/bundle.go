@@ -1,4 +1,4 @@
-package runtime
+package distributed
 
 import (
 	"context"
@@ -13,13 +13,14 @@ import (
 
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/pipeline"
+	"github.com/mlpipe/pipeline/runtime"
 )
 
 // SharedStore is a remote store that can also carry a project to other
 // machines: the source files a definition reads and the specs of the stages
 // they execute. Distributed executors need it; a plain remote cache does not.
 type SharedStore interface {
-	RemoteStore
+	runtime.RemoteStore
 	// PushPath uploads the file or directory at path as the object t.
 	PushPath(ctx context.Context, path string, t artifacts.Tree) error
 	// PutSpec stores the execution spec of a stage key (create-only).
@@ -52,7 +53,7 @@ type BundleFile struct {
 // MakeBundle lists what g needs. Every file must lie inside the definition's
 // directory: a path outside it would be rebuilt elsewhere under another name,
 // giving the stage another key there.
-func MakeBundle(g *pipeline.Graph, ws *Workspace, sets []string) (*Bundle, error) {
+func MakeBundle(g *pipeline.Graph, ws *runtime.Workspace, sets []string) (*Bundle, error) {
 	if names := g.InlineSecrets(); len(names) > 0 {
 		return nil, fmt.Errorf("the value of %s looks secret and would travel to other machines in the run's bundle; "+
 			"pass it as ${secret:NAME} and set NAME on every machine (workers read it from their own environment)", strings.Join(names, ", "))
@@ -112,7 +113,7 @@ func MakeBundle(g *pipeline.Graph, ws *Workspace, sets []string) (*Bundle, error
 
 // PushBundle uploads the bundle's files and then the bundle itself, and
 // returns the bundle's object, which names it to other machines.
-func PushBundle(ctx context.Context, g *pipeline.Graph, ws *Workspace, remote SharedStore, b *Bundle) (artifacts.Tree, error) {
+func PushBundle(ctx context.Context, g *pipeline.Graph, ws *runtime.Workspace, remote SharedStore, b *Bundle) (artifacts.Tree, error) {
 	if err := ws.Init(); err != nil {
 		return artifacts.Tree{}, err
 	}
@@ -174,7 +175,7 @@ func (m *Materialized) Compile() (*pipeline.Graph, error) {
 // workspace's bundles/ folder, fetching what the local store lacks from the
 // remote, and links each file from the store (read-only). A project is
 // rebuilt once per machine: it is assembled aside and renamed into place.
-func MaterializeBundle(ctx context.Context, ws *Workspace, remote RemoteStore, bundle artifacts.Tree) (*Materialized, error) {
+func MaterializeBundle(ctx context.Context, ws *runtime.Workspace, remote runtime.RemoteStore, bundle artifacts.Tree) (*Materialized, error) {
 	if err := ws.Init(); err != nil {
 		return nil, err
 	}
@@ -187,8 +188,8 @@ func MaterializeBundle(ctx context.Context, ws *Workspace, remote RemoteStore, b
 	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	if err := fetchMissing(ctx, ws, remote, bundle); err != nil {
-		return nil, fmt.Errorf("fetching bundle %s: %w", short(bundle.Digest), err)
+	if err := runtime.FetchMissing(ctx, ws, remote, bundle); err != nil {
+		return nil, fmt.Errorf("fetching bundle %s: %w", artifacts.ShortDigest(bundle.Digest), err)
 	}
 	b, err = readBundle(ws.Store.ObjectPath(bundle.Digest))
 	if err != nil {
@@ -205,9 +206,9 @@ func MaterializeBundle(ctx context.Context, ws *Workspace, remote RemoteStore, b
 	project := filepath.Join(tmp, "project")
 	for _, f := range b.Files {
 		if !filepath.IsLocal(filepath.FromSlash(f.Path)) {
-			return nil, fmt.Errorf("bundle %s names %q, which is not a path inside the project", short(bundle.Digest), f.Path)
+			return nil, fmt.Errorf("bundle %s names %q, which is not a path inside the project", artifacts.ShortDigest(bundle.Digest), f.Path)
 		}
-		if err := fetchMissing(ctx, ws, remote, f.Tree); err != nil {
+		if err := runtime.FetchMissing(ctx, ws, remote, f.Tree); err != nil {
 			return nil, fmt.Errorf("fetching %s: %w", f.Path, err)
 		}
 		dst := filepath.Join(project, filepath.FromSlash(f.Path))
@@ -219,12 +220,12 @@ func MaterializeBundle(ctx context.Context, ws *Workspace, remote RemoteStore, b
 		}
 	}
 	if err := linkTree(ws.Store.ObjectPath(bundle.Digest), filepath.Join(tmp, "bundle.json")); err != nil {
-		return nil, fmt.Errorf("placing bundle %s: %w", short(bundle.Digest), err)
+		return nil, fmt.Errorf("placing bundle %s: %w", artifacts.ShortDigest(bundle.Digest), err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		// Another process rebuilt it first; theirs is identical.
 		if _, serr := os.Stat(filepath.Join(dir, "bundle.json")); serr != nil {
-			return nil, fmt.Errorf("placing bundle %s: %w", short(bundle.Digest), err)
+			return nil, fmt.Errorf("placing bundle %s: %w", artifacts.ShortDigest(bundle.Digest), err)
 		}
 	}
 	return &Materialized{Definition: filepath.Join(dir, "project", filepath.FromSlash(b.Definition)), Bundle: b}, nil
@@ -248,17 +249,6 @@ func readBundle(path string) (*Bundle, error) {
 		}
 	}
 	return &b, nil
-}
-
-// fetchMissing brings t into the local store unless it is there.
-func fetchMissing(ctx context.Context, ws *Workspace, remote RemoteStore, t artifacts.Tree) error {
-	if ws.Store.HasObject(t) {
-		return nil
-	}
-	if remote == nil {
-		return fmt.Errorf("object %s is not in the local store and no remote store is configured", short(t.Digest))
-	}
-	return remote.Fetch(ctx, artifacts.Output{Tree: t}, ws.Store)
 }
 
 // linkTree places the file or directory src at dst by hard links, copying

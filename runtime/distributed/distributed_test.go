@@ -1,7 +1,8 @@
-package runtime
+package distributed
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,9 @@ import (
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/artifacts/remote"
 	"github.com/mlpipe/pipeline/internal/testutil/graphtest"
+	"github.com/mlpipe/pipeline/pipeline"
+	"github.com/mlpipe/pipeline/runtime"
+	_ "github.com/mlpipe/pipeline/stages/exec"
 )
 
 const distributedDef = `version: 1
@@ -34,9 +38,67 @@ stages:
     with: {cmd: "cat $PIPELINE_IN_N $PIPELINE_IN_SORTED > $PIPELINE_OUT/report", outputs: [report]}
 `
 
+// project is a definition and its files in a temporary directory.
+type project struct {
+	t   testing.TB
+	dir string
+}
+
+func newProject(t testing.TB, definition string, files map[string]string) *project {
+	t.Helper()
+	p := &project{t: t, dir: t.TempDir()}
+	files = maps.Clone(files)
+	if files == nil {
+		files = map[string]string{}
+	}
+	files["pipeline.yaml"] = definition
+	for name, content := range files {
+		path := filepath.Join(p.dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return p
+}
+
+func (p *project) graph(sets ...string) *pipeline.Graph {
+	return graphtest.MustCompile(p.t, filepath.Join(p.dir, "pipeline.yaml"), sets...)
+}
+
+func (p *project) workspace() *runtime.Workspace {
+	ws, err := runtime.OpenWorkspace(filepath.Join(p.dir, ".pipeline"))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return ws
+}
+
+// run runs the whole definition locally and returns each stage's status.
+func (p *project) run(opts runtime.Options) (*runtime.RunResult, string) {
+	p.t.Helper()
+	opts.Jobs, opts.Log = 2, zerolog.Nop()
+	res, err := runtime.Run(context.Background(), p.graph(), p.workspace(), opts)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return res, statuses(res)
+}
+
+// statuses renders "stage=status" for every stage, in run order.
+func statuses(res *runtime.RunResult) string {
+	parts := make([]string, len(res.Stages))
+	for i, s := range res.Stages {
+		parts[i] = s.Node.Name + "=" + s.Status
+	}
+	return strings.Join(parts, " ")
+}
+
 // execOnWorker plays one worker: it rebuilds the bundle in its own
 // workspace, keys the stage, stores its spec and executes it.
-func execOnWorker(t *testing.T, ws *Workspace, rs *remote.Store, bundle artifacts.Tree, stage string, upstream map[string]map[string]artifacts.Output) *StageOutcome {
+func execOnWorker(t *testing.T, ws *runtime.Workspace, rs *remote.Store, bundle artifacts.Tree, stage string, upstream runtime.UpstreamOutputs) *StageOutcome {
 	t.Helper()
 	ctx := context.Background()
 	m, err := MaterializeBundle(ctx, ws, rs, bundle)
@@ -48,7 +110,7 @@ func execOnWorker(t *testing.T, ws *Workspace, rs *remote.Store, bundle artifact
 		t.Fatal(err)
 	}
 	spec := &StageSpec{Bundle: bundle, Stage: stage, Upstream: upstream}
-	hit, key, err := RemoteHit(ctx, g, ws, spec, rs)
+	hit, key, err := runtime.RemoteHit(ctx, g, ws, spec.Stage, spec.Upstream, rs)
 	if err != nil || hit != nil {
 		t.Fatalf("stage %s before it ran: hit %v, %v", stage, hit != nil, err)
 	}
@@ -63,7 +125,7 @@ func execOnWorker(t *testing.T, ws *Workspace, rs *remote.Store, bundle artifact
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := ExecStage(ctx, g, ws, spec, Options{Remote: rs, Log: zerolog.Nop()})
+	res, err := ExecStage(ctx, g, ws, spec, runtime.Options{Remote: rs, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,9 +139,9 @@ func TestDistributedStagesMatchALocalRun(t *testing.T) {
 	ctx := context.Background()
 	files := map[string]string{"data/words.txt": "pear\napple\nfig\n"}
 	local := newProject(t, distributedDef, files)
-	want := local.run(Options{})
-	if want.Status != RunSucceeded {
-		t.Fatalf("local run: %s", statuses(want))
+	want, st := local.run(runtime.Options{})
+	if want.Status != runtime.RunSucceeded {
+		t.Fatalf("local run: %s", st)
 	}
 
 	rs, err := remote.Open(ctx, "file://"+filepath.ToSlash(t.TempDir()))
@@ -113,9 +175,9 @@ func TestDistributedStagesMatchALocalRun(t *testing.T) {
 	}
 
 	// Two workers, each with its own workspace, share the stages.
-	workers := []*Workspace{}
+	workers := []*runtime.Workspace{}
 	for i := 0; i < 2; i++ {
-		w, err := OpenWorkspace(t.TempDir())
+		w, err := runtime.OpenWorkspace(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,19 +185,19 @@ func TestDistributedStagesMatchALocalRun(t *testing.T) {
 	}
 	outcomes := map[string]*StageOutcome{}
 	prep := execOnWorker(t, workers[0], rs, bundle, "prep", nil)
-	count := execOnWorker(t, workers[1], rs, bundle, "count", map[string]map[string]artifacts.Output{"prep": prep.Outputs})
-	report := execOnWorker(t, workers[0], rs, bundle, "report", map[string]map[string]artifacts.Output{"prep": prep.Outputs, "count": count.Outputs})
+	count := execOnWorker(t, workers[1], rs, bundle, "count", runtime.UpstreamOutputs{"prep": prep.Outputs})
+	report := execOnWorker(t, workers[0], rs, bundle, "report", runtime.UpstreamOutputs{"prep": prep.Outputs, "count": count.Outputs})
 	for _, o := range []*StageOutcome{prep, count, report} {
-		if o.Status != StatusRan {
+		if o.Status != runtime.StatusRan {
 			t.Fatalf("stage %s: %s %s", o.Name, o.Status, o.Error)
 		}
 		outcomes[o.Name] = o
 	}
-	res, err := RecordRun(ctx, g, ws, outcomes, time.Now(), Options{Remote: rs, Log: zerolog.Nop()})
+	res, err := RecordRun(ctx, g, ws, outcomes, time.Now(), runtime.Options{Remote: rs, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != RunSucceeded || statuses(res) != "prep=ran count=ran report=ran" {
+	if res.Status != runtime.RunSucceeded || statuses(res) != "prep=ran count=ran report=ran" {
 		t.Fatalf("recorded run: %s %s", res.Status, statuses(res))
 	}
 	for i, s := range res.Stages {
@@ -158,7 +220,7 @@ func TestDistributedStagesMatchALocalRun(t *testing.T) {
 
 	// A worker asked for a stage the remote holds answers with one request
 	// and downloads nothing.
-	fresh, err := OpenWorkspace(t.TempDir())
+	fresh, err := runtime.OpenWorkspace(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,8 +233,8 @@ func TestDistributedStagesMatchALocalRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := rs.Stats()
-	hit, _, err := RemoteHit(ctx, wg, fresh, &StageSpec{Bundle: bundle, Stage: "count", Upstream: map[string]map[string]artifacts.Output{"prep": prep.Outputs}}, rs)
-	if err != nil || hit == nil || hit.Status != StatusCached || hit.Outputs["n"].Digest != count.Outputs["n"].Digest {
+	hit, _, err := runtime.RemoteHit(ctx, wg, fresh, "count", runtime.UpstreamOutputs{"prep": prep.Outputs}, rs)
+	if err != nil || hit == nil || hit.Status != runtime.StatusCached || hit.Outputs["n"].Digest != count.Outputs["n"].Digest {
 		t.Fatalf("remote hit of count: %+v, %v", hit, err)
 	}
 	if after := rs.Stats(); after.Gets-before.Gets != 1 || after.BytesDown-before.BytesDown > 4096 {
@@ -190,8 +252,8 @@ func TestDistributedStagesMatchALocalRun(t *testing.T) {
 	if n := rs.Stats().Gets - gets; n != 3 {
 		t.Errorf("looking up 3 stages cost %d requests", n)
 	}
-	if rerun := mate.run(Options{Remote: rs}); statuses(rerun) != "prep=cached count=cached report=cached" {
-		t.Fatalf("teammate's run: %s", statuses(rerun))
+	if _, st := mate.run(runtime.Options{Remote: rs}); st != "prep=cached count=cached report=cached" {
+		t.Fatalf("teammate's run: %s", st)
 	}
 }
 
@@ -221,11 +283,11 @@ func TestExecStageNeedsItsUpstreamOutputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rs.Close()
-	_, err = ExecStage(context.Background(), p.graph(), p.workspace(), &StageSpec{Stage: "count", Bundle: artifacts.Tree{Digest: "x"}}, Options{Remote: rs, Log: zerolog.Nop()})
+	_, err = ExecStage(context.Background(), p.graph(), p.workspace(), &StageSpec{Stage: "count", Bundle: artifacts.Tree{Digest: "x"}}, runtime.Options{Remote: rs, Log: zerolog.Nop()})
 	if err == nil || !strings.Contains(err.Error(), "outputs of upstream stage prep are not given") {
 		t.Fatalf("err = %v", err)
 	}
-	_, err = ExecStage(context.Background(), p.graph(), p.workspace(), &StageSpec{Stage: "nope"}, Options{Remote: rs, Log: zerolog.Nop()})
+	_, err = ExecStage(context.Background(), p.graph(), p.workspace(), &StageSpec{Stage: "nope"}, runtime.Options{Remote: rs, Log: zerolog.Nop()})
 	if err == nil || !strings.Contains(err.Error(), "no stage instance nope") {
 		t.Fatalf("err = %v", err)
 	}
@@ -270,7 +332,7 @@ stages:
 	if err != nil {
 		t.Fatal(err)
 	}
-	worker, err := OpenWorkspace(t.TempDir())
+	worker, err := runtime.OpenWorkspace(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,5 +343,19 @@ stages:
 	got, err := os.ReadFile(worker.Store.ObjectPath(o.Outputs["x"].Digest))
 	if err != nil || string(got) != "bye\n" {
 		t.Fatalf("output %q, %v", got, err)
+	}
+}
+
+// A literal secret never travels in a distributed run's bundle.
+func TestBundleRefusesLiteralSecrets(t *testing.T) {
+	p := newProject(t, `version: 1
+name: b
+params: {api_key: literal-key-value}
+stages:
+  s: {kind: exec, with: {cmd: "echo ${api_key} > $PIPELINE_OUT/o", outputs: [o]}}
+`, nil)
+	_, err := MakeBundle(p.graph("api_key=other-literal"), p.workspace(), []string{"api_key=other-literal"})
+	if err == nil || !strings.Contains(err.Error(), "${secret:NAME}") || strings.Contains(err.Error(), "literal") {
+		t.Errorf("MakeBundle: %v", err)
 	}
 }
