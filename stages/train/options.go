@@ -19,6 +19,7 @@ type Options struct {
 	Model           models.Config `json:"model"`
 	DropoutSet      bool          `json:"dropout_set"`
 	BatchSize       int           `json:"batch_size"`
+	WindowStride    int           `json:"window_stride,omitempty"`
 	Steps           int64         `json:"steps"`
 	LR              float64       `json:"lr"`
 	WarmupSteps     int64         `json:"warmup_steps"`
@@ -77,6 +78,7 @@ func parseOptions(raw map[string]any, inputs []string, workDir string) (*Options
 			Dropout: m.Float("dropout"),
 		},
 		BatchSize:       int(p.Int("batch_size")),
+		WindowStride:    int(p.Int("window_stride")),
 		Steps:           p.Int("steps"),
 		LR:              p.Float("lr"),
 		WarmupSteps:     p.Int("warmup_steps"),

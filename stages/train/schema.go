@@ -29,6 +29,8 @@ func (Kind) Schema() stages.Schema {
 					Doc: "dropout probability (default 0.1 for transformers, 0 for bag_of_tokens)"},
 			}},
 			{Name: "batch_size", Type: stages.Int, Default: int64(32), Min: stages.Num(1), Doc: "rows (or windows) per micro-batch"},
+			{Name: "window_stride", Type: stages.Int, Min: stages.Num(1),
+				Doc: "language_modeling: tokens between the starts of consecutive training windows (default seq_len: windows do not overlap); a smaller stride gives an epoch more windows and each token more contexts; validation windows never overlap"},
 			{Name: "steps", Type: stages.Int, Default: int64(300), Min: stages.Num(1), Doc: "optimizer steps"},
 			{Name: "lr", Type: stages.Float, Default: 3e-3, Min: stages.Num(0), MinExclusive: true, Doc: "peak learning rate"},
 			{Name: "warmup_steps", Type: stages.Int, Default: int64(10), Min: stages.Num(0), Doc: "linear warm-up steps"},

@@ -207,7 +207,18 @@ func prepare(o *Options, inputs map[string]string, seed int64) (*setup, error) {
 // sources makes the training and validation items.
 func (s *setup) sources(trainTbl, valTbl *data.Table) error {
 	var err error
-	if s.train, err = source(trainTbl, s, s.cfg); err != nil {
+	if s.opts.WindowStride > 0 {
+		if s.opts.Task == modelfile.Classification {
+			return fmt.Errorf("window_stride: applies to language_modeling; a classifier's rows are its items")
+		}
+		if s.opts.WindowStride > s.cfg.SeqLen {
+			return fmt.Errorf("window_stride: %d is more than seq_len %d: the tokens between windows would never be trained on", s.opts.WindowStride, s.cfg.SeqLen)
+		}
+		s.train, err = data.NewStridedWindows(trainTbl, s.cfg.SeqLen, s.opts.WindowStride)
+	} else {
+		s.train, err = source(trainTbl, s, s.cfg)
+	}
+	if err != nil {
 		return err
 	}
 	if valTbl != nil && len(valTbl.Rows) > 0 {

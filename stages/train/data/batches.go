@@ -82,7 +82,16 @@ type Windows struct {
 }
 
 // NewWindows packs the table's token stream into windows of length tokens.
-func NewWindows(t *Table, length int) (*Windows, error) {
+func NewWindows(t *Table, length int) (*Windows, error) { return NewStridedWindows(t, length, length) }
+
+// NewStridedWindows packs the table's token stream into windows of length
+// tokens that start every stride tokens (1 <= stride <= length): with a
+// stride below length consecutive windows overlap, and each token is seen in
+// length/stride contexts per epoch.
+func NewStridedWindows(t *Table, length, stride int) (*Windows, error) {
+	if stride < 1 || stride > length {
+		return nil, fmt.Errorf("window stride %d: must be from 1 to the window length %d", stride, length)
+	}
 	w := &Windows{Length: length}
 	for _, r := range t.Rows {
 		w.Stream = append(w.Stream, r...)
@@ -90,7 +99,7 @@ func NewWindows(t *Table, length int) (*Windows, error) {
 	if len(w.Stream) < 2 {
 		return nil, fmt.Errorf("table %s has %d tokens: a language model needs at least 2", t.Path, len(w.Stream))
 	}
-	for s := 0; s+1 < len(w.Stream); s += length {
+	for s := 0; s+1 < len(w.Stream); s += stride {
 		w.starts = append(w.starts, s)
 	}
 	return w, nil

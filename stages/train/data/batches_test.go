@@ -52,6 +52,35 @@ func TestWindows(t *testing.T) {
 	}
 }
 
+func TestStridedWindows(t *testing.T) {
+	tbl := &Table{Rows: [][]int32{{1, 2, 3}, {4, 5}, {6}}}
+	w, err := NewStridedWindows(tbl, 4, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Starts 0, 2, 4: the last window holds the stream's last two tokens.
+	if w.Len() != 3 || w.Start(1) != 2 || w.Start(2) != 4 || w.Tokens(0) != 4 || w.Tokens(2) != 1 {
+		t.Fatalf("Len %d, starts %d %d, tokens %d %d", w.Len(), w.Start(1), w.Start(2), w.Tokens(0), w.Tokens(2))
+	}
+	b := w.Batch([]int{1}, 1)
+	if !reflect.DeepEqual(b.IDs, []int32{3, 4, 5, 6}) || !reflect.DeepEqual(b.Targets, []int32{4, 5, 6, 0}) {
+		t.Fatalf("window 1: ids %v targets %v", b.IDs, b.Targets)
+	}
+	plain, err := NewWindows(tbl, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same, err := NewStridedWindows(tbl, 4, 4)
+	if err != nil || !reflect.DeepEqual(same, plain) {
+		t.Fatalf("stride = length differs from NewWindows: %+v, %v", same, err)
+	}
+	for _, stride := range []int{0, 5} {
+		if _, err := NewStridedWindows(tbl, 4, stride); err == nil {
+			t.Fatalf("stride %d was accepted", stride)
+		}
+	}
+}
+
 func TestClasses(t *testing.T) {
 	tbl := &Table{Path: "x", Rows: [][]int32{{1, 2, 3}, {4}}, Labels: []string{"spam", "ham"}}
 	c, err := NewClasses(tbl, []string{"ham", "spam"}, 2)
