@@ -3,7 +3,6 @@ package predict
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -19,7 +18,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/rs/zerolog"
 
-	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/internal/testutil"
 	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
 	"github.com/mlpipe/pipeline/stages"
@@ -166,23 +164,12 @@ func runPredict(t testing.TB, params map[string]any, model, in string) (string, 
 // readAll reads a table into one record batch.
 func readAll(t testing.TB, path string) arrow.RecordBatch {
 	t.Helper()
-	r, err := table.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
 	var recs []arrow.RecordBatch
-	for {
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	schema := tabletest.Each(t, path, func(rec arrow.RecordBatch) {
+		rec.Retain()
 		recs = append(recs, rec)
-	}
-	tbl := array.NewTableFromRecords(r.Schema(), recs)
+	})
+	tbl := array.NewTableFromRecords(schema, recs)
 	defer tbl.Release()
 	for _, rec := range recs {
 		rec.Release()
@@ -195,7 +182,7 @@ func readAll(t testing.TB, path string) arrow.RecordBatch {
 		}
 		cols[i] = c
 	}
-	return array.NewRecordBatch(r.Schema(), cols, tbl.NumRows())
+	return array.NewRecordBatch(schema, cols, tbl.NumRows())
 }
 
 func names(rec arrow.RecordBatch) string {

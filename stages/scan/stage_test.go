@@ -9,10 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/rs/zerolog"
 
-	"github.com/mlpipe/pipeline/artifacts/table"
+	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
 	"github.com/mlpipe/pipeline/stages"
 )
 
@@ -121,24 +122,12 @@ func TestRunTableInput(t *testing.T) {
 
 func countRows(t *testing.T, path string) int64 {
 	t.Helper()
-	r, err := table.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
 	var n int64
-	for {
-		rec, err := r.Next()
-		if err == io.EOF {
-			return n
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	tabletest.Each(t, path, func(rec arrow.RecordBatch) {
 		if _, ok := rec.Column(6).(*array.String); !ok {
 			t.Fatalf("secret_sha256 column is %T", rec.Column(6))
 		}
 		n += rec.NumRows()
-		rec.Release()
-	}
+	})
+	return n
 }

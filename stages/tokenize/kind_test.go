@@ -2,8 +2,6 @@ package tokenize
 
 import (
 	"context"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
 	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
 	"github.com/mlpipe/pipeline/stages"
@@ -45,26 +44,13 @@ type tokenRow struct {
 
 func readTokens(t *testing.T, path string) ([]tokenRow, arrow.Metadata) {
 	t.Helper()
-	r, err := table.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
 	var rows []tokenRow
-	s := r.Schema()
-	col := func(name string) int {
-		if idx := s.FieldIndices(name); len(idx) > 0 {
-			return idx[0]
-		}
-		return -1
-	}
-	for {
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
+	s := tabletest.Each(t, path, func(rec arrow.RecordBatch) {
+		col := func(name string) int {
+			if idx := rec.Schema().FieldIndices(name); len(idx) > 0 {
+				return idx[0]
+			}
+			return -1
 		}
 		ids := rec.Column(col(tokenized.IDs)).(*array.List)
 		for i := 0; i < int(rec.NumRows()); i++ {
@@ -81,8 +67,7 @@ func readTokens(t *testing.T, path string) ([]tokenRow, arrow.Metadata) {
 			}
 			rows = append(rows, row)
 		}
-		rec.Release()
-	}
+	})
 	return rows, s.Metadata()
 }
 

@@ -1,13 +1,12 @@
 package train
 
 import (
-	"errors"
-	"io"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
-	"github.com/mlpipe/pipeline/artifacts/table"
+	"github.com/mlpipe/pipeline/internal/testutil/tabletest"
 )
 
 type historyRow struct {
@@ -17,26 +16,13 @@ type historyRow struct {
 
 func readHistory(t testing.TB, path string) []historyRow {
 	t.Helper()
-	r, err := table.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
 	var out []historyRow
-	for {
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	tabletest.Each(t, path, func(rec arrow.RecordBatch) {
 		steps := rec.Column(0).(*array.Int64)
 		for i := range int(rec.NumRows()) {
 			out = append(out, historyRow{step: steps.Value(i), hasVal: !rec.Column(2).IsNull(i)})
 		}
-		rec.Release()
-	}
+	})
 	return out
 }
 

@@ -1,6 +1,6 @@
-// Package tabletest writes Parquet fixtures for tests through the
-// project's table writer, so that a fixture is written the way a stage
-// writes its outputs.
+// Package tabletest writes and reads Parquet fixtures for tests through the
+// project's table writer and reader, so that a fixture is written, and an
+// output read, the way a stage does.
 package tabletest
 
 import (
