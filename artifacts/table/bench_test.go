@@ -40,17 +40,22 @@ func BenchmarkRead(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for {
-			rec, err := r.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			rec.Release()
+		drain(b, r)
+	}
+}
+
+// drain reads every batch of r and closes it.
+func drain(b *testing.B, r *Reader) {
+	defer r.Close()
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return
 		}
-		r.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		rec.Release()
 	}
 }
 
@@ -81,17 +86,7 @@ func BenchmarkReadFlat(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				for {
-					rec, err := r.Next()
-					if errors.Is(err, io.EOF) {
-						break
-					}
-					if err != nil {
-						b.Fatal(err)
-					}
-					rec.Release()
-				}
-				r.Close()
+				drain(b, r)
 			}
 		})
 	}
