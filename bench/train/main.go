@@ -71,7 +71,7 @@ func peakRSSMB() float64 {
 
 // measure trains one configuration: a warm-up step (graph build and compile),
 // then steps timed steps.
-func measure(name, gradKind, backendName string, steps int, cpuProfile string) (*result, error) {
+func measure(name, gradKind, backendName string, dtype dtypes.DType, steps int, cpuProfile string) (*result, error) {
 	sz, ok := sizes[name]
 	if !ok {
 		return nil, fmt.Errorf("unknown size %q", name)
@@ -88,7 +88,7 @@ func measure(name, gradKind, backendName string, steps int, cpuProfile string) (
 	for i := range trainable {
 		trainable[i] = true
 	}
-	tr, err := engine.New(b, models.Net{Config: sz.cfg, DType: dtypes.Float32}, specs, trainable, engine.DefaultHyper(),
+	tr, err := engine.New(b, models.Net{Config: sz.cfg, DType: dtype}, specs, trainable, engine.DefaultHyper(),
 		&engine.State{Params: models.InitAll(specs, 1)})
 	if err != nil {
 		return nil, err
@@ -175,6 +175,7 @@ func fileExists(p string) bool {
 func main() {
 	sizeFlag := flag.String("size", "", "small, mid or large (default: all, each in a child process)")
 	gradFlag := flag.String("grad", "ours", "ours or stock")
+	dtypeFlag := flag.String("dtype", "float32", "compute dtype of the engine's runs: float32 or bfloat16 (weights and optimizer state stay float32; PyTorch always runs float32)")
 	backendFlag := flag.String("backend", backend.Default, "the backend of a single -size run")
 	backendsFlag := flag.String("backends", backend.Default, "comma-separated backends to compare (xla:cpu needs -tags xla and a plugin)")
 	sizesFlag := flag.String("sizes", "small,mid,large", "comma-separated sizes to run")
@@ -189,7 +190,12 @@ func main() {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		res, err := measure(*sizeFlag, *gradFlag, *backendFlag, *steps, *cpuProfile)
+		dt, ok := map[string]dtypes.DType{"float32": dtypes.Float32, "bfloat16": dtypes.BFloat16}[*dtypeFlag]
+		if !ok {
+			fmt.Fprintf(os.Stderr, "-dtype %q: want float32 or bfloat16\n", *dtypeFlag)
+			os.Exit(2)
+		}
+		res, err := measure(*sizeFlag, *gradFlag, *backendFlag, dt, *steps, *cpuProfile)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -227,7 +233,7 @@ func main() {
 					n = 2
 				}
 			}
-			r, err := child(exec.Command(os.Args[0], "-size", name, "-grad", c.grad, "-backend", c.backend, "-steps", fmt.Sprint(n)))
+			r, err := child(exec.Command(os.Args[0], "-size", name, "-grad", c.grad, "-backend", c.backend, "-dtype", *dtypeFlag, "-steps", fmt.Sprint(n)))
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
