@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"slices"
 
@@ -280,6 +281,30 @@ func (r *Reader) Next() (rec arrow.RecordBatch, err error) {
 		}
 	}
 	return array.NewRecordBatch(r.schema, cols, cur.NumRows()), nil
+}
+
+// All yields the batches Next returns, in order, each released once the loop
+// body has had it (Retain a batch to keep it longer), and ends after the last
+// batch, after the first error (yielded with a nil batch), or when the loop
+// breaks.
+func (r *Reader) All() iter.Seq2[arrow.RecordBatch, error] {
+	return func(yield func(arrow.RecordBatch, error) bool) {
+		for {
+			rec, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			more := yield(rec, nil)
+			rec.Release()
+			if !more {
+				return
+			}
+		}
+	}
 }
 
 // RecycleBatches makes the reader reuse the memory of a batch's string

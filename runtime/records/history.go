@@ -1,9 +1,7 @@
 package records
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 
@@ -85,11 +83,7 @@ func readHistoryTable(path string) (*History, error) {
 		h.Names = append(h.Names, f.Name)
 	}
 	var rows int64
-	for rows < MaxHistoryRows {
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	for rec, err := range r.All() {
 		if err != nil {
 			return nil, fmt.Errorf("reading table %s: %w", path, err)
 		}
@@ -111,7 +105,9 @@ func readHistoryTable(path string) (*History, error) {
 			}
 		}
 		rows += n
-		rec.Release()
+		if rows >= MaxHistoryRows {
+			break
+		}
 	}
 	return h, nil
 }

@@ -1,9 +1,7 @@
 package report
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -34,11 +32,7 @@ func columns(path string, names []string, optional map[string]bool, limit int64)
 	}
 	out := map[string][]any{}
 	var rows int64
-	for limit == 0 || rows < limit {
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	for rec, err := range r.All() {
 		if err != nil {
 			return nil, err
 		}
@@ -51,14 +45,15 @@ func columns(path string, names []string, optional map[string]bool, limit int64)
 			for j := 0; j < n; j++ {
 				v, err := cell(col, j)
 				if err != nil {
-					rec.Release()
 					return nil, fmt.Errorf("reading table %s, column %q: %w", path, name, err)
 				}
 				out[name] = append(out[name], v)
 			}
 		}
 		rows += int64(n)
-		rec.Release()
+		if limit > 0 && rows >= limit {
+			break
+		}
 	}
 	return out, nil
 }

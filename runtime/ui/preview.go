@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -107,11 +105,7 @@ func readPreview(path string, page *previewPage) error {
 	for _, f := range fields[:shown] {
 		page.Columns = append(page.Columns, f.Name+" ("+f.Type.String()+")")
 	}
-	for len(page.Cells) < previewRows {
-		rec, err := t.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	for rec, err := range t.All() {
 		if err != nil {
 			return err
 		}
@@ -122,7 +116,9 @@ func readPreview(path string, page *previewPage) error {
 			}
 			page.Cells = append(page.Cells, row)
 		}
-		rec.Release()
+		if len(page.Cells) >= previewRows {
+			break
+		}
 	}
 	if int64(len(page.Cells)) < page.Rows {
 		page.Shown = len(page.Cells)

@@ -1,8 +1,6 @@
 package tabletest
 
 import (
-	"errors"
-	"io"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -20,15 +18,11 @@ func Each(t testing.TB, path string, fn func(rec arrow.RecordBatch)) *arrow.Sche
 		t.Fatalf("opening table %s: %v", path, err)
 	}
 	defer r.Close()
-	for {
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			return r.Schema()
-		}
+	for rec, err := range r.All() {
 		if err != nil {
 			t.Fatalf("reading table %s: %v", path, err)
 		}
 		fn(rec)
-		rec.Release()
 	}
+	return r.Schema()
 }
