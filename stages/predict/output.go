@@ -1,9 +1,7 @@
 package predict
 
 import (
-	"errors"
 	"fmt"
-	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -58,11 +56,7 @@ func readCopied(path string, names []string, rows int) (*copied, error) {
 		f := r.Schema().Field(idx[0])
 		c.fields = append(c.fields, arrow.Field{Name: f.Name, Type: f.Type, Nullable: f.Nullable})
 	}
-	for {
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	for rec, err := range r.All() {
 		if err != nil {
 			return nil, fmt.Errorf("reading columns %q of %s: %w", names, path, err)
 		}
@@ -71,7 +65,6 @@ func readCopied(path string, names []string, rows int) (*copied, error) {
 			a.Retain()
 			chunks[i] = append(chunks[i], a)
 		}
-		rec.Release()
 	}
 	for i, n := range names {
 		var a arrow.Array

@@ -13,9 +13,10 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/zeebo/xxh3"
+
 	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/stages"
-	"github.com/zeebo/xxh3"
 )
 
 // dropped marks a row removed by dedupe.
@@ -129,16 +130,11 @@ func splitTable(ctx context.Context, cfg *config, in string, outs []string, prog
 	counts := make([]int64, len(outs))
 	parts := make([][]int32, len(outs))
 	var row int64
-	for {
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	for rec, err := range r.All() {
 		if err != nil {
 			return fail(err)
 		}
 		if err := ctx.Err(); err != nil {
-			rec.Release()
 			return fail(err)
 		}
 		for k := range parts {
@@ -159,9 +155,8 @@ func splitTable(ctx context.Context, cfg *config, in string, outs []string, prog
 			}
 		}
 		row += int64(n)
-		err = writeParts(ctx, rec, parts, ws, counts)
+		err := writeParts(ctx, rec, parts, ws, counts)
 		progress.Add(int64(n))
-		rec.Release()
 		if err != nil {
 			return fail(err)
 		}

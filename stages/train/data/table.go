@@ -5,9 +5,7 @@
 package data
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,17 +75,11 @@ func Load(path, label string) (*Table, error) {
 		return nil, err
 	}
 	defer r.Close()
-	for {
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	for rec, err := range r.All() {
 		if err != nil {
 			return nil, err
 		}
-		err = t.add(rec, withMask, label)
-		rec.Release()
-		if err != nil {
+		if err := t.add(rec, withMask, label); err != nil {
 			return nil, fmt.Errorf("table %s: %w", path, err)
 		}
 	}
