@@ -2,9 +2,7 @@ package tokenize
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"strconv"
 
@@ -12,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
 	"github.com/mlpipe/pipeline/artifacts"
 	"github.com/mlpipe/pipeline/artifacts/table"
 	"github.com/mlpipe/pipeline/stages"
@@ -109,17 +108,12 @@ func columnTexts(path, column string, errp *error) iter.Seq[string] {
 			return
 		}
 		defer r.Close()
-		for {
-			rec, err := r.Next()
-			if errors.Is(err, io.EOF) {
-				return
-			}
+		for rec, err := range r.All() {
 			if err != nil {
 				*errp = err
 				return
 			}
 			texts, err := stringColumn(rec, column, path)
-			rec.Release()
 			if err != nil {
 				*errp = err
 				return
@@ -190,16 +184,9 @@ func tokenizeTable(ctx context.Context, tok Tokenizer, cfg *config, shape Shape,
 	}
 	progress.Start(r.NumRows(), "rows")
 	var rows, outRows, tokens, truncated int64
-	for {
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	for rec, err := range r.All() {
 		if err == nil {
 			err = ctx.Err()
-			if err != nil {
-				rec.Release()
-			}
 		}
 		if err != nil {
 			w.Abort()
@@ -207,18 +194,15 @@ func tokenizeTable(ctx context.Context, tok Tokenizer, cfg *config, shape Shape,
 		}
 		texts, err := stringColumn(rec, cfg.column, in)
 		if err != nil {
-			rec.Release()
 			w.Abort()
 			return nil, err
 		}
 		encs := EncodeShaped(tok, texts, shape, 0)
 		if err := encodeErr(tok); err != nil {
-			rec.Release()
 			w.Abort()
 			return nil, fmt.Errorf("encoding table %s: %w", in, err)
 		}
 		outRec, err := withTokens(ctx, rec, kept, schema, encs, cfg.overflow)
-		rec.Release()
 		if err != nil {
 			w.Abort()
 			return nil, fmt.Errorf("table %s: %w", in, err)
