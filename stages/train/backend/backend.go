@@ -17,6 +17,7 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	_ "github.com/gomlx/gomlx/backends/simplego" // registers "go"
 
+	"github.com/mlpipe/pipeline/stages/train/backend/axisops"
 	"github.com/mlpipe/pipeline/stages/train/backend/gemm"
 )
 
@@ -100,8 +101,11 @@ func Open(name string) (backends.Backend, error) {
 	var b backends.Backend
 	if fam == "go" {
 		// Without the micro-kernel SimpleGo keeps its own float32
-		// kernels; DotKernels says which ran.
+		// kernels; DotKernels says which ran. The broadcasting and
+		// reducing executors give SimpleGo's own bits, so they are not
+		// in the key; where they cannot be installed SimpleGo's run.
 		_ = gemm.Install()
+		_ = axisops.Install()
 		b, err = backends.NewWithConfig(SimpleGoConfig)
 		if err != nil {
 			return nil, fmt.Errorf("creating SimpleGo backend %q: %w", SimpleGoConfig, err)
