@@ -74,6 +74,8 @@ func (Kind) Schema() stages.Schema {
 			{Name: "seq_len", Type: stages.Int, Min: stages.Num(1),
 				DefaultBy: &stages.Conditional{On: "method", Values: map[string]any{KneserNeyMethod: int64(defaultSeqLen)}},
 				Doc:       "the scored table's windows (kneser_ney, default 64) or longest row (logistic_regression, default whole rows): set the model's seq_len so both score the same tokens"},
+			{Name: "window_stride", Type: stages.Int, Min: stages.Num(1),
+				Doc: "kneser_ney: score windows that start every window_stride tokens, each token once, as eval's `window_stride` does (default seq_len: disjoint windows)"},
 			{Name: "label", Type: stages.String, Doc: "logistic_regression: the label column (required for it)"},
 			{Name: "epochs", Type: stages.Int, Default: int64(defaultEpochs), Min: stages.Num(1), Doc: "logistic_regression: passes over the training rows"},
 			{Name: "lr", Type: stages.Float, Default: defaultLR, Min: stages.Num(0), MinExclusive: true, Doc: "logistic_regression: AdaGrad's learning rate"},
@@ -91,6 +93,14 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	p := stages.Params(completed)
 	if p.String("method") == LogisticMethod && p.String("label") == "" {
 		return nil, fmt.Errorf("method logistic_regression needs `label` (the label column)")
+	}
+	if stride := p.Int("window_stride"); stride != 0 {
+		if p.String("method") != KneserNeyMethod {
+			return nil, fmt.Errorf("window_stride: applies to method kneser_ney; a classifier's rows are scored whole")
+		}
+		if seqLen := p.Int("seq_len"); stride > seqLen {
+			return nil, fmt.Errorf("window_stride: %d is more than seq_len %d", stride, seqLen)
+		}
 	}
 	return &stages.Plan{Outputs: []string{PortMetrics}, DefaultOutput: PortMetrics,
 		Roles: map[string]stages.Role{PortMetrics: stages.RoleMetrics}, Headline: eval.KeyMetrics, KeyMetrics: eval.KeyMetrics}, nil
@@ -156,7 +166,11 @@ func runKneserNey(ctx context.Context, env *stages.Env, p stages.Params) (*eval.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	w, err := data.NewWindows(test, seqLen)
+	stride := int(p.Int("window_stride"))
+	if stride == 0 {
+		stride = seqLen
+	}
+	w, err := data.NewScoringWindows(test, seqLen, stride)
 	if err != nil {
 		return nil, fmt.Errorf("input `data`: %w", err)
 	}
@@ -171,8 +185,8 @@ func runKneserNey(ctx context.Context, env *stages.Env, p stages.Params) (*eval.
 		Metrics: map[string]float64{eval.CrossEntropy: ce, eval.Perplexity: math.Exp(ce)}}, nil
 }
 
-// scoreWindows sums the negative log-likelihood of every predicted token of
-// the windows.
+// scoreWindows sums the negative log-likelihood of every scored token of
+// the windows, each predicted from the tokens before it in its window.
 func scoreWindows(ctx context.Context, m *KneserNey, w *data.Windows) (float64, int64, error) {
 	var nll float64
 	var count int64
@@ -183,7 +197,7 @@ func scoreWindows(ctx context.Context, m *KneserNey, w *data.Windows) (float64, 
 			}
 		}
 		s := w.Start(i)
-		for j := 0; j < w.Length && s+j+1 < len(w.Stream); j++ {
+		for j := w.ScoredFrom(i); j < w.Length && s+j+1 < len(w.Stream); j++ {
 			next := w.Stream[s+j+1]
 			if next < 0 || int(next) >= m.Vocab {
 				return 0, 0, fmt.Errorf("token %d is outside the training table's vocabulary of %d", next, m.Vocab)

@@ -171,6 +171,42 @@ func TestKneserNeyScoresWithinWindows(t *testing.T) {
 	}
 }
 
+// Sliding windows whose context (length - stride) holds the order-1 tokens
+// a 4-gram looks at score every token with its whole history, in the
+// stream's order: the same sum as scoring the stream at once. Disjoint
+// windows cut the history at each window's start.
+func TestKneserNeySlidingWindowsSeeTheWholeHistory(t *testing.T) {
+	const order = 4
+	stream := markovStream(5000, 12, 9)
+	m, err := TrainKneserNey(stream, order, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test := stream[4000:]
+	var whole float64
+	for i := 1; i < len(test); i++ {
+		whole -= math.Log(m.Prob(test[max(0, i+1-order):i], test[i]))
+	}
+	tbl := &data.Table{Rows: [][]int32{test[:300], test[300:]}}
+	score := func(length, stride int) float64 {
+		w, err := data.NewScoringWindows(tbl, length, stride)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nll, n, err := scoreWindows(context.Background(), m, w)
+		if err != nil || n != int64(len(test)-1) {
+			t.Fatalf("windows of %d every %d scored %d tokens: %v", length, stride, n, err)
+		}
+		return nll
+	}
+	if got := score(16, 8); got != whole {
+		t.Errorf("windows of 16 every 8: %v, want the whole stream's %v", got, whole)
+	}
+	if got := score(16, 16); got <= whole {
+		t.Errorf("disjoint windows of 16: %v, want more than the whole stream's %v", got, whole)
+	}
+}
+
 func TestPlanErrors(t *testing.T) {
 	for _, c := range []struct {
 		params map[string]any
@@ -180,6 +216,8 @@ func TestPlanErrors(t *testing.T) {
 		{map[string]any{"method": KneserNeyMethod, "order": int64(9)}, "with.order: must be at most 8, got 9"},
 		{map[string]any{"method": KneserNeyMethod, "seq_len": int64(0)}, "with.seq_len: must be at least 1, got 0"},
 		{map[string]any{"method": LogisticMethod, "label": "y", "lr": 0.0}, "with.lr: must be above 0, got 0"},
+		{map[string]any{"method": LogisticMethod, "label": "y", "window_stride": int64(2)}, "window_stride: applies to method kneser_ney"},
+		{map[string]any{"method": KneserNeyMethod, "seq_len": int64(8), "window_stride": int64(9)}, "window_stride: 9 is more than seq_len 8"},
 	} {
 		_, err := Kind{}.Plan(stages.PlanRequest{Stage: "b", Params: c.params})
 		if err == nil || !strings.Contains(err.Error(), c.want) {

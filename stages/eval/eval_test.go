@@ -3,6 +3,7 @@ package eval
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -187,6 +188,7 @@ func TestEvalMismatches(t *testing.T) {
 		{"tokenizer digest", otherTok, nil, "tokenized by tokenizer xxh3:other"},
 		{"unknown label", newLabel, nil, `labels ["c"] that the model does not know`},
 		{"missing label column", trainPath, map[string]any{"label": "category"}, `no label column "category"`},
+		{"window_stride on a classifier", trainPath, map[string]any{"window_stride": int64(2)}, "window_stride: applies to language models"},
 		{"lm metric on a classifier is fine, classifier metric on lm is not", trainPath, map[string]any{"metrics": []any{"bleu"}}, `unknown metric "bleu"`},
 	}
 	for _, tc := range tests {
@@ -221,6 +223,38 @@ func TestEvalLanguageModel(t *testing.T) {
 	_, err = Kind{}.Run(context.Background(), env(t, map[string]any{"metrics": []any{"accuracy"}}, map[string]string{InputModel: model, InputData: path}))
 	if err == nil || !strings.Contains(err.Error(), "needs a classification model") {
 		t.Errorf("accuracy of a language model: %v", err)
+	}
+
+	// Sliding windows: 80 tokens, windows of 8 every 2 tokens up to the
+	// first that reaches the end (starts 0, 2, ..., 72), each of the 79
+	// targets scored once; a stride of seq_len is the default's windows.
+	report := func(params map[string]any) *Report {
+		t.Helper()
+		e := env(t, params, map[string]string{InputModel: model, InputData: path})
+		if _, err := (Kind{}).Run(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(e.OutPath(PortMetrics), "metrics.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r Report
+		if err := json.Unmarshal(b, &r); err != nil {
+			t.Fatal(err)
+		}
+		return &r
+	}
+	plain, same, sliding := report(nil), report(map[string]any{"window_stride": int64(8)}), report(map[string]any{"window_stride": int64(2)})
+	if plain.Examples != 10 || plain.Tokens != 79 || sliding.Examples != 37 || sliding.Tokens != 79 {
+		t.Errorf("disjoint windows %d scoring %d tokens, sliding %d scoring %d; want 10 and 37, 79 tokens each",
+			plain.Examples, plain.Tokens, sliding.Examples, sliding.Tokens)
+	}
+	if same.Metrics[CrossEntropy] != plain.Metrics[CrossEntropy] {
+		t.Errorf("window_stride = seq_len gives %v, the default %v", same.Metrics, plain.Metrics)
+	}
+	_, err = Kind{}.Run(context.Background(), env(t, map[string]any{"window_stride": int64(9)}, map[string]string{InputModel: model, InputData: path}))
+	if err == nil || !strings.Contains(err.Error(), "window_stride: 9 is more than the model's seq_len 8") {
+		t.Errorf("a stride above seq_len: %v", err)
 	}
 }
 

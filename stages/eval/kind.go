@@ -81,6 +81,8 @@ func (Kind) Schema() stages.Schema {
 				Doc: "scalar metrics reported to the manifest (default: all of the task's); f1, precision, recall mean the macro averages"},
 			{Name: "label", Type: stages.String, Doc: "label column (default: the one the model was trained on)"},
 			{Name: "batch_size", Type: stages.Int, Default: int64(64), Min: stages.Num(1), Doc: "rows (or windows) per batch"},
+			{Name: "window_stride", Type: stages.Int, Min: stages.Num(1),
+				Doc: "language models: score windows of the model's seq_len that start every window_stride tokens, each window after the first predicting only its last window_stride tokens, so that every token is scored once with at least seq_len-window_stride tokens before it (sliding-window perplexity; default seq_len: disjoint windows, a token sees between 1 and seq_len)"},
 			{Name: "backend", Type: stages.String, Default: backend.Default, Doc: "go (SimpleGo), xla, xla:cpu, xla:cuda"},
 		},
 	}

@@ -57,6 +57,9 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 			label = "label"
 		}
 	}
+	if classify && p.Int("window_stride") != 0 {
+		return nil, fmt.Errorf("window_stride: applies to language models; a classifier's rows are scored whole")
+	}
 	wanted, err := wantedMetrics(p.Strings("metrics"), classify)
 	if err != nil {
 		return nil, err
@@ -73,7 +76,7 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 		if src, err = data.NewClasses(tbl, m.Meta.Labels, m.SeqLen); err != nil {
 			return nil, err
 		}
-	} else if src, err = data.NewWindows(tbl, m.SeqLen); err != nil {
+	} else if src, err = lmWindows(tbl, m.SeqLen, p); err != nil {
 		return nil, err
 	}
 	b, err := backend.Open(p.String("backend"))
@@ -149,6 +152,19 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 		return nil, err
 	}
 	return &stages.Result{Metrics: report.Metrics}, nil
+}
+
+// lmWindows cuts the scored table into the windows `window_stride` asks
+// for (disjoint by default).
+func lmWindows(tbl *data.Table, seqLen int, p stages.Params) (*data.Windows, error) {
+	stride := int(p.Int("window_stride"))
+	if stride == 0 {
+		stride = seqLen
+	}
+	if stride > seqLen {
+		return nil, fmt.Errorf("window_stride: %d is more than the model's seq_len %d", stride, seqLen)
+	}
+	return data.NewScoringWindows(tbl, seqLen, stride)
 }
 
 // wantedMetrics resolves the `metrics:` list against the task.

@@ -79,6 +79,9 @@ type Windows struct {
 	Stream []int32
 	Length int
 	starts []int
+	// context is, in every window but the first, the number of leading
+	// positions whose targets are not scored (scoring windows only).
+	context int
 }
 
 // NewWindows packs the table's token stream into windows of length tokens.
@@ -105,15 +108,48 @@ func NewStridedWindows(t *Table, length, stride int) (*Windows, error) {
 	return w, nil
 }
 
+// NewScoringWindows packs the table's token stream into windows of length
+// tokens that start every stride tokens (1 <= stride <= length) and score
+// each token of the stream once: a window after the first predicts only its
+// last stride positions, and its first length-stride tokens are there as
+// context. Every scored token after the first length-stride of the stream so
+// sees at least length-stride tokens before it, where disjoint windows
+// (stride = length, the same windows as NewWindows) give a token between 1
+// and length. This is the sliding-window perplexity of language-model
+// evaluation; the windows stop at the first that reaches the stream's end.
+func NewScoringWindows(t *Table, length, stride int) (*Windows, error) {
+	w, err := NewStridedWindows(t, length, stride)
+	if err != nil {
+		return nil, err
+	}
+	w.context = length - stride
+	for i, s := range w.starts {
+		if s+length+1 >= len(w.Stream) {
+			w.starts = w.starts[:i+1]
+			break
+		}
+	}
+	return w, nil
+}
+
 // Len implements Source.
 func (w *Windows) Len() int { return len(w.starts) }
+
+// ScoredFrom returns the first position of window i whose target is scored:
+// 0 but in the later windows of scoring windows.
+func (w *Windows) ScoredFrom(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return w.context
+}
 
 // Start returns the position in Stream of window i's first token.
 func (w *Windows) Start(i int) int { return w.starts[i] }
 
-// Tokens implements Source: the number of predicted tokens of window i.
+// Tokens implements Source: the number of scored targets of window i.
 func (w *Windows) Tokens(i int) int {
-	return min(w.Length, len(w.Stream)-1-w.starts[i])
+	return max(0, min(w.Length, len(w.Stream)-1-w.starts[i])-w.ScoredFrom(i))
 }
 
 // Batch implements Source.
@@ -122,12 +158,12 @@ func (w *Windows) Batch(idx []int, rows int) *engine.Batch {
 	b := &engine.Batch{Rows: rows, Len: w.Length, IDs: make([]int32, n), Mask: make([]float32, n),
 		Targets: make([]int32, n), Weights: make([]float32, n)}
 	for r, i := range idx {
-		s := w.starts[i]
+		s, from := w.starts[i], w.ScoredFrom(i)
 		for j := 0; j < w.Length && s+j < len(w.Stream); j++ {
 			k := r*w.Length + j
 			b.IDs[k] = w.Stream[s+j]
 			b.Mask[k] = 1
-			if s+j+1 < len(w.Stream) {
+			if s+j+1 < len(w.Stream) && j >= from {
 				b.Targets[k] = w.Stream[s+j+1]
 				b.Weights[k] = 1
 			}

@@ -81,6 +81,70 @@ func TestStridedWindows(t *testing.T) {
 	}
 }
 
+func TestScoringWindowsScoreEachTokenOnceWithContext(t *testing.T) {
+	for n := 2; n <= 40; n++ {
+		row := make([]int32, n)
+		for i := range row {
+			row[i] = int32(i)
+		}
+		tbl := &Table{Rows: [][]int32{row[:n/2], row[n/2:]}}
+		for length := 1; length <= 12; length++ {
+			for stride := 1; stride <= length; stride++ {
+				w, err := NewScoringWindows(tbl, length, stride)
+				if err != nil {
+					t.Fatal(err)
+				}
+				scored := make([]int, n)
+				total := 0
+				for i := 0; i < w.Len(); i++ {
+					b := w.Batch([]int{i}, 1)
+					got := 0
+					for j, wt := range b.Weights {
+						if wt == 0 {
+							continue
+						}
+						got++
+						target := int(b.Targets[j])
+						scored[target]++
+						// The tokens before the target in its window: at least
+						// length-stride, or all of the stream before it.
+						if before := j + 1; before < min(target, length-stride+1) {
+							t.Fatalf("n %d length %d stride %d: token %d scored after %d tokens of context", n, length, stride, target, before)
+						}
+						if b.IDs[j] != int32(target-1) {
+							t.Fatalf("n %d length %d stride %d: target %d follows id %d", n, length, stride, target, b.IDs[j])
+						}
+					}
+					if got == 0 {
+						t.Fatalf("n %d length %d stride %d: window %d of %d scores nothing", n, length, stride, i, w.Len())
+					}
+					if got != w.Tokens(i) {
+						t.Fatalf("n %d length %d stride %d: window %d scores %d targets, Tokens says %d", n, length, stride, i, got, w.Tokens(i))
+					}
+					total += got
+				}
+				for k := 1; k < n; k++ {
+					if scored[k] != 1 {
+						t.Fatalf("n %d length %d stride %d: token %d scored %d times", n, length, stride, k, scored[k])
+					}
+				}
+				if scored[0] != 0 || total != n-1 {
+					t.Fatalf("n %d length %d stride %d: %d scores for %d tokens", n, length, stride, total, n-1)
+				}
+				if stride == length {
+					plain, err := NewWindows(tbl, length)
+					if err != nil || !reflect.DeepEqual(w, plain) {
+						t.Fatalf("n %d length %d: disjoint scoring windows differ from NewWindows", n, length)
+					}
+				}
+			}
+		}
+	}
+	if _, err := NewScoringWindows(&Table{Rows: [][]int32{{1, 2, 3}}}, 4, 5); err == nil {
+		t.Fatal("a stride above the length was accepted")
+	}
+}
+
 func TestClasses(t *testing.T) {
 	tbl := &Table{Path: "x", Rows: [][]int32{{1, 2, 3}, {4}}, Labels: []string{"spam", "ham"}}
 	c, err := NewClasses(tbl, []string{"ham", "spam"}, 2)
