@@ -42,9 +42,11 @@ type config struct {
 	delimiter byte
 	onError   string
 	perFile   bool
-	batchRows int
-	inferRows int
-	limits    limits
+	// paragraphs: format text, a row per paragraph.
+	paragraphs bool
+	batchRows  int
+	inferRows  int
+	limits     limits
 }
 
 // maxSkipRows bounds skip_rows.
@@ -60,14 +62,18 @@ func parseConfig(params map[string]any, fromInput bool) (*config, error) {
 	}
 	p := stages.Params(completed)
 	c := &config{
-		path:      p.String("path"),
-		format:    p.String("format"),
-		header:    p.Bool("header"),
-		skipRows:  p.Int("skip_rows"),
-		onError:   p.String("on_error"),
-		perFile:   p.Bool("per_file"),
-		batchRows: int(p.Int("batch_rows")),
-		inferRows: int(p.Int("infer_rows")),
+		path:       p.String("path"),
+		format:     p.String("format"),
+		header:     p.Bool("header"),
+		skipRows:   p.Int("skip_rows"),
+		onError:    p.String("on_error"),
+		perFile:    p.Bool("per_file"),
+		paragraphs: p.Bool("paragraphs"),
+		batchRows:  int(p.Int("batch_rows")),
+		inferRows:  int(p.Int("infer_rows")),
+	}
+	if c.perFile && c.paragraphs {
+		return nil, fmt.Errorf("with.paragraphs: a row is a file (per_file) or a paragraph, not both")
 	}
 	switch {
 	case fromInput && (filepath.IsAbs(c.path) || slices.Contains(strings.Split(filepath.ToSlash(c.path), "/"), "..")):
@@ -171,4 +177,19 @@ func parseColType(s string) (colType, error) {
 		return typeBool, nil
 	}
 	return 0, fmt.Errorf("unknown type %q (want string, int, float or bool)", s)
+}
+
+// checkTextOptions refuses the options of format text on another format
+// (format "" is not known yet: the files come from an input).
+func checkTextOptions(c *config) error {
+	if c.format == "" || c.format == formatText {
+		return nil
+	}
+	if c.perFile {
+		return fmt.Errorf("with.per_file: only for format text, not %s", c.format)
+	}
+	if c.paragraphs {
+		return fmt.Errorf("with.paragraphs: only for format text, not %s", c.format)
+	}
+	return nil
 }

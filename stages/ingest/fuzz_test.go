@@ -117,3 +117,88 @@ func readAllCSV(in string) ([][]string, error) {
 		out = append(out, rec)
 	}
 }
+
+// FuzzParagraphReader checks the paragraph reader against a plain
+// definition over the input's lines: the same paragraphs, first lines and
+// texts, and the same rejects at the same lines.
+func FuzzParagraphReader(f *testing.F) {
+	for _, s := range []string{
+		"a\nb\n\nc", "\n\n \t\nx  \r\n\ty\n", "\uFEFFone\n\ntwo\n", "bad\xc3\nx\n\nok", "long line here\nmore\n\nz",
+		"a\r\rb\n\n", "", "\n", " ",
+	} {
+		f.Add(s, uint8(12))
+	}
+	f.Fuzz(func(t *testing.T, in string, limit8 uint8) {
+		limit := int64(limit8) + 1
+		type para struct {
+			text           string
+			first, badLine int64
+			bad            string
+		}
+		var want []para
+		var cur *para
+		// A line's bound is on its bytes as read: a byte order mark opening
+		// the input counts, and is then dropped.
+		lines := strings.Split(in, "\n")
+		if strings.HasSuffix(in, "\n") {
+			lines = lines[:len(lines)-1]
+		}
+		for i, raw := range lines {
+			n := int64(i + 1)
+			line := strings.TrimSuffix(raw, "\r")
+			if i == 0 {
+				line = strings.TrimPrefix(line, "\uFEFF")
+			}
+			if int64(len(raw)) <= limit && strings.Trim(line, " \t") == "" {
+				cur = nil
+				continue
+			}
+			if cur == nil {
+				want = append(want, para{first: n})
+				cur = &want[len(want)-1]
+			}
+			if cur.bad != "" {
+				continue
+			}
+			trimmed := strings.Trim(line, " \t")
+			if cur.text != "" {
+				cur.text += " "
+			}
+			cur.text += trimmed
+			switch {
+			case int64(len(raw)) > limit:
+				cur.bad = "longer than"
+			case !utf8.ValidString(trimmed):
+				cur.bad = "not valid UTF-8"
+			case int64(len(cur.text)) > limit:
+				cur.bad = "longer than"
+			}
+			if cur.bad != "" {
+				cur.badLine, cur.text = n, ""
+			}
+		}
+		r := &paragraphReader{lr: newLineReader(strings.NewReader(in), limit), limit: limit}
+		var got []para
+		for {
+			p, err := r.next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("input %q: %v", in, err)
+			}
+			g := para{text: string(p.text), first: p.first, badLine: p.badLine}
+			if p.bad != nil {
+				g.text = ""
+				g.bad = "not valid UTF-8"
+				if isTooLong(p.bad) {
+					g.bad = "longer than"
+				}
+			}
+			got = append(got, g)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("input %q, limit %d:\ngot  %+v\nwant %+v", in, limit, got, want)
+		}
+	})
+}

@@ -67,6 +67,8 @@ func (Kind) Schema() stages.Schema {
 			{Name: "skip_rows", Type: stages.Int, Default: int64(0), Min: stages.Num(0), Max: stages.Num(maxSkipRows), Doc: "CSV/TSV: lines skipped at the start of each file, before the header (meta lines, titles)"},
 			{Name: "on_error", Type: stages.String, Default: onErrorFail, Enum: []string{onErrorFail, onErrorSkip}, Doc: "a bad record fails the stage, or is skipped into the `rejected` port"},
 			{Name: "per_file", Type: stages.Bool, Default: false, Doc: "text: one row per file instead of per line"},
+			{Name: "paragraphs", Type: stages.Bool,
+				Doc: "text: one row per paragraph instead of per line (default false): the lines up to a blank one, each stripped of leading and trailing blanks and joined by one space (hard-wrapped prose unwrapped); `line` is its first line's"},
 			{Name: "batch_rows", Type: stages.Int, Default: int64(defaultBatchRows), Min: stages.Num(1), Doc: "rows per record batch"},
 			{Name: "infer_rows", Type: stages.Int, Default: int64(defaultInferRows), Min: stages.Num(1), Doc: "records read to infer a schema"},
 			{Name: "max_record_bytes", Type: stages.Int, Default: int64(defaultMaxRecordBytes), Min: stages.Num(1), Doc: "longest record (line, CSV record, per-file text) read; a longer one is an error naming file:line, or a `rejected` row with on_error: skip"},
@@ -87,8 +89,8 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	if fromInput {
 		// The files are an upstream output, unknown until it has run; its
 		// digest, not a source, enters the key.
-		if cfg.perFile && cfg.format != "" && cfg.format != formatText {
-			return nil, fmt.Errorf("with.per_file: only for format text, not %s", cfg.format)
+		if err := checkTextOptions(cfg); err != nil {
+			return nil, err
 		}
 		return planOutputs(cfg), nil
 	}
@@ -99,8 +101,8 @@ func (Kind) Plan(req stages.PlanRequest) (*stages.Plan, error) {
 	if cfg.format, err = resolveFormat(cfg.format, srcs); err != nil {
 		return nil, err
 	}
-	if cfg.perFile && cfg.format != formatText {
-		return nil, fmt.Errorf("with.per_file: only for format text, not %s", cfg.format)
+	if err := checkTextOptions(cfg); err != nil {
+		return nil, err
 	}
 	if cfg.format == formatText && cfg.declared {
 		return nil, fmt.Errorf("with.columns: format text has fixed columns")
@@ -145,8 +147,8 @@ func (k Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) 
 	if cfg.format, err = resolveFormat(cfg.format, srcs); err != nil {
 		return nil, err
 	}
-	if cfg.perFile && cfg.format != formatText {
-		return nil, fmt.Errorf("with.per_file: only for format text, not %s", cfg.format)
+	if err := checkTextOptions(cfg); err != nil {
+		return nil, err
 	}
 	env.Progress.Start(0, "rows")
 	res, err := run(ctx, cfg, srcs, env)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -137,5 +138,44 @@ func TestRecordLengthLimit(t *testing.T) {
 	}
 	if !strings.Contains(out, `"also"`) || !strings.Contains(out, `"line":3`) || strings.Contains(out, long) {
 		t.Errorf("csv:\n%.600s", out)
+	}
+}
+
+// A line may hold max bytes, its "\n" not counted, whether or not it is the
+// last; a "\r" before the "\n" counts. Lines longer than the read buffer
+// are held to the same bound.
+func TestLineReaderBound(t *testing.T) {
+	const max = 4
+	for _, c := range []struct {
+		in   string
+		long []bool
+	}{
+		{"abcd\nabcd", []bool{false, false}},
+		{"abcde\nabcde", []bool{true, true}},
+		{"abc\r\nabcd\r\n", []bool{false, true}},
+		{"\n", []bool{false}},
+	} {
+		lr := newLineReader(strings.NewReader(c.in), max)
+		for i, want := range c.long {
+			_, err := lr.next()
+			if err != nil && !isTooLong(err) {
+				t.Fatalf("%q line %d: %v", c.in, i+1, err)
+			}
+			if isTooLong(err) != want {
+				t.Errorf("%q line %d: too long %v, want %v", c.in, i+1, isTooLong(err), want)
+			}
+		}
+		if _, err := lr.next(); !errors.Is(err, io.EOF) {
+			t.Errorf("%q: %v after the last line, want EOF", c.in, err)
+		}
+	}
+	big := 300 << 10
+	for _, n := range []int{big, big + 1} {
+		lr := newLineReader(strings.NewReader(strings.Repeat("x", n)+"\n"+strings.Repeat("y", n)), int64(big))
+		for i := 0; i < 2; i++ {
+			if _, err := lr.next(); isTooLong(err) != (n > big) {
+				t.Errorf("line %d of %d bytes, bound %d: %v", i+1, n, big, err)
+			}
+		}
 	}
 }

@@ -19,6 +19,9 @@ type lineReader struct {
 	line int64 // number of the line last returned, 1-based
 }
 
+// newline ends a line.
+var newline = []byte("\n")
+
 // newLineReader reads lines of up to max bytes from r.
 func newLineReader(r io.Reader, max int64) *lineReader {
 	return &lineReader{r: bufio.NewReaderSize(r, 256<<10), max: max}
@@ -34,7 +37,7 @@ func (l *lineReader) next() ([]byte, error) {
 		for errors.Is(err, bufio.ErrBufferFull) {
 			b, err = l.r.ReadSlice('\n')
 			size += int64(len(b))
-			if size > l.max {
+			if size-int64(bytes.Count(b[len(b)-min(len(b), 1):], newline)) > l.max {
 				if tooLong == nil {
 					// Keep the prefix only, and give the rest back.
 					l.long = append([]byte(nil), l.long[:min(len(l.long), rejectPrefix)]...)
@@ -45,8 +48,8 @@ func (l *lineReader) next() ([]byte, error) {
 			l.long = append(l.long, b...)
 		}
 		b = l.long
-	} else if int64(len(b)) > l.max+1 {
-		tooLong = &errRecordTooLong{size: int64(len(b)), max: l.max}
+	} else if size := int64(len(bytes.TrimSuffix(b, newline))); size > l.max {
+		tooLong = &errRecordTooLong{size: size, max: l.max}
 		b = b[:min(len(b), rejectPrefix)]
 	}
 	if tooLong != nil && (err == nil || errors.Is(err, io.EOF)) {
