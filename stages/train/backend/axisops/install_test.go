@@ -77,15 +77,20 @@ func run(t testing.TB, b backends.Backend, c graphCase, seed uint64) [][]float32
 	return data
 }
 
-// TestInstalledKeepsSimpleGoBits: graphs of broadcasting ops and reductions
-// give the same bits with this package's executors as with SimpleGo's.
-func TestInstalledKeepsSimpleGoBits(t *testing.T) {
+// useStock puts SimpleGo's own executors back until the test ends.
+func useStock(t *testing.T) {
 	uninstall()
-	defer func() {
+	t.Cleanup(func() {
 		if err := install(); err != nil {
 			t.Error(err)
 		}
-	}()
+	})
+}
+
+// TestInstalledKeepsSimpleGoBits: graphs of broadcasting ops and reductions
+// give the same bits with this package's executors as with SimpleGo's.
+func TestInstalledKeepsSimpleGoBits(t *testing.T) {
+	useStock(t)
 	b := newSimpleGo(t)
 	defer b.Finalize()
 	stockOut := make([][][]float32, len(graphCases))
@@ -150,12 +155,7 @@ func TestTransformerGradientKeepsSimpleGoBits(t *testing.T) {
 		}
 		return data
 	}
-	uninstall()
-	defer func() {
-		if err := install(); err != nil {
-			t.Error(err)
-		}
-	}()
+	useStock(t)
 	b := newSimpleGo(t)
 	defer b.Finalize()
 	want := compute(b)
