@@ -166,11 +166,7 @@ func runKneserNey(ctx context.Context, env *stages.Env, p stages.Params) (*eval.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	stride := int(p.Int("window_stride"))
-	if stride == 0 {
-		stride = seqLen
-	}
-	w, err := data.NewScoringWindows(test, seqLen, stride)
+	w, err := data.NewScoringWindows(test, seqLen, int(p.Int("window_stride")))
 	if err != nil {
 		return nil, fmt.Errorf("input `data`: %w", err)
 	}

@@ -158,9 +158,6 @@ func (Kind) Run(ctx context.Context, env *stages.Env) (*stages.Result, error) {
 // for (disjoint by default).
 func lmWindows(tbl *data.Table, seqLen int, p stages.Params) (*data.Windows, error) {
 	stride := int(p.Int("window_stride"))
-	if stride == 0 {
-		stride = seqLen
-	}
 	if stride > seqLen {
 		return nil, fmt.Errorf("window_stride: %d is more than the model's seq_len %d", stride, seqLen)
 	}

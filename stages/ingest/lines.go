@@ -36,8 +36,9 @@ func (l *lineReader) next() ([]byte, error) {
 		size := int64(len(b))
 		for errors.Is(err, bufio.ErrBufferFull) {
 			b, err = l.r.ReadSlice('\n')
-			size += int64(len(b))
-			if size-int64(bytes.Count(b[len(b)-min(len(b), 1):], newline)) > l.max {
+			// Only the last piece ends with the "\n", which is not counted.
+			size += int64(len(bytes.TrimSuffix(b, newline)))
+			if size > l.max {
 				if tooLong == nil {
 					// Keep the prefix only, and give the rest back.
 					l.long = append([]byte(nil), l.long[:min(len(l.long), rejectPrefix)]...)

@@ -117,7 +117,11 @@ func NewStridedWindows(t *Table, length, stride int) (*Windows, error) {
 // (stride = length, the same windows as NewWindows) give a token between 1
 // and length. This is the sliding-window perplexity of language-model
 // evaluation; the windows stop at the first that reaches the stream's end.
+// A stride of 0 means length.
 func NewScoringWindows(t *Table, length, stride int) (*Windows, error) {
+	if stride == 0 {
+		stride = length
+	}
 	w, err := NewStridedWindows(t, length, stride)
 	if err != nil {
 		return nil, err
